@@ -1,0 +1,103 @@
+package dev.keraslite;
+
+import dev.keraslite.autodiff.RecordingEnvironment;
+import org.tensorflow.EagerSession;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+
+/**
+ * An eager TensorFlow context whose ops are seen by {@link GradientTape}s and whose results are
+ * released deterministically.
+ *
+ * <pre>{@code
+ * try (Eager eager = Eager.create()) {
+ *   Ops tf = eager.tf();
+ *   Operand<TFloat32> x = tf.constant(3f);
+ *   try (GradientTape tape = new GradientTape(tf)) {
+ *     tape.watch(x);
+ *     Operand<TFloat32> y = tf.math.square(x);
+ *     Operand<?> dy = tape.gradient(y, x); // 6.0
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Memory.</b> TensorFlow Java frees an eager result only when the garbage collector reclaims its
+ * wrapper. keras-lite frees a training step's values when the step ends: everything computed while
+ * the outermost {@link GradientTape} is open, gradients and optimizer updates included, is released
+ * when that tape closes; {@link #scope()} does the same for code without a tape (evaluation loops).
+ * Variables and values passed to {@link #keep} stay valid; values created outside any tape or scope
+ * are left to the garbage collector, as in TensorFlow Java. Using a released value raises {@link
+ * IllegalStateException}.
+ *
+ * <p>An {@code Eager} is confined to one thread at a time, like a Keras model.
+ */
+public final class Eager implements AutoCloseable {
+  private final EagerSession session;
+  private final RecordingEnvironment env;
+  private final Ops tf;
+
+  private Eager(EagerSession session) {
+    this.session = session;
+    this.env = new RecordingEnvironment(session);
+    this.tf = Ops.create(env);
+  }
+
+  /** A new eager context with TensorFlow's default options. */
+  public static Eager create() {
+    return new Eager(EagerSession.create());
+  }
+
+  /** A new eager context with the given session options (device placement, config). */
+  public static Eager create(EagerSession.Options options) {
+    return new Eager(options.build());
+  }
+
+  /** Ops that execute eagerly and are recorded by active tapes. */
+  public Ops tf() {
+    return tf;
+  }
+
+  /** The underlying TensorFlow Java session. */
+  public EagerSession session() {
+    return session;
+  }
+
+  /**
+   * Opens a region whose eager results are released when it closes, for loops without a tape:
+   *
+   * <pre>{@code
+   * for (int i = 0; i < batches; i++) {
+   *   try (EagerScope scope = eager.scope()) {
+   *     metric.updateState(tf, yTrue, model.apply(tf, x));
+   *   }
+   * }
+   * }</pre>
+   */
+  public EagerScope scope() {
+    return new EagerScope(env);
+  }
+
+  /** Exempts {@code value} from every release; it lives until this context closes. */
+  public <T extends Operand<?>> T keep(T value) {
+    env.keep(value.asOutput().op());
+    return value;
+  }
+
+  /** The {@code Eager} whose {@link #tf()} is {@code tf}'s environment, as needed by tapes. */
+  static RecordingEnvironment environmentOf(Ops tf, String user) {
+    if (tf.scope().env() instanceof RecordingEnvironment) {
+      return (RecordingEnvironment) tf.scope().env();
+    }
+    throw new IllegalArgumentException(
+        user
+            + " needs the Ops of a keras-lite context (Eager.create().tf()), got one on "
+            + tf.scope().env().getClass().getSimpleName()
+            + ": ops built there are invisible to the tape.");
+  }
+
+  /** Closes the session, freeing every value and variable it holds. */
+  @Override
+  public void close() {
+    session.close();
+  }
+}

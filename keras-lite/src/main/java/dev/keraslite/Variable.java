@@ -1,0 +1,200 @@
+package dev.keraslite;
+
+import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.autodiff.Tape;
+import dev.keraslite.autodiff.VariableSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A resource variable ({@code VarHandleOp}, {@code AssignVariableOp}, {@code ReadVariableOp}): mutable
+ * state that survives training steps. Reads of a trainable variable under a {@link GradientTape} are
+ * watched automatically, so {@code tape.gradient(loss, model.variables())} works as in Keras.
+ */
+public final class Variable implements VariableSource {
+  private static final AtomicLong UIDS = new AtomicLong();
+
+  private final String name;
+  private final Shape shape;
+  private final Class<? extends TType> type;
+  private final DataType dataType;
+  private final Operand<? extends TType> handle;
+  private final Ops tf;
+  private boolean trainable;
+
+  /**
+   * Creates a variable holding {@code initialValue}; its shape and dtype are those of the value.
+   *
+   * @param tf where the variable lives (an eager context, or a graph being traced)
+   * @param name the Keras-style path, such as {@code "linear/dense/kernel:0"}
+   * @param initialValue the starting value
+   * @param trainable whether tapes watch its reads automatically and optimizers update it
+   */
+  public Variable(Ops tf, String name, Operand<? extends TType> initialValue, boolean trainable) {
+    this.name = name;
+    this.shape = initialValue.shape();
+    this.type = initialValue.type();
+    this.dataType = initialValue.asOutput().dataType();
+    this.trainable = trainable;
+    this.tf = tf;
+    RecordingEnvironment env =
+        tf.scope().env() instanceof RecordingEnvironment ? (RecordingEnvironment) tf.scope().env() : null;
+    // Creation is not part of any computation being differentiated.
+    List<Tape> paused = env == null ? List.of() : env.pauseAll();
+    try {
+      this.handle =
+          tf.varHandleOp(
+                  type, shape, VarHandleOp.sharedName(sharedName(name) + "_" + UIDS.incrementAndGet()));
+      tf.assignVariableOp(handle, initialValue);
+    } finally {
+      if (env != null) {
+        env.resumeRecording(paused);
+      }
+    }
+    if (env != null) {
+      env.keep(handle.op());
+      env.registerVariable(handle.op(), this);
+    }
+  }
+
+  private static String sharedName(String name) {
+    return name.replace(":", "_");
+  }
+
+  /** The Keras-style path, such as {@code "linear/dense/kernel:0"}. */
+  public String name() {
+    return name;
+  }
+
+  /** The variable's shape. */
+  public Shape shape() {
+    return shape;
+  }
+
+  /** The variable's TensorFlow Java type class, such as {@code TFloat32.class}. */
+  public Class<? extends TType> type() {
+    return type;
+  }
+
+  /** The variable's dtype. */
+  public DataType dataType() {
+    return dataType;
+  }
+
+  @Override
+  public boolean trainable() {
+    return trainable;
+  }
+
+  /** Sets whether tapes watch this variable and optimizers train it. */
+  public void setTrainable(boolean trainable) {
+    this.trainable = trainable;
+  }
+
+  /** The resource handle, for ops that take one (optimizer updates). */
+  public Operand<? extends TType> handle() {
+    return handle;
+  }
+
+  @Override
+  public Operation handleOp() {
+    return handle.op();
+  }
+
+  /** Reads the current value (a {@code ReadVariableOp}); the result has the variable's dtype. */
+  @SuppressWarnings("unchecked")
+  public <T extends TType> Operand<T> value(Ops tf) {
+    return (Operand<T>) tf.readVariableOp(handle, type);
+  }
+
+  /** Assigns {@code value}, which must have the variable's shape and dtype. */
+  public void assign(Ops tf, Operand<? extends TType> value) {
+    check("assign", value);
+    tf.assignVariableOp(handle, value);
+  }
+
+  /** Adds {@code delta} to the value. */
+  public void assignAdd(Ops tf, Operand<? extends TType> delta) {
+    check("assignAdd", delta);
+    tf.assignAddVariableOp(handle, delta);
+  }
+
+  /** Subtracts {@code delta} from the value. */
+  public void assignSub(Ops tf, Operand<? extends TType> delta) {
+    check("assignSub", delta);
+    tf.assignSubVariableOp(handle, delta);
+  }
+
+  private void check(String what, Operand<? extends TType> value) {
+    if (value.type() != type) {
+      throw new IllegalArgumentException(
+          "Variable '" + name + "'." + what + ": expected dtype " + dtypeName(dataType)
+              + ", received " + dtypeName(value.asOutput().dataType()));
+    }
+    Shape s = value.shape();
+    if (!s.isUnknown() && !shape.isCompatibleWith(s)) {
+      throw new IllegalArgumentException(
+          "Variable '" + name + "'." + what + ": expected shape " + shape + ", received shape " + s);
+    }
+  }
+
+  /** NumPy's name of a dtype ({@code float32}, {@code int64}, ...), as Keras prints it. */
+  static String dtypeName(DataType t) {
+    switch (t) {
+      case DT_FLOAT:
+        return "float32";
+      case DT_DOUBLE:
+        return "float64";
+      case DT_HALF:
+        return "float16";
+      default:
+        return t.name().substring(3).toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Keras's form: {@code <Variable 'dense/kernel:0' shape=(3, 1) dtype=float32, numpy=[[0.4], ...]>}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("<Variable '").append(name).append("' shape=(");
+    long[] dims = shape.asArray();
+    for (int i = 0; i < dims.length; i++) {
+      sb.append(i > 0 ? ", " : "").append(dims[i]);
+    }
+    if (dims.length == 1) {
+      sb.append(',');
+    }
+    sb.append(") dtype=").append(dtypeName(dataType));
+    if (tf.scope().env().isEager()) {
+      try (Tensor t = value(tf).asTensor()) {
+        sb.append(", numpy=");
+        format(sb, (NdArray<?>) t, 0);
+      }
+    }
+    return sb.append('>').toString();
+  }
+
+  private static void format(StringBuilder sb, NdArray<?> array, int depth) {
+    if (array.rank() == 0) {
+      sb.append(array.getObject());
+      return;
+    }
+    sb.append('[');
+    long n = array.shape().get(0);
+    for (long i = 0; i < n; i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      format(sb, array.get(i), depth + 1);
+    }
+    sb.append(']');
+  }
+}

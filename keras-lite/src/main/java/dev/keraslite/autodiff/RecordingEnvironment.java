@@ -1,0 +1,180 @@
+package dev.keraslite.autodiff;
+
+import dev.keraslite.internal.NativeHandles;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.ConcreteFunction;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
+import org.tensorflow.op.OpScope;
+import org.tensorflow.op.Scope;
+
+/**
+ * The single dispatch point of keras-lite: an {@link ExecutionEnvironment} that builds every op on a
+ * delegate environment (an {@code EagerSession} or a {@code Graph}) and shows each built op to the
+ * tapes that are recording and to the release arena that owns eager results (DESIGN.md §1.2, §1.4).
+ *
+ * <p>Not thread-safe, like a Keras model: use one environment per thread.
+ */
+public final class RecordingEnvironment implements ExecutionEnvironment {
+  private final ExecutionEnvironment delegate;
+  private final Scope baseScope;
+  private final List<Tape> recording = new ArrayList<>();
+  private final List<List<Operation>> arenas = new ArrayList<>();
+  private final Set<Operation> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<Operation, VariableSource> variablesByHandle = new IdentityHashMap<>();
+
+  /** Wraps {@code delegate}; ops built through {@code Ops.create(this)} reach {@link #opBuilder}. */
+  public RecordingEnvironment(ExecutionEnvironment delegate) {
+    this.delegate = delegate;
+    // Without OpScope(this) as base scope, ops would be built on the delegate directly.
+    this.baseScope = new OpScope(this);
+  }
+
+  /** The environment ops are really built on. */
+  public ExecutionEnvironment delegate() {
+    return delegate;
+  }
+
+  @Override
+  public OperationBuilder opBuilder(String type, String name, Scope scope) {
+    OperationBuilder builder = delegate.opBuilder(type, name, scope);
+    boolean capture = !recording.isEmpty();
+    if (!capture && arenas.isEmpty()) {
+      return builder;
+    }
+    return new RecordingOperationBuilder(this, builder, type, capture);
+  }
+
+  /** Called by the builder once the op exists. */
+  void built(String type, List<org.tensorflow.Output<?>> inputs, Map<String, Object> attrs, Operation op) {
+    if (!arenas.isEmpty() && delegate.isEager()) {
+      arenas.get(arenas.size() - 1).add(op);
+    }
+    if (inputs != null && !recording.isEmpty()) {
+      RecordedOp recorded = new RecordedOp(type, inputs, attrs, op);
+      for (int i = 0; i < recording.size(); i++) {
+        recording.get(i).offer(recorded);
+      }
+    }
+  }
+
+  // ---- tapes -------------------------------------------------------------------------------
+
+  /** Whether any tape is recording. */
+  public boolean isRecording() {
+    return !recording.isEmpty();
+  }
+
+  /** Starts showing built ops to {@code tape}. */
+  public void startRecording(Tape tape) {
+    recording.add(tape);
+  }
+
+  /** Stops showing built ops to {@code tape}; returns whether it was recording. */
+  public boolean stopRecording(Tape tape) {
+    return recording.remove(tape);
+  }
+
+  /**
+   * Suspends every recording tape and returns them, for {@link #resumeRecording}: the region in
+   * between is not recorded.
+   */
+  public List<Tape> pauseAll() {
+    List<Tape> paused = new ArrayList<>(recording);
+    recording.clear();
+    return paused;
+  }
+
+  /** Resumes tapes paused by {@link #pauseAll}. */
+  public void resumeRecording(List<Tape> tapes) {
+    recording.addAll(0, tapes);
+  }
+
+  // ---- variables ---------------------------------------------------------------------------
+
+  /** Registers the op producing a variable's resource handle, so tapes can watch its reads. */
+  public void registerVariable(Operation handleOp, VariableSource variable) {
+    variablesByHandle.put(handleOp, variable);
+  }
+
+  /** The variable whose handle {@code handleOp} produces, or null. */
+  VariableSource variableOf(Operation handleOp) {
+    return variablesByHandle.get(handleOp);
+  }
+
+  // ---- release arenas ----------------------------------------------------------------------
+
+  /** Opens an arena: eager ops built from now on belong to it until {@link #popArena}. */
+  public void pushArena() {
+    arenas.add(new ArrayList<>());
+  }
+
+  /** Closes the innermost arena and returns its ops without releasing them. */
+  public List<Operation> popArena() {
+    return arenas.remove(arenas.size() - 1);
+  }
+
+  /** Whether an arena is open. */
+  public boolean hasArena() {
+    return !arenas.isEmpty();
+  }
+
+  /** Hands {@code ops} to the innermost open arena, or to the garbage collector if none is open. */
+  public void adopt(List<Operation> ops) {
+    if (!arenas.isEmpty()) {
+      arenas.get(arenas.size() - 1).addAll(ops);
+    }
+  }
+
+  /** Frees the native memory of {@code ops}, except kept ones. */
+  public void release(List<Operation> ops) {
+    for (Operation op : ops) {
+      if (!kept.contains(op)) {
+        NativeHandles.release(op);
+      }
+    }
+  }
+
+  /** Exempts {@code op}'s outputs from every release; they live until the session closes. */
+  public void keep(Operation op) {
+    kept.add(op);
+  }
+
+  // ---- ExecutionEnvironment ----------------------------------------------------------------
+
+  @Override
+  public void attachFunction(ConcreteFunction function) {
+    delegate.attachFunction(function);
+  }
+
+  @Override
+  public boolean isOpEnabled(String opType) {
+    return delegate.isOpEnabled(opType);
+  }
+
+  @Override
+  public void checkInput(Operation input) {
+    delegate.checkInput(input);
+  }
+
+  @Override
+  public Types environmentType() {
+    return delegate.environmentType();
+  }
+
+  @Override
+  public Scope baseScope() {
+    return baseScope;
+  }
+
+  @Override
+  public boolean isInitializer(Operation op) {
+    return delegate.isInitializer(op);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.keraslite.autodiff;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Ops;
+
+/**
+ * Reverse-mode autodiff in the style of micrograd: the tape keeps, in execution order, every op with
+ * an input that depends on a watched tensor; {@link #gradient} walks that list backwards, asks the
+ * {@link Gradients registry} for each op's gradient and accumulates on fan-out.
+ */
+public final class Tape {
+  private final RecordingEnvironment env;
+  private final boolean watchAccessedVariables;
+  private final List<RecordedOp> ops = new ArrayList<>();
+  private final Set<TensorKey> watched = new HashSet<>();
+  private final Set<VariableSource> watchedVariables =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<VariableSource, List<Output<?>>> variableReads = new IdentityHashMap<>();
+
+  public Tape(RecordingEnvironment env, boolean watchAccessedVariables) {
+    this.env = env;
+    this.watchAccessedVariables = watchAccessedVariables;
+  }
+
+  /** Watches a tensor: ops that consume it are recorded from now on. */
+  public void watch(Operand<?> tensor) {
+    watched.add(TensorKey.of(tensor));
+  }
+
+  /** Watches a variable: its reads are recorded from now on, trainable or not. */
+  public void watch(VariableSource variable) {
+    watchedVariables.add(variable);
+  }
+
+  /** Variables read under this tape and watched, in first-read order. */
+  public List<VariableSource> watchedVariables() {
+    return new ArrayList<>(variableReads.keySet());
+  }
+
+  /** Called by the environment for each op built while this tape records. */
+  void offer(RecordedOp op) {
+    if (op.type().equals("ReadVariableOp")) {
+      VariableSource v = env.variableOf(op.input(0).op());
+      if (v != null && (watchedVariables.contains(v) || (watchAccessedVariables && v.trainable()))) {
+        Output<?> read = op.output(0);
+        watched.add(TensorKey.of(read));
+        variableReads.computeIfAbsent(v, k -> new ArrayList<>()).add(read);
+        return;
+      }
+    }
+    List<Output<?>> inputs = op.inputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (watched.contains(TensorKey.of(inputs.get(i)))) {
+        ops.add(op);
+        for (int j = 0; j < op.numOutputs(); j++) {
+          watched.add(TensorKey.of(op.output(j)));
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Gradients of {@code target} with respect to each source, in order; null for a source the target
+   * does not depend on through recorded ops.
+   *
+   * @param tf ops to build the backward pass with
+   * @param target the value to differentiate
+   * @param targetGradient the gradient flowing into {@code target} (ones when null)
+   * @param sources tensors ({@link Operand}) or variables ({@link VariableSource})
+   */
+  public List<Operand<?>> gradient(
+      Ops tf, Operand<?> target, Operand<?> targetGradient, List<?> sources) {
+    List<List<TensorKey>> sourceKeys = new ArrayList<>(sources.size());
+    Set<TensorKey> reachable = new HashSet<>();
+    for (Object source : sources) {
+      List<TensorKey> keys = new ArrayList<>(1);
+      if (source instanceof VariableSource) {
+        for (Output<?> read : variableReads.getOrDefault((VariableSource) source, List.of())) {
+          keys.add(TensorKey.of(read));
+        }
+      } else if (source instanceof Operand) {
+        keys.add(TensorKey.of((Operand<?>) source));
+      } else {
+        throw new IllegalArgumentException(
+            "GradientTape.gradient: sources must be Operands or Variables, got "
+                + (source == null ? "null" : source.getClass().getName()));
+      }
+      sourceKeys.add(keys);
+      reachable.addAll(keys);
+    }
+
+    // Forward sweep: the ops through which some source reaches later tensors.
+    List<RecordedOp> onPath = new ArrayList<>();
+    for (RecordedOp op : ops) {
+      for (Output<?> in : op.inputs()) {
+        if (reachable.contains(TensorKey.of(in))) {
+          onPath.add(op);
+          for (int j = 0; j < op.numOutputs(); j++) {
+            reachable.add(TensorKey.of(op.output(j)));
+          }
+          break;
+        }
+      }
+    }
+
+    Map<TensorKey, List<Operand<?>>> pending = new HashMap<>();
+    TensorKey targetKey = TensorKey.of(target);
+    if (reachable.contains(targetKey)) {
+      pending
+          .computeIfAbsent(targetKey, k -> new ArrayList<>(1))
+          .add(targetGradient != null ? targetGradient : tf.onesLike(target));
+    }
+
+    // Backward sweep: recording order is a topological order, so its reverse visits every consumer
+    // of a tensor before the tensor's producer.
+    for (int k = onPath.size() - 1; k >= 0 && !pending.isEmpty(); k--) {
+      RecordedOp op = onPath.get(k);
+      Operand<?>[] outGrads = new Operand<?>[op.numOutputs()];
+      boolean any = false;
+      for (int j = 0; j < outGrads.length; j++) {
+        List<Operand<?>> parts = pending.remove(TensorKey.of(op.output(j)));
+        if (parts != null) {
+          outGrads[j] = sum(tf, parts);
+          any = true;
+        }
+      }
+      if (!any) {
+        continue;
+      }
+      GradientFunction fn = Gradients.lookup(op.type());
+      if (fn == null) {
+        throw new MissingGradientException(op);
+      }
+      if (Gradients.isNonDifferentiable(op.type())) {
+        continue;
+      }
+      for (int j = 0; j < outGrads.length; j++) {
+        if (outGrads[j] == null) {
+          outGrads[j] = tf.zerosLike(op.output(j));
+        }
+      }
+      List<Operand<?>> inGrads = fn.apply(tf, op, Arrays.asList(outGrads));
+      if (inGrads.size() != op.numInputs()) {
+        throw new IllegalStateException(
+            "The gradient of "
+                + op
+                + " returned "
+                + inGrads.size()
+                + " values for "
+                + op.numInputs()
+                + " inputs");
+      }
+      for (int i = 0; i < inGrads.size(); i++) {
+        Operand<?> g = inGrads.get(i);
+        TensorKey inKey = TensorKey.of(op.input(i));
+        if (g != null && reachable.contains(inKey)) {
+          pending.computeIfAbsent(inKey, x -> new ArrayList<>(1)).add(g);
+        }
+      }
+    }
+
+    List<Operand<?>> result = new ArrayList<>(sources.size());
+    for (List<TensorKey> keys : sourceKeys) {
+      List<Operand<?>> parts = new ArrayList<>();
+      for (TensorKey key : keys) {
+        List<Operand<?>> p = pending.get(key);
+        if (p != null) {
+          parts.addAll(p);
+        }
+      }
+      result.add(parts.isEmpty() ? null : sum(tf, parts));
+    }
+    return result;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<?> sum(Ops tf, List<Operand<?>> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    if (parts.size() == 2) {
+      return tf.math.add((Operand) parts.get(0), (Operand) parts.get(1));
+    }
+    return tf.math.addN((Iterable) parts);
+  }
+}

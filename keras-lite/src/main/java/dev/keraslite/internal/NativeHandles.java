@@ -1,0 +1,92 @@
+package dev.keraslite.internal;
+
+import java.lang.reflect.Field;
+import java.util.logging.Logger;
+import org.bytedeco.javacpp.Pointer;
+import org.tensorflow.Operation;
+
+/**
+ * Frees the native memory of an eager operation at once instead of when the garbage collector gets
+ * to it.
+ *
+ * <p>TensorFlow Java 1.1.0 gives every eager output handle a deallocator but frees it only when its
+ * Java wrapper is collected (DESIGN.md §1.4), so a training loop can hold gigabytes of dead results.
+ * The handles live in package-private fields of {@code org.tensorflow.EagerOperation}; this class
+ * reaches them by reflection, once, and closes them. A closed handle reads as null to TensorFlow
+ * Java, so a released value used again raises {@link IllegalStateException} instead of touching
+ * freed memory. Where reflection is refused (the module path without {@code --add-opens}), release
+ * degrades to TensorFlow Java's own garbage-collected behaviour, with one warning.
+ */
+public final class NativeHandles {
+  private static final Logger LOG = Logger.getLogger(NativeHandles.class.getName());
+  private static final Field OP_HANDLE;
+  private static final Field OUTPUT_HANDLES;
+  private static final Class<?> EAGER_OPERATION;
+
+  static {
+    Class<?> type = null;
+    Field op = null;
+    Field outputs = null;
+    try {
+      type = Class.forName("org.tensorflow.EagerOperation");
+      op = type.getDeclaredField("opHandle");
+      outputs = type.getDeclaredField("outputHandles");
+      op.setAccessible(true);
+      outputs.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warning(
+          "keras-lite cannot release eager tensors deterministically ("
+              + e
+              + "); memory is freed when the garbage collector runs. On the module path, add"
+              + " --add-opens org.tensorflow/org.tensorflow=ALL-UNNAMED.");
+      type = null;
+    }
+    EAGER_OPERATION = type;
+    OP_HANDLE = op;
+    OUTPUT_HANDLES = outputs;
+  }
+
+  private NativeHandles() {}
+
+  /** Whether this JVM lets keras-lite free eager results deterministically. */
+  public static boolean available() {
+    return EAGER_OPERATION != null;
+  }
+
+  /**
+   * Frees the output handles and the op handle of an eager operation. Tensors already read from it
+   * with {@code asTensor()} stay valid: they own their own reference to the buffer and are freed by
+   * the garbage collector, as in TensorFlow Java. Releasing twice is harmless.
+   */
+  public static void release(Operation operation) {
+    if (EAGER_OPERATION == null || !EAGER_OPERATION.isInstance(operation)) {
+      return;
+    }
+    try {
+      for (Pointer handle : (Pointer[]) OUTPUT_HANDLES.get(operation)) {
+        if (handle != null && !handle.isNull()) {
+          handle.close();
+        }
+      }
+      Pointer op = (Pointer) OP_HANDLE.get(operation);
+      if (op != null && !op.isNull()) {
+        op.close();
+      }
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether {@code operation}'s outputs have been released. */
+  public static boolean isReleased(Operation operation) {
+    if (EAGER_OPERATION == null || !EAGER_OPERATION.isInstance(operation)) {
+      return false;
+    }
+    try {
+      Pointer[] handles = (Pointer[]) OUTPUT_HANDLES.get(operation);
+      return handles.length > 0 && (handles[0] == null || handles[0].isNull());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Implementation details with no API guarantees: access to TensorFlow Java internals. */
+package dev.keraslite.internal;
