@@ -51,10 +51,12 @@ public final class Variable implements VariableSource {
     // Creation is not part of any computation being differentiated.
     List<Tape> paused = env == null ? List.of() : env.pauseAll();
     try {
+      // In a graph, creation belongs to the initializers a Session runs before its first step.
+      Ops init = tf.scope().env().isEager() ? tf : tf.withInitScope();
       this.handle =
-          tf.varHandleOp(
-                  type, shape, VarHandleOp.sharedName(sharedName(name) + "_" + UIDS.incrementAndGet()));
-      tf.assignVariableOp(handle, initialValue);
+          init.varHandleOp(
+              type, shape, VarHandleOp.sharedName(sharedName(name) + "_" + UIDS.incrementAndGet()));
+      init.assignVariableOp(handle, initialValue);
     } finally {
       if (env != null) {
         env.resumeRecording(paused);
@@ -68,6 +70,11 @@ public final class Variable implements VariableSource {
 
   private static String sharedName(String name) {
     return name.replace(":", "_");
+  }
+
+  /** The Ops of the context the variable lives in (an eager context or a graph). */
+  public Ops ops() {
+    return tf;
   }
 
   /** The Keras-style path, such as {@code "linear/dense/kernel:0"}. */
