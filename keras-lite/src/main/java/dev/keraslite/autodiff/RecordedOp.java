@@ -18,6 +18,7 @@ public final class RecordedOp {
   private final List<Output<?>> inputs;
   private final Map<String, Object> attrs;
   private final Operation operation;
+  private boolean[] needed;
 
   RecordedOp(String type, List<Output<?>> inputs, Map<String, Object> attrs, Operation operation) {
     this.type = type;
@@ -54,6 +55,19 @@ public final class RecordedOp {
   /** Number of flattened inputs. */
   public int numInputs() {
     return inputs.size();
+  }
+
+  /**
+   * Whether the gradient being computed needs the gradient of input {@code i}: false for inputs
+   * that no source reaches (a first layer's input, constant labels), so a gradient function can
+   * skip building it (TensorFlow's {@code skip_input_indices}). Always true outside a backward pass.
+   */
+  public boolean needsGradient(int i) {
+    return needed == null || needed[i];
+  }
+
+  void setNeeded(boolean[] needed) {
+    this.needed = needed;
   }
 
   /** The {@code i}-th output. */

@@ -58,6 +58,11 @@ public final class Tape {
         return;
       }
     }
+    if (Gradients.isNonDifferentiable(op.type())) {
+      // Nothing flows back through it (ones and zeros the backward pass builds, shapes, random
+      // numbers), so its outputs do not depend on watched values as far as the tape is concerned.
+      return;
+    }
     List<Output<?>> inputs = op.inputs();
     for (int i = 0; i < inputs.size(); i++) {
       if (watched.contains(TensorKey.of(inputs.get(i)))) {
@@ -90,7 +95,11 @@ public final class Tape {
           keys.add(TensorKey.of(read));
         }
       } else if (source instanceof Operand) {
-        keys.add(TensorKey.of((Operand<?>) source));
+        TensorKey key = TensorKey.of((Operand<?>) source);
+        // As in TensorFlow, a tensor the tape never watched has no gradient.
+        if (watched.contains(key)) {
+          keys.add(key);
+        }
       } else {
         throw new IllegalArgumentException(
             "GradientTape.gradient: sources must be Operands or Variables, got "
@@ -150,7 +159,17 @@ public final class Tape {
           outGrads[j] = tf.zerosLike(op.output(j));
         }
       }
-      List<Operand<?>> inGrads = fn.apply(tf, op, Arrays.asList(outGrads));
+      boolean[] needed = new boolean[op.numInputs()];
+      for (int i = 0; i < needed.length; i++) {
+        needed[i] = reachable.contains(TensorKey.of(op.input(i)));
+      }
+      op.setNeeded(needed);
+      List<Operand<?>> inGrads;
+      try {
+        inGrads = fn.apply(tf, op, Arrays.asList(outGrads));
+      } finally {
+        op.setNeeded(null);
+      }
       if (inGrads.size() != op.numInputs()) {
         throw new IllegalStateException(
             "The gradient of "
