@@ -1,0 +1,145 @@
+package dev.keraslite.optimizers;
+
+import dev.keraslite.Variable;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * Adam, as Keras's {@code Adam}: with {@code t = iterations + 1},
+ *
+ * <pre>
+ * m = m + (g - m) * (1 - beta1)
+ * v = v + (g^2 - v) * (1 - beta2)
+ * w = w - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)
+ * </pre>
+ *
+ * and, with {@code amsgrad}, {@code vHat = max(vHat, v)} in place of {@code v} in the last line.
+ * Slots: {@code momentum} and {@code velocity} per variable (interleaved), then {@code
+ * velocity_hat} with amsgrad.
+ *
+ * <p>One fused kernel per variable: {@code ResourceApplyAdam} computes exactly these equations
+ * (epsilon outside the square root, the bias correction folded into the step size), and {@code
+ * ResourceApplyAdamWithAmsgrad} the amsgrad variant.
+ */
+public class Adam extends Optimizer {
+  /** Keras's default learning rate for Adam. */
+  public static final float DEFAULT_LEARNING_RATE = 0.001f;
+
+  private float beta1 = 0.9f;
+  private float beta2 = 0.999f;
+  private float epsilon = 1e-7f;
+  private boolean amsgrad;
+
+  /** Adam with Keras's defaults (learning rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7). */
+  public Adam() {
+    this(DEFAULT_LEARNING_RATE);
+  }
+
+  /** Adam with a constant learning rate. */
+  public Adam(float learningRate) {
+    this("adam", learningRate);
+  }
+
+  /** Adam whose learning rate follows {@code schedule}. */
+  public Adam(LearningRateSchedule schedule) {
+    this("adam", schedule);
+  }
+
+  /** For subclasses with another default name. */
+  protected Adam(String name, float learningRate) {
+    super(name, learningRate);
+  }
+
+  /** For subclasses with another default name. */
+  protected Adam(String name, LearningRateSchedule schedule) {
+    super(name, schedule);
+  }
+
+  /** The decay rate of the first-moment estimate, in {@code [0, 1]} (default 0.9). */
+  public Adam beta1(float beta1) {
+    checkNotBuilt("beta1");
+    checkRange("beta1", beta1, 0f, 1f);
+    this.beta1 = beta1;
+    return this;
+  }
+
+  /** The decay rate of the second-moment estimate, in {@code [0, 1]} (default 0.999). */
+  public Adam beta2(float beta2) {
+    checkNotBuilt("beta2");
+    checkRange("beta2", beta2, 0f, 1f);
+    this.beta2 = beta2;
+    return this;
+  }
+
+  /** Keras's "epsilon hat", added to {@code sqrt(v)} (default 1e-7). */
+  public Adam epsilon(float epsilon) {
+    checkNotBuilt("epsilon");
+    checkRange("epsilon", epsilon, 0f, Float.MAX_VALUE);
+    this.epsilon = epsilon;
+    return this;
+  }
+
+  /** Whether to use the AMSGrad variant (default false). */
+  public Adam amsgrad(boolean amsgrad) {
+    checkNotBuilt("amsgrad");
+    this.amsgrad = amsgrad;
+    return this;
+  }
+
+  public float beta1() {
+    return beta1;
+  }
+
+  public float beta2() {
+    return beta2;
+  }
+
+  public float epsilon() {
+    return epsilon;
+  }
+
+  public boolean amsgrad() {
+    return amsgrad;
+  }
+
+  @Override
+  protected void createSlots(List<Variable> variables) {
+    addSlots(variables, "momentum", "velocity");
+    if (amsgrad) {
+      addSlots(variables, "velocity_hat");
+    }
+  }
+
+  @Override
+  protected <T extends TFloating> Op updateStep(
+      Ops tf, Variable variable, Operand<T> gradient, Operand<T> learningRate) {
+    Class<T> type = gradient.type();
+    Operand<T> step = localStep(type);
+    Operand<T> b1 = constant(tf, beta1, type);
+    Operand<T> b2 = constant(tf, beta2, type);
+    Operand<T> b1Power = tf.math.pow(b1, step);
+    Operand<T> b2Power = tf.math.pow(b2, step);
+    Operand<T> eps = constant(tf, epsilon, type);
+    Operand<?> m = requireSlot(variable, "momentum").handle();
+    Operand<?> v = requireSlot(variable, "velocity").handle();
+    if (amsgrad) {
+      return tf.train.resourceApplyAdamWithAmsgrad(
+          variable.handle(),
+          m,
+          v,
+          requireSlot(variable, "velocity_hat").handle(),
+          b1Power,
+          b2Power,
+          learningRate,
+          b1,
+          b2,
+          eps,
+          gradient);
+    }
+    return tf.train.resourceApplyAdam(
+        variable.handle(), m, v, b1Power, b2Power, learningRate, b1, b2, eps, gradient);
+  }
+}
