@@ -204,4 +204,19 @@ class GradientTapeTest {
       assertTrue(e.getMessage().contains("Eager.create().tf()"), e.getMessage());
     }
   }
+
+  @Test
+  void gatherStraightFromAVariableReachesTheVariable() {
+    Variable table = new Variable(tf, "table", tf.constant(new float[][] {{1, 2}, {3, 4}, {5, 6}, {7, 8}}), true);
+    try (GradientTape tape = new GradientTape(tf)) {
+      Operand<TFloat32> rows = tf.resourceGather(table.handle(), tf.constant(new int[] {1, 1, 3}), TFloat32.class);
+      Operand<TFloat32> y = tf.sum(rows, tf.constant(new int[] {0, 1}));
+      TFloat32 g = (TFloat32) tape.gradient(y, table).asTensor();
+      // Row 1 is gathered twice, row 3 once, rows 0 and 2 never.
+      float[] expected = {0, 0, 2, 2, 0, 0, 1, 1};
+      for (int i = 0; i < 8; i++) {
+        assertEquals(expected[i], g.getFloat(i / 2, i % 2), 0f);
+      }
+    }
+  }
 }

@@ -49,13 +49,26 @@ public final class Tape {
 
   /** Called by the environment for each op built while this tape records. */
   void offer(RecordedOp op) {
-    if (op.type().equals("ReadVariableOp")) {
-      VariableSource v = env.variableOf(op.input(0).op());
-      if (v != null && (watchedVariables.contains(v) || (watchAccessedVariables && v.trainable()))) {
+    String type = op.type();
+    if (type.equals("ReadVariableOp")) {
+      VariableSource v = watchedVariable(op);
+      if (v != null) {
         Output<?> read = op.output(0);
         watched.add(TensorKey.of(read));
         variableReads.computeIfAbsent(v, k -> new ArrayList<>()).add(read);
         return;
+      }
+    } else if (type.equals("ResourceGather") || type.equals("ResourceGatherNd")) {
+      // A gather straight from the variable (an embedding lookup) reads it without ReadVariableOp:
+      // the gradient flows into the handle, which then stands for the variable like a read does.
+      VariableSource v = watchedVariable(op);
+      if (v != null) {
+        Output<?> handle = op.input(0);
+        watched.add(TensorKey.of(handle));
+        List<Output<?>> reads = variableReads.computeIfAbsent(v, k -> new ArrayList<>());
+        if (!reads.contains(handle)) {
+          reads.add(handle);
+        }
       }
     }
     if (Gradients.isNonDifferentiable(op.type())) {
@@ -73,6 +86,15 @@ public final class Tape {
         return;
       }
     }
+  }
+
+  /** The variable whose handle is {@code op}'s first input, if this tape watches it. */
+  private VariableSource watchedVariable(RecordedOp op) {
+    VariableSource v = env.variableOf(op.input(0).op());
+    if (v != null && (watchedVariables.contains(v) || (watchAccessedVariables && v.trainable()))) {
+      return v;
+    }
+    return null;
   }
 
   /**
