@@ -369,22 +369,25 @@ final class MathGradients {
     Operand a = op.input(0);
     Operand b = op.input(1);
     Operand grad = g.get(0);
-    Operand ga;
-    Operand gb;
+    boolean needA = op.needsGradient(0);
+    boolean needB = op.needsGradient(1);
+    Operand ga = null;
+    Operand gb = null;
     if (!ta && !tb) {
-      ga = matmul(tf, grad, b, false, true);
-      gb = matmul(tf, a, grad, true, false);
+      ga = needA ? matmul(tf, grad, b, false, true) : null;
+      gb = needB ? matmul(tf, a, grad, true, false) : null;
     } else if (!ta) {
-      ga = matmul(tf, grad, b, false, false);
-      gb = matmul(tf, grad, a, true, false);
+      ga = needA ? matmul(tf, grad, b, false, false) : null;
+      gb = needB ? matmul(tf, grad, a, true, false) : null;
     } else if (!tb) {
-      ga = matmul(tf, b, grad, false, true);
-      gb = matmul(tf, a, grad, false, false);
+      ga = needA ? matmul(tf, b, grad, false, true) : null;
+      gb = needB ? matmul(tf, a, grad, false, false) : null;
     } else {
-      ga = matmul(tf, b, grad, true, true);
-      gb = matmul(tf, grad, a, true, true);
+      ga = needA ? matmul(tf, b, grad, true, true) : null;
+      gb = needB ? matmul(tf, grad, a, true, true) : null;
     }
-    return List.of(ga, gb);
+    // Only the products some source needs: a first layer's input, or constant data, needs none.
+    return Arrays.asList(ga, gb);
   }
 
   static Operand matmul(Ops tf, Operand x, Operand y, boolean ta, boolean tb) {

@@ -262,9 +262,14 @@ final class NnGradients {
           Operand<?> filter = op.input(1);
           // Both shapes from one op: eager ops cost tens of microseconds each.
           List<Output<TInt32>> shapes = tf.shapeN(List.of(input, filter)).output();
-          return List.of(
-              build(tf, "Conv2DBackpropInput", op, CONV_ATTRS, shapes.get(0), filter, g.get(0)),
-              build(tf, "Conv2DBackpropFilter", op, CONV_ATTRS, input, shapes.get(1), g.get(0)));
+          // A first layer's input needs no gradient: skip a whole transposed convolution.
+          return Arrays.asList(
+              op.needsGradient(0)
+                  ? build(tf, "Conv2DBackpropInput", op, CONV_ATTRS, shapes.get(0), filter, g.get(0))
+                  : null,
+              op.needsGradient(1)
+                  ? build(tf, "Conv2DBackpropFilter", op, CONV_ATTRS, input, shapes.get(1), g.get(0))
+                  : null);
         });
     // Conv2DBackpropInput(sizes, filter, dy) is the transposed convolution (Conv2DTranspose): it
     // is linear in filter and dy.
