@@ -1,0 +1,97 @@
+package dev.keraslite.samples;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The main job: runs the chapter's examples in order with their normal output, then prints a summary
+ * table (example, key result, wall time).
+ *
+ * <pre>
+ * bash scripts/tutorial.sh                 # every example, CI-sized where an example is long
+ * bash scripts/tutorial.sh --full          # the tutorial's full lengths (epochs, episodes)
+ * bash scripts/tutorial.sh --only CnnCustomLoop
+ * bash scripts/tutorial.sh --list
+ * </pre>
+ */
+public final class Tutorial {
+  /** One runnable example: its name and a function from the {@code --full} flag to its key result. */
+  record Example(String name, String description, Function<Boolean, String> run) {}
+
+  private Tutorial() {}
+
+  static List<Example> examples() {
+    List<Example> list = new ArrayList<>();
+    list.add(
+        new Example(
+            "ManualLinearRegression",
+            "previous chapter: tape + hand-written gradient descent",
+            full -> {
+              ManualLinearRegression.Result r = ManualLinearRegression.run(100);
+              return String.format(
+                  Locale.ROOT, "a=[%.6f, %.6f, %.6f] b=%.6f", r.a()[0], r.a()[1], r.a()[2], r.b());
+            }));
+    return list;
+  }
+
+  public static void main(String[] args) {
+    boolean full = false;
+    String only = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--full" -> full = true;
+        case "--only" -> only = args[++i];
+        case "--list" -> {
+          examples().forEach(e -> System.out.printf("%-24s %s%n", e.name(), e.description()));
+          return;
+        }
+        case "--help", "-h" -> {
+          System.out.println("usage: Tutorial [--full] [--only NAME] [--list]");
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
+      }
+    }
+    List<String[]> rows = new ArrayList<>();
+    int n = 0;
+    for (Example e : examples()) {
+      n++;
+      if (only != null && !only.equalsIgnoreCase(e.name())) {
+        continue;
+      }
+      System.out.printf("%n=== %d. %s: %s ===%n", n, e.name(), e.description());
+      long t0 = System.nanoTime();
+      String result;
+      try {
+        result = e.run().apply(full);
+      } catch (RuntimeException ex) {
+        result = "FAILED: " + ex;
+        ex.printStackTrace();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      rows.add(new String[] {e.name(), result, String.format(Locale.ROOT, "%.1f s", seconds)});
+    }
+    if (only != null && rows.isEmpty()) {
+      throw new IllegalArgumentException("no example named " + only + " (try --list)");
+    }
+    printSummary(rows);
+  }
+
+  private static void printSummary(List<String[]> rows) {
+    int w0 = "example".length();
+    int w1 = "key result".length();
+    for (String[] r : rows) {
+      w0 = Math.max(w0, r[0].length());
+      w1 = Math.max(w1, r[1].length());
+    }
+    String format = "%-" + w0 + "s | %-" + w1 + "s | %s%n";
+    System.out.println();
+    System.out.printf(format, "example", "key result", "wall time");
+    System.out.println("-".repeat(w0) + "-+-" + "-".repeat(w1) + "-+-" + "-".repeat(9));
+    for (String[] r : rows) {
+      System.out.printf(format, (Object[]) r);
+    }
+  }
+}

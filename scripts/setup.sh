@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what keras-lite's build, tests and tutorial need on a fresh Debian machine: Java 17, Maven and
+# Debian's Fashion-MNIST (real data for the tutorial and the accuracy tests). Idempotent.
+set -euo pipefail
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  apt_install openjdk-17-jdk-headless maven
+fi
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  apt_install dataset-fashion-mnist
+fi
