@@ -5,6 +5,7 @@ import dev.keraslite.autodiff.Tape;
 import dev.keraslite.autodiff.VariableSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Tensor;
@@ -107,9 +108,28 @@ public final class Variable implements VariableSource {
     this.trainable = trainable;
   }
 
-  /** The resource handle, for ops that take one (optimizer updates). */
+  /** The resource handle in the context the variable was created in. */
   public Operand<? extends TType> handle() {
     return handle;
+  }
+
+  /**
+   * The resource handle to use with {@code tf}: the variable's own in its context, or its twin in a
+   * graph that traces a step for that context (a compiled training step). Code that may be traced
+   * passes its {@code Ops} here rather than using {@link #handle()}.
+   *
+   * @throws IllegalArgumentException if {@code tf} belongs to an unrelated context
+   */
+  public Operand<? extends TType> handle(Ops tf) {
+    ExecutionEnvironment env = tf.scope().env();
+    if (env == this.tf.scope().env()) {
+      return handle;
+    }
+    if (env instanceof RecordingEnvironment && ((RecordingEnvironment) env).hasTwins()) {
+      return ((RecordingEnvironment) env).twin(this, tf);
+    }
+    throw new IllegalArgumentException(
+        "Variable '" + name + "' belongs to another TensorFlow context than the Ops it is used with");
   }
 
   @Override
@@ -120,25 +140,25 @@ public final class Variable implements VariableSource {
   /** Reads the current value (a {@code ReadVariableOp}); the result has the variable's dtype. */
   @SuppressWarnings("unchecked")
   public <T extends TType> Operand<T> value(Ops tf) {
-    return (Operand<T>) tf.readVariableOp(handle, type);
+    return (Operand<T>) tf.readVariableOp(handle(tf), type);
   }
 
   /** Assigns {@code value}, which must have the variable's shape and dtype. */
   public void assign(Ops tf, Operand<? extends TType> value) {
     check("assign", value);
-    tf.assignVariableOp(handle, value);
+    tf.assignVariableOp(handle(tf), value);
   }
 
   /** Adds {@code delta} to the value. */
   public void assignAdd(Ops tf, Operand<? extends TType> delta) {
     check("assignAdd", delta);
-    tf.assignAddVariableOp(handle, delta);
+    tf.assignAddVariableOp(handle(tf), delta);
   }
 
   /** Subtracts {@code delta} from the value. */
   public void assignSub(Ops tf, Operand<? extends TType> delta) {
     check("assignSub", delta);
-    tf.assignSubVariableOp(handle, delta);
+    tf.assignSubVariableOp(handle(tf), delta);
   }
 
   private void check(String what, Operand<? extends TType> value) {

@@ -4,15 +4,19 @@ import dev.keraslite.internal.NativeHandles;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operation;
+import org.tensorflow.Operand;
 import org.tensorflow.OperationBuilder;
 import org.tensorflow.op.OpScope;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
+import org.tensorflow.types.family.TType;
 
 /**
  * The single dispatch point of keras-lite: an {@link ExecutionEnvironment} that builds every op on a
@@ -28,6 +32,7 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   private final List<List<Operation>> arenas = new ArrayList<>();
   private final Set<Operation> kept = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Operation, VariableSource> variablesByHandle = new IdentityHashMap<>();
+  private Map<VariableSource, Operand<? extends TType>> twins;
 
   /** Wraps {@code delegate}; ops built through {@code Ops.create(this)} reach {@link #opBuilder}. */
   public RecordingEnvironment(ExecutionEnvironment delegate) {
@@ -101,6 +106,52 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   /** Registers the op producing a variable's resource handle, so tapes can watch its reads. */
   public void registerVariable(Operation handleOp, VariableSource variable) {
     variablesByHandle.put(handleOp, variable);
+  }
+
+  /**
+   * Lets variables that live elsewhere (an eager context) be used in this environment (a graph being
+   * traced): each gets a twin, a resource variable of the same shape and dtype created here on first
+   * use, which the tracer initialises from the original and copies back (see {@link #twins()}).
+   */
+  public void enableTwins() {
+    if (twins == null) {
+      twins = new LinkedHashMap<>();
+    }
+  }
+
+  /** Whether {@link #enableTwins()} was called. */
+  public boolean hasTwins() {
+    return twins != null;
+  }
+
+  /**
+   * The handle of {@code variable}'s twin in this environment, created on first use (its reads are
+   * watched by tapes as the original's would be).
+   *
+   * @throws IllegalStateException if twins are not enabled here
+   */
+  public Operand<? extends TType> twin(VariableSource variable, Ops tf) {
+    if (twins == null) {
+      throw new IllegalStateException(
+          "Variable '" + variable.name() + "' lives in another context and this one does not trace it");
+    }
+    Operand<? extends TType> handle = twins.get(variable);
+    if (handle == null) {
+      List<Tape> paused = pauseAll();
+      try {
+        handle = tf.withControlDependencies(List.of()).varHandleOp(variable.type(), variable.shape());
+      } finally {
+        resumeRecording(paused);
+      }
+      twins.put(variable, handle);
+      registerVariable(handle.op(), variable);
+    }
+    return handle;
+  }
+
+  /** Every twin created so far, in creation order: original variable to twin handle. */
+  public Map<VariableSource, Operand<? extends TType>> twins() {
+    return twins == null ? Map.of() : Collections.unmodifiableMap(twins);
   }
 
   /** The variable whose handle {@code handleOp} produces, or null. */

@@ -1,6 +1,8 @@
 package dev.keraslite.autodiff;
 
 import org.tensorflow.Operation;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.family.TType;
 
 /** What the tape needs to know of a resource variable to watch its reads. */
 public interface VariableSource {
@@ -9,4 +11,13 @@ public interface VariableSource {
 
   /** Whether tapes watch reads of this variable automatically. */
   boolean trainable();
+
+  /** The variable's Keras-style path, for messages and for naming twins. */
+  String name();
+
+  /** The variable's shape. */
+  Shape shape();
+
+  /** The variable's TensorFlow Java type class. */
+  Class<? extends TType> type();
 }

@@ -78,9 +78,9 @@ public class Adadelta extends Optimizer {
       Ops tf, Variable variable, Operand<T> gradient, Operand<T> learningRate) {
     Class<T> type = gradient.type();
     return tf.train.resourceApplyAdadelta(
-        variable.handle(),
-        requireSlot(variable, "accumulated_grad").handle(),
-        requireSlot(variable, "accumulated_delta_var").handle(),
+        variable.handle(tf),
+        requireSlot(variable, "accumulated_grad").handle(tf),
+        requireSlot(variable, "accumulated_delta_var").handle(tf),
         learningRate,
         constant(tf, rho, type),
         constant(tf, epsilon, type),

@@ -77,12 +77,12 @@ public class Adagrad extends Optimizer {
   protected <T extends TFloating> Op updateStep(
       Ops tf, Variable variable, Operand<T> gradient, Operand<T> learningRate) {
     Variable accumulator = requireSlot(variable, "accumulator");
-    Op accumulated = tf.assignAddVariableOp(accumulator.handle(), tf.math.square(gradient));
+    Op accumulated = tf.assignAddVariableOp(accumulator.handle(tf), tf.math.square(gradient));
     Ops then = after(tf, accumulated);
     Operand<T> denominator =
         then.math.sqrt(
             then.math.add(accumulator.<T>value(then), constant(then, epsilon, gradient.type())));
     return then.assignSubVariableOp(
-        variable.handle(), then.math.div(then.math.mul(learningRate, gradient), denominator));
+        variable.handle(tf), then.math.div(then.math.mul(learningRate, gradient), denominator));
   }
 }

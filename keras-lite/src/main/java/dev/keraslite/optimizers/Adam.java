@@ -123,14 +123,14 @@ public class Adam extends Optimizer {
     Operand<T> b1Power = tf.math.pow(b1, step);
     Operand<T> b2Power = tf.math.pow(b2, step);
     Operand<T> eps = constant(tf, epsilon, type);
-    Operand<?> m = requireSlot(variable, "momentum").handle();
-    Operand<?> v = requireSlot(variable, "velocity").handle();
+    Operand<?> m = requireSlot(variable, "momentum").handle(tf);
+    Operand<?> v = requireSlot(variable, "velocity").handle(tf);
     if (amsgrad) {
       return tf.train.resourceApplyAdamWithAmsgrad(
-          variable.handle(),
+          variable.handle(tf),
           m,
           v,
-          requireSlot(variable, "velocity_hat").handle(),
+          requireSlot(variable, "velocity_hat").handle(tf),
           b1Power,
           b2Power,
           learningRate,
@@ -140,6 +140,6 @@ public class Adam extends Optimizer {
           gradient);
     }
     return tf.train.resourceApplyAdam(
-        variable.handle(), m, v, b1Power, b2Power, learningRate, b1, b2, eps, gradient);
+        variable.handle(tf), m, v, b1Power, b2Power, learningRate, b1, b2, eps, gradient);
   }
 }

@@ -90,9 +90,9 @@ public class Adamax extends Optimizer {
     Class<T> type = gradient.type();
     Operand<T> b1 = constant(tf, beta1, type);
     return tf.train.resourceApplyAdaMax(
-        variable.handle(),
-        requireSlot(variable, "momentum").handle(),
-        requireSlot(variable, "norm").handle(),
+        variable.handle(tf),
+        requireSlot(variable, "momentum").handle(tf),
+        requireSlot(variable, "norm").handle(tf),
         tf.math.pow(b1, localStep(type)),
         learningRate,
         b1,

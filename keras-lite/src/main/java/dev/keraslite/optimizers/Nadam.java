@@ -109,7 +109,7 @@ public class Nadam extends Optimizer {
 
   private <U extends TType> Op updateProduct(Ops tf, Class<U> type) {
     Operand<U> mu = momentumSchedule(tf, localStep(type));
-    return tf.assignVariableOp(uProduct.handle(), tf.math.mul(uProduct.<U>value(tf), mu));
+    return tf.assignVariableOp(uProduct.handle(tf), tf.math.mul(uProduct.<U>value(tf), mu));
   }
 
   /** {@code beta1 * (1 - 0.5 * 0.96^step)}. */
@@ -137,11 +137,11 @@ public class Nadam extends Optimizer {
     Variable v = requireSlot(variable, "velocity");
     Op mUpdated =
         tf.assignAddVariableOp(
-            m.handle(),
+            m.handle(tf),
             tf.math.mul(tf.math.sub(gradient, m.<T>value(tf)), constant(tf, 1.0 - beta1, type)));
     Op vUpdated =
         tf.assignAddVariableOp(
-            v.handle(),
+            v.handle(tf),
             tf.math.mul(
                 tf.math.sub(tf.math.square(gradient), v.<T>value(tf)),
                 constant(tf, 1.0 - beta2, type)));
@@ -156,6 +156,6 @@ public class Nadam extends Optimizer {
         then.math.div(
             then.math.mul(mHat, learningRate),
             then.math.add(then.math.sqrt(vHat), constant(then, epsilon, type)));
-    return then.assignSubVariableOp(variable.handle(), delta);
+    return then.assignSubVariableOp(variable.handle(tf), delta);
   }
 }

@@ -250,7 +250,7 @@ public abstract class Optimizer {
       RecordingEnvironment env = recordingEnvironment(tf);
       List<Tape> paused = env == null ? List.of() : env.pauseAll();
       try {
-        tf.assignVariableOp(learningRateVariable.handle(), tf.constant(learningRate));
+        tf.assignVariableOp(learningRateVariable.handle(tf), tf.constant(learningRate));
       } finally {
         if (env != null) {
           env.resumeRecording(paused);
@@ -482,7 +482,7 @@ public abstract class Optimizer {
       updates.add(updateVariable(ready, vars.get(i), grads.get(i)));
     }
     Ops done = after(phase, updates);
-    return done.assignAddVariableOp(iterations.handle(), done.constant(1L));
+    return done.assignAddVariableOp(iterations.handle(tf), done.constant(1L));
   }
 
   @SuppressWarnings("unchecked")
@@ -493,7 +493,7 @@ public abstract class Optimizer {
       Operand<T> value = variable.value(tf);
       Operand<T> decay =
           tf.math.mul(tf.math.mul(value, constant(tf, weightDecay, grad.type())), lr);
-      tf = after(tf, tf.assignSubVariableOp(variable.handle(), decay));
+      tf = after(tf, tf.assignSubVariableOp(variable.handle(tf), decay));
     }
     return updateStep(tf, variable, grad, lr);
   }

@@ -120,13 +120,13 @@ public class RMSprop extends Optimizer {
     Operand<T> eps = constant(tf, epsilon, type);
     Variable velocity = requireSlot(variable, "velocity");
     if (momentum > 0) {
-      Operand<?> mom = requireSlot(variable, "momentum").handle();
+      Operand<?> mom = requireSlot(variable, "momentum").handle(tf);
       Operand<T> mu = constant(tf, momentum, type);
       if (centered) {
         return tf.train.resourceApplyCenteredRmsProp(
-            variable.handle(),
-            requireSlot(variable, "average_gradient").handle(),
-            velocity.handle(),
+            variable.handle(tf),
+            requireSlot(variable, "average_gradient").handle(tf),
+            velocity.handle(tf),
             mom,
             learningRate,
             r,
@@ -135,12 +135,12 @@ public class RMSprop extends Optimizer {
             gradient);
       }
       return tf.train.resourceApplyRmsProp(
-          variable.handle(), velocity.handle(), mom, learningRate, r, mu, eps, gradient);
+          variable.handle(tf), velocity.handle(tf), mom, learningRate, r, mu, eps, gradient);
     }
     Operand<T> oneMinusRho = constant(tf, 1.0 - rho, type);
     Op velocityUpdated =
         tf.assignVariableOp(
-            velocity.handle(),
+            velocity.handle(tf),
             tf.math.add(
                 tf.math.mul(r, velocity.<T>value(tf)),
                 tf.math.mul(oneMinusRho, tf.math.square(gradient))));
@@ -149,7 +149,7 @@ public class RMSprop extends Optimizer {
     if (centered) {
       averageUpdated =
           tf.assignVariableOp(
-              average.handle(),
+              average.handle(tf),
               tf.math.add(
                   tf.math.mul(r, average.<T>value(tf)), tf.math.mul(oneMinusRho, gradient)));
     }
@@ -161,6 +161,6 @@ public class RMSprop extends Optimizer {
     Operand<T> denominator = tf.math.add(secondMoment, eps);
     Operand<T> increment =
         tf.math.div(tf.math.mul(learningRate, gradient), tf.math.sqrt(denominator));
-    return then.assignSubVariableOp(variable.handle(), increment);
+    return then.assignSubVariableOp(variable.handle(tf), increment);
   }
 }

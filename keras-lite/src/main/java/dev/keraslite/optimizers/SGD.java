@@ -78,11 +78,11 @@ public class SGD extends Optimizer {
   protected <T extends TFloating> Op updateStep(
       Ops tf, Variable variable, Operand<T> gradient, Operand<T> learningRate) {
     if (momentum == 0) {
-      return tf.train.resourceApplyGradientDescent(variable.handle(), learningRate, gradient);
+      return tf.train.resourceApplyGradientDescent(variable.handle(tf), learningRate, gradient);
     }
     return tf.train.resourceApplyKerasMomentum(
-        variable.handle(),
-        requireSlot(variable, "momentum").handle(),
+        variable.handle(tf),
+        requireSlot(variable, "momentum").handle(tf),
         learningRate,
         gradient,
         constant(tf, momentum, gradient.type()),
