@@ -1,0 +1,209 @@
+package dev.keraslite.activations;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Max;
+import org.tensorflow.op.core.Sum;
+import org.tensorflow.op.nn.LeakyRelu;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras 3's activations ({@code keras.activations}), with its names and default arguments. Each
+ * factory returns an {@link Activation} whose {@code toString()} is its Keras name.
+ */
+public final class Activations {
+  /** Keras 3's default {@code negative_slope} of {@code leaky_relu} (the layer LeakyReLU uses 0.3). */
+  public static final float LEAKY_RELU_NEGATIVE_SLOPE = 0.2f;
+
+  /** Keras 3's default {@code alpha} of {@code elu}. */
+  public static final float ELU_ALPHA = 1.0f;
+
+  private static final double SQRT_2 = Math.sqrt(2.0);
+  private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+  private static final double GELU_CUBIC_COEFFICIENT = 0.044715;
+
+  private static final Map<String, Supplier<Activation>> BY_NAME = new TreeMap<>();
+
+  static {
+    BY_NAME.put("linear", Activations::linear);
+    BY_NAME.put("relu", Activations::relu);
+    BY_NAME.put("sigmoid", Activations::sigmoid);
+    BY_NAME.put("tanh", Activations::tanh);
+    BY_NAME.put("softmax", Activations::softmax);
+    BY_NAME.put("softplus", Activations::softplus);
+    BY_NAME.put("elu", Activations::elu);
+    BY_NAME.put("selu", Activations::selu);
+    BY_NAME.put("gelu", Activations::gelu);
+    BY_NAME.put("leaky_relu", Activations::leakyRelu);
+  }
+
+  private Activations() {}
+
+  /** An activation with a name, so that layers and error messages can say which one they hold. */
+  private record Named(String name, Activation function) implements Activation {
+    @Override
+    public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
+      return function.apply(tf, x);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static Activation named(String name, Activation function) {
+    return new Named(name, function);
+  }
+
+  /**
+   * The activation with Keras name {@code name} ({@code "relu"}, {@code "leaky_relu"}, ...), with
+   * its default arguments; {@code null} gives {@link #linear()}, as in Keras.
+   *
+   * @throws IllegalArgumentException for an unknown name, listing the known ones
+   */
+  public static Activation get(String name) {
+    if (name == null) {
+      return linear();
+    }
+    Supplier<Activation> factory = BY_NAME.get(name);
+    if (factory == null) {
+      throw new IllegalArgumentException(
+          "Unknown activation '" + name + "'. Known activations: " + String.join(", ", BY_NAME.keySet()));
+    }
+    return factory.get();
+  }
+
+  /** The identity, {@code x}: what a layer does with no activation. */
+  public static Activation linear() {
+    return named("linear", (tf, x) -> x);
+  }
+
+  /** {@code max(x, 0)}. */
+  public static Activation relu() {
+    return named("relu", (tf, x) -> tf.nn.relu(x));
+  }
+
+  /** {@code 1 / (1 + exp(-x))}. */
+  public static Activation sigmoid() {
+    return named("sigmoid", (tf, x) -> tf.math.sigmoid(x));
+  }
+
+  /** The hyperbolic tangent. */
+  public static Activation tanh() {
+    return named("tanh", (tf, x) -> tf.math.tanh(x));
+  }
+
+  /** Softmax over the last axis (Keras's default {@code axis=-1}). */
+  public static Activation softmax() {
+    return softmax(-1);
+  }
+
+  /**
+   * Softmax over {@code axis}: {@code exp(x) / sum(exp(x), axis)}, computed stably.
+   *
+   * @param axis the axis to normalise; negative values count from the end
+   */
+  public static Activation softmax(int axis) {
+    return named(axis == -1 ? "softmax" : "softmax(axis=" + axis + ")", (tf, x) -> softmax(tf, x, axis));
+  }
+
+  private static Operand<TFloat32> softmax(Ops tf, Operand<TFloat32> x, int axis) {
+    int rank = x.shape().numDimensions();
+    if (rank < 0) {
+      throw new IllegalArgumentException("softmax: the input's rank must be known");
+    }
+    int positive = axis < 0 ? axis + rank : axis;
+    if (rank == 0 || positive < 0 || positive >= rank) {
+      throw new IllegalArgumentException(
+          "softmax: axis " + axis + " is out of range for an input of shape " + x.shape());
+    }
+    if (positive == rank - 1) {
+      return tf.nn.softmax(x);
+    }
+    // TensorFlow's Softmax kernel normalises the last axis only; other axes use the stable formula.
+    Operand<TFloat32> shifted =
+        tf.math.sub(x, tf.max(x, tf.constant(positive), Max.keepDims(true)));
+    Operand<TFloat32> e = tf.math.exp(shifted);
+    return tf.math.div(e, tf.sum(e, tf.constant(positive), Sum.keepDims(true)));
+  }
+
+  /** {@code log(1 + exp(x))}. */
+  public static Activation softplus() {
+    return named("softplus", (tf, x) -> tf.math.softplus(x));
+  }
+
+  /** Exponential linear unit with Keras's default {@code alpha=1.0}. */
+  public static Activation elu() {
+    return elu(ELU_ALPHA);
+  }
+
+  /** {@code x} for {@code x > 0}, {@code alpha * (exp(x) - 1)} otherwise. */
+  public static Activation elu(float alpha) {
+    if (alpha == 1.0f) {
+      return named("elu", (tf, x) -> tf.nn.elu(x));
+    }
+    return named(
+        "elu(alpha=" + alpha + ")",
+        (tf, x) -> {
+          // Elu is x on the positive side, so scaling the whole output would scale x as well.
+          Operand<TFloat32> negative = tf.math.mul(tf.nn.elu(x), tf.constant(alpha));
+          return tf.select(tf.math.greater(x, tf.constant(0f)), x, negative);
+        });
+  }
+
+  /** Scaled ELU with the fixed constants of Klambauer et al. (2017), as Keras. */
+  public static Activation selu() {
+    return named("selu", (tf, x) -> tf.nn.selu(x));
+  }
+
+  /** Gaussian error linear unit, exact form (Keras 3's default {@code approximate=false}). */
+  public static Activation gelu() {
+    return gelu(false);
+  }
+
+  /**
+   * Gaussian error linear unit: {@code 0.5 x (1 + erf(x / sqrt(2)))}, or with {@code approximate}
+   * the tanh form {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}.
+   */
+  public static Activation gelu(boolean approximate) {
+    if (!approximate) {
+      return named(
+          "gelu",
+          (tf, x) -> {
+            Operand<TFloat32> cdf =
+                tf.math.add(
+                    tf.constant(1f), tf.math.erf(tf.math.div(x, tf.constant((float) SQRT_2))));
+            return tf.math.mul(tf.math.mul(tf.constant(0.5f), x), cdf);
+          });
+    }
+    return named(
+        "gelu(approximate=true)",
+        (tf, x) -> {
+          Operand<TFloat32> cube = tf.math.mul(tf.math.square(x), x);
+          Operand<TFloat32> inner =
+              tf.math.mul(
+                  tf.constant((float) SQRT_2_OVER_PI),
+                  tf.math.add(x, tf.math.mul(tf.constant((float) GELU_CUBIC_COEFFICIENT), cube)));
+          Operand<TFloat32> cdf = tf.math.add(tf.constant(1f), tf.math.tanh(inner));
+          return tf.math.mul(tf.math.mul(tf.constant(0.5f), x), cdf);
+        });
+  }
+
+  /** Leaky ReLU with Keras 3's default {@code negative_slope=0.2}. */
+  public static Activation leakyRelu() {
+    return leakyRelu(LEAKY_RELU_NEGATIVE_SLOPE);
+  }
+
+  /** {@code x} for {@code x >= 0}, {@code negativeSlope * x} otherwise. */
+  public static Activation leakyRelu(float negativeSlope) {
+    String name =
+        negativeSlope == LEAKY_RELU_NEGATIVE_SLOPE
+            ? "leaky_relu"
+            : "leaky_relu(negative_slope=" + negativeSlope + ")";
+    return named(name, (tf, x) -> tf.nn.leakyRelu(x, LeakyRelu.alpha(negativeSlope)));
+  }
+}

@@ -1,0 +1,192 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.Variable;
+import dev.keraslite.activations.Activation;
+import dev.keraslite.initializers.Initializer;
+import dev.keraslite.initializers.Initializers;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The densely connected layer: {@code activation(matmul(input, kernel) + bias)}, with Keras 3's
+ * defaults: no activation (linear), a bias, a {@code glorot_uniform} kernel of shape {@code
+ * [inputDim, units]} and a {@code zeros} bias of shape {@code [units]}. Inputs of rank above 2 are
+ * transformed on their last axis, as in Keras.
+ *
+ * <pre>{@code
+ * Dense hidden = new Dense(100).activation(Activations.relu());
+ * }</pre>
+ */
+public class Dense extends Layer {
+  private final long units;
+  private Activation activation;
+  private boolean useBias = true;
+  private Initializer kernelInitializer = Initializers.glorotUniform();
+  private Initializer biasInitializer = Initializers.zeros();
+  private Variable kernel;
+  private Variable bias;
+  private long inputDim = -1;
+
+  /**
+   * A layer with {@code units} outputs.
+   *
+   * @throws IllegalArgumentException unless {@code units} is positive
+   */
+  public Dense(long units) {
+    if (units <= 0) {
+      throw new IllegalArgumentException(
+          "Dense: units must be a positive integer, received " + units);
+    }
+    this.units = units;
+    setInputSpec(InputSpec.minRank(2));
+  }
+
+  @Override
+  public Dense name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** The activation applied to the output; {@code null} (the default) means linear. */
+  public Dense activation(Activation activation) {
+    checkNotBuilt("activation");
+    this.activation = activation;
+    return this;
+  }
+
+  /** Whether the layer adds a bias (default true). */
+  public Dense useBias(boolean useBias) {
+    checkNotBuilt("useBias");
+    this.useBias = useBias;
+    return this;
+  }
+
+  /** The kernel's initializer (default {@code glorot_uniform}). */
+  public Dense kernelInitializer(Initializer initializer) {
+    checkNotBuilt("kernelInitializer");
+    this.kernelInitializer = Objects.requireNonNull(initializer, "kernelInitializer");
+    return this;
+  }
+
+  /** The bias's initializer (default {@code zeros}). */
+  public Dense biasInitializer(Initializer initializer) {
+    checkNotBuilt("biasInitializer");
+    this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
+    return this;
+  }
+
+  /** The number of outputs. */
+  public long units() {
+    return units;
+  }
+
+  /** The activation, or null for linear. */
+  public Activation activation() {
+    return activation;
+  }
+
+  /** Whether a bias is added. */
+  public boolean useBias() {
+    return useBias;
+  }
+
+  /** The kernel, {@code [inputDim, units]}. */
+  public Variable kernel() {
+    requireBuilt("kernel");
+    return kernel;
+  }
+
+  /** The bias, {@code [units]}, or null without one. */
+  public Variable bias() {
+    requireBuilt("bias");
+    return bias;
+  }
+
+  private void requireBuilt(String what) {
+    if (!built()) {
+      throw new IllegalStateException(
+          describe() + ": the " + what + " is created on the first apply(); the layer is not built yet");
+    }
+  }
+
+  @Override
+  protected void checkInputShapes(List<Shape> inputShapes) {
+    for (Shape s : inputShapes) {
+      if (s.isUnknown() || s.get(s.numDimensions() - 1) < 0) {
+        throw inputError("the last dimension of the input must be known", s);
+      }
+    }
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    long dim = inputShape.get(inputShape.numDimensions() - 1);
+    kernel = addWeight("kernel", Shape.of(dim, units), kernelInitializer);
+    if (useBias) {
+      bias = addWeight("bias", Shape.of(units), biasInitializer);
+    }
+    inputDim = dim;
+    setInputSpec(InputSpec.minRank(2).withAxis(-1, dim));
+  }
+
+  @Override
+  protected String inputHint(Shape received) {
+    // The classic mistake: images fed to a Dense layer built for their flattened size.
+    if (inputDim > 0 && received.numDimensions() > 2 && Shapes.sizeFrom(received, 1) == inputDim) {
+      return "Add a Flatten layer before it.";
+    }
+    return "";
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    Operand<TFloat32> w = kernel.value(tf);
+    Operand<TFloat32> y;
+    Shape shape = input.shape();
+    if (shape.numDimensions() == 2) {
+      y = tf.linalg.matMul(input, w);
+    } else {
+      // MatMul is rank 2: fold the leading axes into rows, then unfold them.
+      Operand<TFloat32> rows = tf.reshape(input, tf.constant(new long[] {-1, inputDim}));
+      y = tf.reshape(tf.linalg.matMul(rows, w), outputDims(tf, input));
+    }
+    if (useBias) {
+      y = tf.nn.biasAdd(y, bias.value(tf));
+    }
+    return activation == null ? y : activation.apply(tf, y);
+  }
+
+  private Operand<TInt64> outputDims(Ops tf, Operand<TFloat32> input) {
+    Shape shape = input.shape();
+    int rank = shape.numDimensions();
+    if (Shapes.sizeFrom(shape, 1) >= 0) {
+      long[] dims = shape.asArray();
+      dims[0] = -1;
+      dims[rank - 1] = units;
+      return tf.constant(dims);
+    }
+    // Unknown inner sizes (a traced graph): take them from the input at run time.
+    Operand<TInt64> leading =
+        tf.slice(
+            tf.shape(input, TInt64.class),
+            tf.constant(new long[] {0}),
+            tf.constant(new long[] {rank - 1}));
+    return tf.concat(List.of(leading, tf.constant(new long[] {units})), tf.constant(0));
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    String problem = (inputSpec() == null ? InputSpec.minRank(2) : inputSpec()).mismatch(inputShape);
+    if (problem != null) {
+      throw inputError(problem, inputShape);
+    }
+    long[] dims = inputShape.asArray();
+    dims[dims.length - 1] = units;
+    return Shape.of(dims);
+  }
+}

@@ -1,0 +1,615 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The Keras layer: configuration in the constructor, weights created lazily by {@link
+ * #build(Shape)} on the first {@link #apply}, the math in {@link #call(Ops, Operand)}.
+ *
+ * <p>Callers use {@code apply}, which does Keras's {@code __call__} work around {@code call}: it
+ * checks the input against {@link #inputSpec()} (before any op runs, so bad input changes nothing),
+ * builds the layer on first use, scopes the names of the variables it creates by the layers that
+ * enclose it ({@code linear/dense/kernel:0}), and passes the training flag down to nested layers
+ * applied without one. See the package documentation for how to write a layer.
+ *
+ * <p>Layers held in fields of a layer (directly, or in collections, maps and arrays) are its
+ * sublayers, found by reflection: their variables are part of {@link #variables()}, and {@link
+ * #setTrainable} reaches them. Mark a field {@code transient} to keep a layer out.
+ *
+ * <p>A layer is confined to one thread at a time, like a Keras model.
+ */
+public abstract class Layer {
+  private static final AtomicLong WEIGHT_ORDER = new AtomicLong();
+
+  /** A weight this layer created, with the trainability it asked for. */
+  private record Weight(Variable variable, String name, boolean trainable, long order) {}
+
+  private String name;
+  private boolean trainable = true;
+  private boolean built;
+  private InputSpec inputSpec;
+  private final List<Weight> weights = new ArrayList<>();
+  private Shape outputShape;
+  private boolean outputShapeVaries;
+  private int symbolicCalls;
+
+  /** A layer named after its class: {@code Dense} gives {@code dense}, then {@code dense_1}, ... */
+  protected Layer() {
+    this.name = LayerNames.unique(LayerNames.defaultBase(getClass()));
+  }
+
+  /**
+   * A layer whose automatic name starts with {@code namePrefix} instead of its class name (Keras's
+   * functional models are {@code functional}, {@code functional_1}, ...).
+   */
+  protected Layer(String namePrefix) {
+    checkName(namePrefix);
+    this.name = LayerNames.unique(namePrefix);
+  }
+
+  /**
+   * Restarts automatic names ({@code dense}, {@code dense_1}, ...) from the beginning, as Keras's
+   * {@code clear_session()} does; existing layers keep their names.
+   */
+  public static void clearNameCounters() {
+    LayerNames.reset();
+  }
+
+  // ---- identity and configuration ---------------------------------------------------------
+
+  /** The layer's name, unique per class unless set with {@link #name(String)}. */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Renames the layer (Keras's {@code name=} argument). Layers override this with their own return
+   * type so that options chain.
+   *
+   * @throws IllegalStateException after the layer is built: its variables already carry the name
+   */
+  public Layer name(String name) {
+    checkNotBuilt("name");
+    checkName(name);
+    this.name = name;
+    return this;
+  }
+
+  private static void checkName(String name) {
+    if (name == null || name.isEmpty() || name.contains("/") || name.contains(":")) {
+      throw new IllegalArgumentException(
+          "A layer name must be non-empty and contain neither '/' nor ':', received '" + name + "'");
+    }
+  }
+
+  /** The class name Keras shows in summaries and messages: {@code Dense}, {@code Linear}. */
+  public String typeName() {
+    return LayerNames.typeName(getClass());
+  }
+
+  /** {@code Dense 'dense_1'}: how messages name this layer. */
+  protected String describe() {
+    return typeName() + " '" + name + "'";
+  }
+
+  /** Whether the weights exist (after the first apply or an explicit build). */
+  public boolean built() {
+    return built;
+  }
+
+  /** Whether this layer's weights are trained (Keras's {@code trainable}). */
+  public boolean trainable() {
+    return trainable;
+  }
+
+  /**
+   * Freezes or unfreezes this layer and all its sublayers, as Keras's {@code trainable} setter: a
+   * frozen layer's weights leave {@link #trainableVariables()} and tapes stop watching them.
+   * Weights created non-trainable (such as moving statistics) stay non-trainable.
+   */
+  public void setTrainable(boolean trainable) {
+    for (Layer layer : selfAndDescendants()) {
+      layer.trainable = trainable;
+      for (Weight w : layer.weights) {
+        w.variable().setTrainable(trainable && w.trainable());
+      }
+    }
+  }
+
+  /**
+   * Refuses a configuration change once the weights exist.
+   *
+   * @throws IllegalStateException naming the layer and the option
+   */
+  protected final void checkNotBuilt(String option) {
+    if (built) {
+      throw new IllegalStateException(
+          describe() + ": cannot change " + option + " after the layer is built (its weights exist);"
+              + " configure it before its first apply()");
+    }
+  }
+
+  /** The input requirements checked on every apply, or null for none. */
+  public InputSpec inputSpec() {
+    return inputSpec;
+  }
+
+  /** Sets the input requirements; layers typically refine them in {@link #build(Shape)}. */
+  protected final void setInputSpec(InputSpec spec) {
+    this.inputSpec = spec;
+  }
+
+  // ---- weights and sublayers --------------------------------------------------------------
+
+  /**
+   * Creates a weight during {@link #build(Shape)} (or {@code call}), on the {@code Ops} of the apply
+   * in progress. Its name is scoped by the enclosing layers: {@code linear/dense/kernel:0}.
+   *
+   * @param name the weight's short name, such as {@code "kernel"}, unique within this layer
+   * @param shape its full shape
+   * @param initializer makes its starting value
+   * @param trainable false for state that optimizers must not touch (moving statistics)
+   * @throws IllegalStateException outside an apply or build of this layer
+   */
+  protected final Variable addWeight(
+      String name, Shape shape, Initializer initializer, boolean trainable) {
+    CallContext.Frame frame = CallContext.current();
+    if (frame == null || frame.layer() != this) {
+      throw new IllegalStateException(
+          describe() + ": addWeight(\"" + name + "\") must be called from build() or call(), while"
+              + " the layer is being applied or built; the constructor holds configuration only");
+    }
+    checkName(name);
+    for (Weight w : weights) {
+      if (w.name().equals(name)) {
+        throw new IllegalArgumentException(describe() + " already has a weight named '" + name + "'");
+      }
+    }
+    if (shape.isUnknown() || shape.hasUnknownDimension()) {
+      throw new IllegalArgumentException(
+          describe() + ": weight '" + name + "' needs a fully known shape, received "
+              + Shapes.format(shape));
+    }
+    // In a graph, the starting value belongs with the variable's initializer, outside any function
+    // being traced; eagerly it is simply computed now.
+    Ops initOps = frame.tf().scope().env().isEager() ? frame.tf() : frame.tf().withInitScope();
+    Operand<TFloat32> initial = Objects.requireNonNull(initializer, "initializer").apply(initOps, shape);
+    if (!Shapes.same(initial.shape(), shape)) {
+      throw new IllegalArgumentException(
+          describe() + ": initializer " + initializer + " returned shape "
+              + Shapes.format(initial.shape()) + " for weight '" + name + "' of shape "
+              + Shapes.format(shape));
+    }
+    Variable v = new Variable(frame.tf(), frame.path() + "/" + name + ":0", initial, trainable && this.trainable);
+    weights.add(new Weight(v, name, trainable, WEIGHT_ORDER.incrementAndGet()));
+    return v;
+  }
+
+  /** {@link #addWeight(String, Shape, Initializer, boolean)} for a trainable weight. */
+  protected final Variable addWeight(String name, Shape shape, Initializer initializer) {
+    return addWeight(name, shape, initializer, true);
+  }
+
+  /**
+   * The {@code Ops} of the apply or build of this layer in progress, for code in {@link
+   * #build(Shape)} that builds sublayers or computes values.
+   *
+   * @throws IllegalStateException outside an apply or build of this layer
+   */
+  protected final Ops ops() {
+    CallContext.Frame frame = CallContext.current();
+    if (frame == null || frame.layer() != this) {
+      throw new IllegalStateException(
+          describe() + ": ops() is only available while the layer is being applied or built");
+    }
+    return frame.tf();
+  }
+
+  /**
+   * This layer's variables and those of its sublayers, in creation order (for a layer: kernel,
+   * then bias).
+   */
+  public final List<Variable> variables() {
+    List<Weight> all = new ArrayList<>();
+    for (Layer layer : selfAndDescendants()) {
+      all.addAll(layer.weights);
+    }
+    all.sort(Comparator.comparingLong(Weight::order));
+    List<Variable> out = new ArrayList<>(all.size());
+    for (Weight w : all) {
+      out.add(w.variable());
+    }
+    return out;
+  }
+
+  /** The variables optimizers update, in creation order. */
+  public final List<Variable> trainableVariables() {
+    List<Variable> out = new ArrayList<>();
+    for (Variable v : variables()) {
+      if (v.trainable()) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** The variables optimizers leave alone (frozen layers, moving statistics), in creation order. */
+  public final List<Variable> nonTrainableVariables() {
+    List<Variable> out = new ArrayList<>();
+    for (Variable v : variables()) {
+      if (!v.trainable()) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /** The number of scalars in {@link #variables()}. */
+  public final long countParams() {
+    long n = 0;
+    for (Variable v : variables()) {
+      n += v.shape().size();
+    }
+    return n;
+  }
+
+  /**
+   * The layers held in this layer's fields (directly, or in collections, maps and arrays), in field
+   * order, each once.
+   */
+  protected final List<Layer> sublayers() {
+    return SublayerTracking.sublayersOf(this);
+  }
+
+  private List<Layer> selfAndDescendants() {
+    List<Layer> out = new ArrayList<>();
+    Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    collectDescendants(this, out, seen);
+    return out;
+  }
+
+  private static void collectDescendants(Layer layer, List<Layer> out, Set<Layer> seen) {
+    if (!seen.add(layer)) {
+      return;
+    }
+    out.add(layer);
+    for (Layer child : layer.sublayers()) {
+      collectDescendants(child, out, seen);
+    }
+  }
+
+  // ---- apply -------------------------------------------------------------------------------
+
+  /**
+   * Applies the layer in inference mode, or in the mode of the enclosing apply when called from
+   * another layer's {@code call}.
+   */
+  public final Operand<TFloat32> apply(Ops tf, Operand<TFloat32> input) {
+    return single(invoke(tf, List.of(Objects.requireNonNull(input, "input")), null));
+  }
+
+  /** Applies the layer in training ({@code true}) or inference mode; nested layers inherit it. */
+  public final Operand<TFloat32> apply(Ops tf, Operand<TFloat32> input, boolean training) {
+    return single(invoke(tf, List.of(Objects.requireNonNull(input, "input")), training));
+  }
+
+  /** Applies a layer that takes several inputs ({@code Concatenate}, {@code Add}, models). */
+  public final Operand<TFloat32> apply(Ops tf, List<Operand<TFloat32>> inputs) {
+    return single(invoke(tf, inputs, null));
+  }
+
+  /** As {@link #apply(Ops, List)}, in training or inference mode. */
+  public final Operand<TFloat32> apply(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    return single(invoke(tf, inputs, training));
+  }
+
+  /** Applies a layer with several outputs (a functional model with several outputs). */
+  public final List<Operand<TFloat32>> applyOutputs(Ops tf, List<Operand<TFloat32>> inputs) {
+    return invoke(tf, inputs, null);
+  }
+
+  /** As {@link #applyOutputs(Ops, List)}, in training or inference mode. */
+  public final List<Operand<TFloat32>> applyOutputs(
+      Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    return invoke(tf, inputs, training);
+  }
+
+  private List<Operand<TFloat32>> invoke(Ops tf, List<Operand<TFloat32>> inputs, Boolean training) {
+    Objects.requireNonNull(tf, "tf");
+    List<Shape> shapes = shapesOf(inputs);
+    CallContext.Frame frame = CallContext.push(this, tf, training);
+    try {
+      validateInputs(shapes);
+      maybeBuild(shapes);
+      List<Operand<TFloat32>> outputs = callOutputs(tf, inputs, frame.training());
+      if (outputs == null || outputs.isEmpty()) {
+        throw new IllegalStateException(describe() + ": call returned no output");
+      }
+      for (Operand<TFloat32> out : outputs) {
+        if (out == null) {
+          throw new IllegalStateException(describe() + ": call returned null");
+        }
+      }
+      recordOutputShape(outputs.get(0).shape());
+      return outputs;
+    } finally {
+      CallContext.pop(frame);
+    }
+  }
+
+  private List<Shape> shapesOf(List<Operand<TFloat32>> inputs) {
+    if (inputs == null || inputs.isEmpty()) {
+      throw new IllegalArgumentException(describe() + ": expected at least one input, received none");
+    }
+    List<Shape> shapes = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      Operand<TFloat32> x = inputs.get(i);
+      if (x == null) {
+        throw new IllegalArgumentException(describe() + ": input " + i + " is null");
+      }
+      shapes.add(x.shape());
+    }
+    return shapes;
+  }
+
+  private Operand<TFloat32> single(List<Operand<TFloat32>> outputs) {
+    requireSingleOutput(outputs.size());
+    return outputs.get(0);
+  }
+
+  private void requireSingleOutput(int count) {
+    if (count != 1) {
+      throw new IllegalStateException(
+          describe() + " has " + count + " outputs: use applyOutputs(...) to get them all");
+    }
+  }
+
+  private void validateInputs(List<Shape> shapes) {
+    if (inputSpec != null) {
+      for (int i = 0; i < shapes.size(); i++) {
+        String problem = inputSpec.mismatch(shapes.get(i));
+        if (problem != null) {
+          throw inputError((shapes.size() > 1 ? "input " + i + ": " : "") + problem, shapes.get(i));
+        }
+      }
+    }
+    checkInputShapes(shapes);
+  }
+
+  /**
+   * Further checks on the input shapes, run on every apply before the layer is built or any op
+   * runs (after the {@link #inputSpec()} check). Throw {@link #inputError} to refuse. The default
+   * accepts everything.
+   */
+  protected void checkInputShapes(List<Shape> inputShapes) {}
+
+  /**
+   * The exception for a refused input: {@code Dense 'dense_1': <problem>, received shape [50, 28,
+   * 28].} followed by {@link #inputHint}.
+   */
+  protected final IllegalArgumentException inputError(String problem, Shape received) {
+    String hint = inputHint(received);
+    return new IllegalArgumentException(
+        describe() + ": " + problem + ", received shape " + Shapes.format(received) + "."
+            + (hint == null || hint.isEmpty() ? "" : " " + hint));
+  }
+
+  /** Advice appended to input errors, such as "Add a Flatten layer before it."; none by default. */
+  protected String inputHint(Shape received) {
+    return "";
+  }
+
+  private void maybeBuild(List<Shape> shapes) {
+    if (built) {
+      return;
+    }
+    int weightCount = weights.size();
+    InputSpec specBefore = inputSpec;
+    boolean done = false;
+    try {
+      build(shapes);
+      built = true;
+      done = true;
+    } finally {
+      if (!done) {
+        // A failed build leaves the layer as it was, so it can be applied again to valid input.
+        weights.subList(weightCount, weights.size()).clear();
+        inputSpec = specBefore;
+      }
+    }
+  }
+
+  // ---- building ----------------------------------------------------------------------------
+
+  /**
+   * Builds the layer now, without data (Keras's {@code layer.build(input_shape)}): creates the
+   * weights for inputs of {@code inputShape} (batch dimension included, possibly unknown). Does
+   * nothing if the layer is already built.
+   */
+  public void build(Ops tf, Shape inputShape) {
+    build(tf, List.of(inputShape));
+  }
+
+  /** As {@link #build(Ops, Shape)} for a layer with several inputs. */
+  public void build(Ops tf, List<Shape> inputShapes) {
+    buildInContext(tf, inputShapes);
+  }
+
+  /**
+   * The standard explicit build: enters this layer's call context on {@code tf}, checks the shapes
+   * and runs {@link #build(List)} once. Models that override {@link #build(Ops, List)} call it.
+   */
+  protected final void buildInContext(Ops tf, List<Shape> inputShapes) {
+    Objects.requireNonNull(tf, "tf");
+    if (inputShapes == null || inputShapes.isEmpty()) {
+      throw new IllegalArgumentException(describe() + ": build needs at least one input shape");
+    }
+    CallContext.Frame frame = CallContext.push(this, tf, null);
+    try {
+      validateInputs(inputShapes);
+      maybeBuild(inputShapes);
+    } finally {
+      CallContext.pop(frame);
+    }
+  }
+
+  /**
+   * Creates the weights for inputs of {@code inputShape} (batch dimension first, possibly unknown)
+   * with {@link #addWeight}. Called once, before the first {@code call}. The default creates none.
+   */
+  protected void build(Shape inputShape) {}
+
+  /**
+   * Creates the weights of a layer with several inputs. The default builds from the only input's
+   * shape, and creates nothing for several inputs.
+   */
+  protected void build(List<Shape> inputShapes) {
+    if (inputShapes.size() == 1) {
+      build(inputShapes.get(0));
+    }
+  }
+
+  // ---- call --------------------------------------------------------------------------------
+
+  /** The layer's computation on one input: only the math, with ops built on {@code tf}. */
+  protected abstract Operand<TFloat32> call(Ops tf, Operand<TFloat32> input);
+
+  /**
+   * The computation when it depends on the mode (dropout, batch normalization). The default ignores
+   * {@code training}.
+   */
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input, boolean training) {
+    return call(tf, input);
+  }
+
+  /**
+   * The computation on several inputs. The default accepts exactly one input.
+   *
+   * @throws IllegalArgumentException for several inputs, unless overridden
+   */
+  protected Operand<TFloat32> call(Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          describe() + ": expected a single input, received " + inputs.size() + " inputs");
+    }
+    return call(tf, inputs.get(0), training);
+  }
+
+  /** The computation of a layer with several outputs. The default returns the one output of {@code call}. */
+  protected List<Operand<TFloat32>> callOutputs(
+      Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    return List.of(call(tf, inputs, training));
+  }
+
+  // ---- shapes and the functional API -------------------------------------------------------
+
+  /**
+   * The output shape for an input of {@code inputShape} (batch dimension first, possibly unknown),
+   * without running any op. Layers implement it so that the functional API and {@code summary()}
+   * know their shapes.
+   *
+   * @throws UnsupportedOperationException if the layer does not implement it
+   */
+  public Shape computeOutputShape(Shape inputShape) {
+    throw new UnsupportedOperationException(
+        describe() + " does not implement computeOutputShape(Shape), which the functional API and"
+            + " Sequential.build need");
+  }
+
+  /** The output shape for several inputs. The default handles the single-input case. */
+  public Shape computeOutputShape(List<Shape> inputShapes) {
+    if (inputShapes.size() != 1) {
+      throw new UnsupportedOperationException(
+          describe() + " does not implement computeOutputShape(List<Shape>)");
+    }
+    return computeOutputShape(inputShapes.get(0));
+  }
+
+  /** The shapes of all outputs. The default handles the single-output case. */
+  public List<Shape> computeOutputShapes(List<Shape> inputShapes) {
+    return List.of(computeOutputShape(inputShapes));
+  }
+
+  /** Applies the layer to a symbolic tensor (functional API): records the call, runs no op. */
+  public final KerasTensor apply(KerasTensor input) {
+    return apply(List.of(Objects.requireNonNull(input, "input")));
+  }
+
+  /** Applies a multi-input layer to symbolic tensors. */
+  public final KerasTensor apply(KerasTensor first, KerasTensor second, KerasTensor... more) {
+    List<KerasTensor> inputs = new ArrayList<>(2 + more.length);
+    inputs.add(first);
+    inputs.add(second);
+    inputs.addAll(List.of(more));
+    return apply(inputs);
+  }
+
+  /** Applies the layer to a list of symbolic tensors. */
+  public final KerasTensor apply(List<KerasTensor> inputs) {
+    List<KerasTensor> outputs = applyOutputs(inputs);
+    requireSingleOutput(outputs.size());
+    return outputs.get(0);
+  }
+
+  /**
+   * Applies the layer to symbolic tensors and returns all its outputs: checks the shapes, infers
+   * the output shapes with {@link #computeOutputShapes} and records the call for {@code
+   * Model.of(inputs, outputs)}. No variable is created.
+   */
+  public final List<KerasTensor> applyOutputs(List<KerasTensor> inputs) {
+    if (inputs == null || inputs.isEmpty()) {
+      throw new IllegalArgumentException(describe() + ": expected at least one input, received none");
+    }
+    List<Shape> shapes = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.get(i) == null) {
+        throw new IllegalArgumentException(describe() + ": input " + i + " is null");
+      }
+      shapes.add(inputs.get(i).shape());
+    }
+    validateInputs(shapes);
+    List<Shape> outShapes = computeOutputShapes(shapes);
+    Node node = new Node(this, inputs, outShapes, symbolicCalls++);
+    recordOutputShape(outShapes.get(0));
+    return node.outputs();
+  }
+
+  private void recordOutputShape(Shape shape) {
+    Shape s = Shapes.withUnknownBatch(shape);
+    if (outputShape == null && !outputShapeVaries) {
+      outputShape = s;
+    } else if (outputShape != null && !Shapes.same(outputShape, s)) {
+      outputShape = null;
+      outputShapeVaries = true;
+    }
+  }
+
+  /**
+   * The shape of the layer's (first) output, batch dimension unknown, as last seen by an apply;
+   * empty before the first apply or when it has been applied to inputs of different shapes (Keras
+   * summaries print "multiple").
+   */
+  public Optional<Shape> outputShape() {
+    return Optional.ofNullable(outputShape);
+  }
+
+  /** Keras's form: {@code <Dense name=dense, built=true>}. */
+  @Override
+  public String toString() {
+    return "<" + typeName() + " name=" + name + ", built=" + built + ">";
+  }
+}

@@ -1,0 +1,46 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.activations.Activations;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/** Softmax over an axis, the last by default (Keras's {@code Softmax(axis=-1)}). */
+public class Softmax extends Layer {
+  private final int axis;
+  private final dev.keraslite.activations.Activation function;
+
+  /** Softmax over the last axis. */
+  public Softmax() {
+    this(-1);
+  }
+
+  /** Softmax over {@code axis}; negative values count from the end. */
+  public Softmax(int axis) {
+    this.axis = axis;
+    this.function = Activations.softmax(axis);
+    setInputSpec(InputSpec.minRank(axis < 0 ? -axis : axis + 1));
+  }
+
+  @Override
+  public Softmax name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** The normalised axis. */
+  public int axis() {
+    return axis;
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    return function.apply(tf, input);
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    return inputShape;
+  }
+}

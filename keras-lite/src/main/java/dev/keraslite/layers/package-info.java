@@ -1,0 +1,76 @@
+/**
+ * Keras layers: the {@link dev.keraslite.layers.Layer} base and the core layers ({@link
+ * dev.keraslite.layers.Dense}, {@link dev.keraslite.layers.Flatten}, {@link
+ * dev.keraslite.layers.Reshape}, {@link dev.keraslite.layers.Activation}, {@link
+ * dev.keraslite.layers.Dropout}, {@link dev.keraslite.layers.Softmax}, {@link
+ * dev.keraslite.layers.Concatenate}, {@link dev.keraslite.layers.Add}), plus the symbolic tensors of
+ * the functional API ({@link dev.keraslite.layers.KerasTensor}, {@link dev.keraslite.layers.Node},
+ * {@link dev.keraslite.layers.InputLayer}).
+ *
+ * <h2>Writing a layer</h2>
+ *
+ * Follow Keras's split: the constructor holds configuration, {@code build} creates weights once the
+ * input shape is known, {@code call} holds only the math. (A compiled copy of this example, with the
+ * harness run on it, is {@code LayerLifecycleTest.Scale} in the tests.)
+ *
+ * <pre>{@code
+ * public class Scale extends Layer {
+ *   private final Initializer init;
+ *   private Variable gamma;
+ *
+ *   public Scale(Initializer init) {                  // configuration only: no Ops here
+ *     this.init = init;
+ *     setInputSpec(InputSpec.minRank(2));             // checked on every apply, before any op
+ *   }
+ *
+ *   @Override
+ *   public Scale name(String name) {                  // so that options chain
+ *     super.name(name);
+ *     return this;
+ *   }
+ *
+ *   @Override
+ *   protected void build(Shape inputShape) {          // once, on the first apply (or build(tf, shape))
+ *     long dim = inputShape.get(inputShape.numDimensions() - 1);
+ *     gamma = addWeight("gamma", Shape.of(dim), init); // named <enclosing layers>/scale/gamma:0
+ *     setInputSpec(InputSpec.minRank(2).withAxis(-1, dim));
+ *   }
+ *
+ *   @Override
+ *   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> x) {
+ *     return tf.math.mul(x, gamma.value(tf));          // TensorFlow ops on the tf given, nothing else
+ *   }
+ *
+ *   @Override
+ *   public Shape computeOutputShape(Shape inputShape) { // for the functional API and summary()
+ *     return inputShape;
+ *   }
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Options</b> are fluent setters that begin with {@link
+ *       dev.keraslite.layers.Layer#checkNotBuilt checkNotBuilt("option")}, use Keras 3's argument
+ *       names in camel case and its defaults (documented once, as named constants where they are
+ *       numbers). Override {@code name(String)} with the layer's own return type.
+ *   <li><b>Weights</b>: {@code addWeight(name, shape, initializer[, trainable])} in {@code build};
+ *       non-trainable weights (moving statistics) pass {@code trainable=false}. Read them in {@code
+ *       call} with {@code variable.value(tf)}; update state with {@code variable.assign(tf, ...)}.
+ *   <li><b>Training mode</b>: override {@code call(tf, x, training)} when the layer behaves
+ *       differently in training (dropout, batch normalization). The flag given to the outermost
+ *       {@code apply} reaches every nested layer applied without one.
+ *   <li><b>Several inputs</b>: extend {@link dev.keraslite.layers.Merge}, or override {@code
+ *       call(tf, List, training)} and {@code computeOutputShape(List)}. <b>Several outputs</b>:
+ *       override {@code callOutputs} and {@code computeOutputShapes}.
+ *   <li><b>Input checks</b>: an {@link dev.keraslite.layers.InputSpec} for ranks and sizes; {@code
+ *       checkInputShapes} for anything else, throwing {@code inputError(problem, shape)} so the
+ *       message reads {@code Dense 'dense_1': expected input with last dimension 784, received shape
+ *       [50, 28, 28]. Add a Flatten layer before it.} ({@code inputHint} adds the advice). These run
+ *       before any op or variable is touched, so refused input changes nothing.
+ *   <li><b>Sublayers</b> held in fields (or lists, maps, arrays of layers) are tracked automatically.
+ *   <li><b>Tests</b>: run the shared {@code LayerTestHarness} (test scope, this package) on the layer:
+ *       output shape, weight names and shapes, parameter count, symbolic shape inference, one
+ *       training step, and a value check against an independent computation.
+ * </ul>
+ */
+package dev.keraslite.layers;
