@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-mvn -B verify "$@"
+mvn -B clean verify "$@"

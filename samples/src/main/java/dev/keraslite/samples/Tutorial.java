@@ -33,6 +33,18 @@ public final class Tutorial {
               return String.format(
                   Locale.ROOT, "a=[%.6f, %.6f, %.6f] b=%.6f", r.a()[0], r.a()[1], r.a()[2], r.b());
             }));
+    list.add(
+        new Example(
+            "LinearRegression",
+            "1. linear model as a Model class (Dense, SGD 0.01, 100 steps)",
+            full -> {
+              LinearRegression.Result r = LinearRegression.run(100);
+              System.out.println(r.printed());
+              return String.format(
+                  Locale.ROOT,
+                  "kernel=[%.6f, %.6f, %.6f] bias=%.6f",
+                  r.kernel()[0], r.kernel()[1], r.kernel()[2], r.bias());
+            }));
     return list;
   }
 
