@@ -24,7 +24,9 @@ import org.tensorflow.op.Ops;
  * <p><b>Memory.</b> TensorFlow Java frees an eager result only when the garbage collector reclaims its
  * wrapper. keras-lite frees a training step's values when the step ends: everything computed while
  * the outermost {@link GradientTape} is open, gradients and optimizer updates included, is released
- * when that tape closes; {@link #scope()} does the same for code without a tape (evaluation loops).
+ * when that tape closes; {@link #scope()} does the same for code without a tape (evaluation loops),
+ * and when a scope encloses tapes it owns their values too, so a value computed under a tape can be
+ * read until the scope closes.
  * Variables and values passed to {@link #keep} stay valid; values created outside any tape or scope
  * are left to the garbage collector, as in TensorFlow Java. Using a released value raises {@link
  * IllegalStateException}.

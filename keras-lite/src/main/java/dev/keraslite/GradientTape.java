@@ -26,7 +26,8 @@ import org.tensorflow.types.family.TType;
  *       gradient} may be called after {@link #close()}, as after Python's {@code with} block.
  *   <li>Tapes nest: an outer tape records the gradient computed by an inner one, so second
  *       derivatives work.
- *   <li>The outermost tape owns the step's eager values: see {@link Eager} for when they are freed.
+ *   <li>The outermost tape owns the step's eager values, unless an {@link EagerScope} encloses it:
+ *       see {@link Eager} for when they are freed.
  * </ul>
  */
 public final class GradientTape implements AutoCloseable {
@@ -61,9 +62,10 @@ public final class GradientTape implements AutoCloseable {
     this.tf = tf;
     this.persistent = persistent;
     this.tape = new Tape(env, watchAccessedVariables);
-    // The outermost tape owns the step's values; inner tapes leave them to it, since it may still
-    // need them for higher-order gradients.
-    this.ownsArena = env.delegate().isEager() && !env.isRecording();
+    // The outermost region owns the step's values: an enclosing EagerScope if there is one,
+    // otherwise the outermost tape. Inner tapes leave them to it, since an outer tape may still need
+    // them for higher-order gradients.
+    this.ownsArena = env.delegate().isEager() && !env.isRecording() && !env.hasArena();
     if (ownsArena) {
       env.pushArena();
     }

@@ -107,4 +107,19 @@ class ReleaseTest {
     }
     assertTrue(NativeHandles.isReleased(y.op()));
   }
+
+  @Test
+  void scopeAroundATapeOwnsTheStep() {
+    Operand<TFloat32> x = tf.constant(3f);
+    Operand<TFloat32> y;
+    try (EagerScope scope = eager.scope()) {
+      try (GradientTape tape = new GradientTape(tf)) {
+        tape.watch(x);
+        y = tf.math.square(x);
+        tape.gradient(y, x);
+      }
+      assertEquals(9f, scalar(y), 0f, "the scope, not the tape, releases the step");
+    }
+    assertTrue(NativeHandles.isReleased(y.op()));
+  }
 }

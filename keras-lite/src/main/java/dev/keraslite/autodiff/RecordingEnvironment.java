@@ -15,6 +15,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.OperationBuilder;
 import org.tensorflow.op.OpScope;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.Scope;
 import org.tensorflow.types.family.TType;
 
@@ -33,6 +34,8 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   private final Set<Operation> kept = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Operation, VariableSource> variablesByHandle = new IdentityHashMap<>();
   private Map<VariableSource, Operand<? extends TType>> twins;
+  private boolean orderStatefulOps;
+  private Operation lastStateful;
 
   /** Wraps {@code delegate}; ops built through {@code Ops.create(this)} reach {@link #opBuilder}. */
   public RecordingEnvironment(ExecutionEnvironment delegate) {
@@ -50,14 +53,49 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   public OperationBuilder opBuilder(String type, String name, Scope scope) {
     OperationBuilder builder = delegate.opBuilder(type, name, scope);
     boolean capture = !recording.isEmpty();
-    if (!capture && arenas.isEmpty()) {
+    boolean ordered = orderStatefulOps && !scope.isInit() && isStateful(type);
+    if (ordered && lastStateful != null) {
+      builder.addControlInput(lastStateful);
+    }
+    if (!capture && arenas.isEmpty() && !ordered) {
       return builder;
     }
-    return new RecordingOperationBuilder(this, builder, type, capture);
+    return new RecordingOperationBuilder(this, builder, type, capture, ordered);
+  }
+
+  // ---- program order in traced graphs ------------------------------------------------------
+
+  /**
+   * Makes every variable read, write and update built from now on run after the previous one, in
+   * the order the Java code built them (TensorFlow's automatic control dependencies, coarsened to
+   * one chain). Without it a graph may run a step's reads after its optimizer updates. Graphs only:
+   * eager ops run in program order anyway.
+   */
+  public void orderStatefulOps(boolean on) {
+    this.orderStatefulOps = on;
+  }
+
+  /** The last op of the chain kept by {@link #orderStatefulOps(boolean)}, or null; run it to run them all. */
+  public Operation lastStatefulOp() {
+    return lastStateful;
+  }
+
+  private static boolean isStateful(String type) {
+    return type.equals("ReadVariableOp")
+        || type.startsWith("Resource")
+        || (type.startsWith("Assign") && type.endsWith("VariableOp"));
   }
 
   /** Called by the builder once the op exists. */
-  void built(String type, List<org.tensorflow.Output<?>> inputs, Map<String, Object> attrs, Operation op) {
+  void built(
+      String type,
+      List<org.tensorflow.Output<?>> inputs,
+      Map<String, Object> attrs,
+      Operation op,
+      boolean ordered) {
+    if (ordered) {
+      lastStateful = op;
+    }
     if (!arenas.isEmpty() && delegate.isEager()) {
       arenas.get(arenas.size() - 1).add(op);
     }
@@ -139,7 +177,13 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
     if (handle == null) {
       List<Tape> paused = pauseAll();
       try {
-        handle = tf.withControlDependencies(List.of()).varHandleOp(variable.type(), variable.shape());
+        // An explicit, unique shared name: without one, twins would share one resource.
+        handle =
+            tf.withControlDependencies(List.of())
+                .varHandleOp(
+                    variable.type(),
+                    variable.shape(),
+                    VarHandleOp.sharedName("twin_" + twins.size() + "_" + variable.name().replace(':', '_')));
       } finally {
         resumeRecording(paused);
       }

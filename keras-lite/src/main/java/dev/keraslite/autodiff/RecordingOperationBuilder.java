@@ -24,9 +24,15 @@ final class RecordingOperationBuilder implements OperationBuilder {
   private final String type;
   private final List<Output<?>> inputs;
   private final Map<String, Object> attrs;
+  private final boolean ordered;
 
   RecordingOperationBuilder(
-      RecordingEnvironment env, OperationBuilder delegate, String type, boolean capture) {
+      RecordingEnvironment env,
+      OperationBuilder delegate,
+      String type,
+      boolean capture,
+      boolean ordered) {
+    this.ordered = ordered;
     this.env = env;
     this.delegate = delegate;
     this.type = type;
@@ -37,7 +43,7 @@ final class RecordingOperationBuilder implements OperationBuilder {
   @Override
   public Operation build() {
     Operation op = delegate.build();
-    env.built(type, inputs, attrs, op);
+    env.built(type, inputs, attrs, op, ordered);
     return op;
   }
 

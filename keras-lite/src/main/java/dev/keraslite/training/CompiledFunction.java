@@ -1,0 +1,172 @@
+package dev.keraslite.training;
+
+import dev.keraslite.Variable;
+import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.autodiff.VariableSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A Java function traced once into a TensorFlow {@link Graph} and run by a {@link Session} once per
+ * call: keras-lite's {@code tf.function} for training, evaluation and prediction steps.
+ *
+ * <p>The function is ordinary eager-style keras-lite code ({@code model.apply}, a {@code
+ * GradientTape}, an optimizer, metrics) given a graph {@code Ops}. The eager {@link Variable}s it
+ * touches get twins in the graph (see {@link RecordingEnvironment#twin}); {@link #pushVariables()}
+ * copies their values in and {@link #pullVariables()} copies them back, so while a {@code fit} runs
+ * the variables live in the session and no per-step copy is made. Variable reads, writes and updates
+ * run in program order, as in {@code tf.function}.
+ *
+ * <p>Why a Session and not a function called from eager code: on this kind of machine a {@code
+ * Session.run} costs 31–42 µs against 95–105 µs for calling a {@code ConcreteFunction} from eager
+ * code (DESIGN.md §1.6), which is 10–15% of a small model's step; the price is copying variables when
+ * switching between eager and compiled execution, done once per {@code fit} or epoch.
+ */
+public final class CompiledFunction implements AutoCloseable {
+  /** The traced body: builds outputs from the placeholders with the graph's {@code Ops}. */
+  @FunctionalInterface
+  public interface Body {
+    List<Operand<?>> apply(Ops tf, List<Operand<?>> inputs);
+  }
+
+  /** An input's dtype and shape; -1 (or {@link Shape#UNKNOWN_SIZE}) for the batch dimension. */
+  public record Spec(Class<? extends TType> type, Shape shape) {}
+
+  private final Graph graph;
+  private final Session session;
+  private final List<Placeholder<?>> inputs = new ArrayList<>();
+  private final List<Operand<?>> outputs;
+  private final Operation lastStateful;
+  private final List<Variable> variables = new ArrayList<>();
+  private final List<Placeholder<?>> pushValues = new ArrayList<>();
+  private final List<Operation> pushOps = new ArrayList<>();
+  private final List<Operand<?>> pullValues = new ArrayList<>();
+
+  private CompiledFunction(List<Spec> specs, Body body) {
+    graph = new Graph();
+    try {
+      RecordingEnvironment env = new RecordingEnvironment(graph);
+      env.enableTwins();
+      Ops tf = Ops.create(env);
+      List<Operand<?>> args = new ArrayList<>();
+      for (Spec spec : specs) {
+        Placeholder<?> p = tf.placeholder(spec.type(), Placeholder.shape(spec.shape()));
+        inputs.add(p);
+        args.add(p);
+      }
+      env.orderStatefulOps(true);
+      outputs = List.copyOf(body.apply(tf, args));
+      env.orderStatefulOps(false);
+      lastStateful = env.lastStatefulOp();
+      // Copy-in and copy-out ops for every twin, outside the step's chain of stateful ops.
+      for (Map.Entry<VariableSource, Operand<? extends TType>> e : env.twins().entrySet()) {
+        Variable v = (Variable) e.getKey();
+        Placeholder<?> value = tf.placeholder(v.type(), Placeholder.shape(v.shape()));
+        variables.add(v);
+        pushValues.add(value);
+        pushOps.add(tf.assignVariableOp(e.getValue(), value).op());
+        pullValues.add(tf.readVariableOp(e.getValue(), v.type()));
+      }
+      session = new Session(graph);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** Traces {@code body} once for inputs of the given specs. */
+  public static CompiledFunction trace(List<Spec> inputs, Body body) {
+    return new CompiledFunction(inputs, body);
+  }
+
+  /** The eager variables the function uses, in first-use order. */
+  public List<Variable> variables() {
+    return List.copyOf(variables);
+  }
+
+  /** Copies the eager variables' current values into the session. */
+  public void pushVariables() {
+    if (variables.isEmpty()) {
+      return;
+    }
+    List<Tensor> values = new ArrayList<>(variables.size());
+    RecordingEnvironment eager = eagerEnvironment();
+    eager.pushArena(); // the eager reads below are released when the copy is done
+    try {
+      Session.Runner runner = session.runner();
+      for (int i = 0; i < variables.size(); i++) {
+        Variable v = variables.get(i);
+        Tensor t = v.value(v.ops()).asTensor();
+        values.add(t);
+        runner.feed(pushValues.get(i), t);
+        runner.addTarget(pushOps.get(i));
+      }
+      runner.run().close();
+    } finally {
+      values.forEach(Tensor::close);
+      eager.release(eager.popArena());
+    }
+  }
+
+  private RecordingEnvironment eagerEnvironment() {
+    return (RecordingEnvironment) variables.get(0).ops().scope().env();
+  }
+
+  /** Copies the session's values back into the eager variables. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void pullVariables() {
+    if (variables.isEmpty()) {
+      return;
+    }
+    Session.Runner runner = session.runner();
+    pullValues.forEach(runner::fetch);
+    RecordingEnvironment eager = eagerEnvironment();
+    eager.pushArena();
+    try (Result r = runner.run()) {
+      for (int i = 0; i < variables.size(); i++) {
+        Variable v = variables.get(i);
+        Ops tf = v.ops();
+        v.assign(tf, (Operand) tf.constantOf((TType) r.get(i)));
+      }
+    } finally {
+      eager.release(eager.popArena());
+    }
+  }
+
+  /**
+   * Runs the function on {@code args} (one tensor per input spec) and returns its outputs; the
+   * caller closes the result.
+   */
+  public Result call(List<? extends Tensor> args) {
+    if (args.size() != inputs.size()) {
+      throw new IllegalArgumentException(
+          "compiled function: expected " + inputs.size() + " inputs, received " + args.size());
+    }
+    Session.Runner runner = session.runner();
+    for (int i = 0; i < args.size(); i++) {
+      runner.feed(inputs.get(i), args.get(i));
+    }
+    outputs.forEach(runner::fetch);
+    if (lastStateful != null) {
+      runner.addTarget(lastStateful);
+    }
+    return runner.run();
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
