@@ -1,0 +1,28 @@
+package dev.keraslite.callbacks;
+
+import dev.keraslite.layers.Layer;
+import dev.keraslite.optimizers.Optimizer;
+
+/** What a callback sees of the running {@code fit}, {@code evaluate} or {@code predict}. */
+public interface TrainingContext {
+  /** The model being trained (its variables are current between epochs). */
+  Layer model();
+
+  /** The compiled optimizer, or null outside {@code fit}. */
+  Optimizer optimizer();
+
+  /** Asks {@code fit} to stop after the current epoch (Keras's {@code model.stop_training = True}). */
+  void stopTraining();
+
+  /** Whether {@link #stopTraining()} was called during this {@code fit}. */
+  boolean stopTrainingRequested();
+
+  /** Total epochs of this {@code fit} (0 for evaluate and predict). */
+  int epochs();
+
+  /** Batches per epoch (or per evaluate / predict run), or -1 when unknown. */
+  long steps();
+
+  /** Keras's verbosity: 0 silent, 1 progress bar, 2 one line per epoch. */
+  int verbose();
+}
