@@ -14,7 +14,7 @@ import org.tensorflow.types.family.TNumber;
  * A Keras 3 loss. Subclasses compute per-sample values in {@link #call}; callers use {@link #apply},
  * which does what Keras's {@code Loss.__call__} does around it: labels are cast to float32 (integer
  * class indices included), shapes are checked, sample weights applied and the {@link Reduction}
- * taken. The tutorial's custom loss reads:
+ * taken. The tutorial's custom loss (compiled in {@code CustomLossTest}) reads:
  *
  * <pre>{@code
  * class MeanSquaredError extends Loss {
@@ -103,8 +103,9 @@ public abstract class Loss {
       requireReal("sample_weight", sampleWeight);
     }
     checkShapes(yTrue.shape(), yPred.shape());
-    Operand<TFloat32> values = call(tf, toFloat32(tf, yTrue), yPred);
-    Operand<TBool> mask = mask(tf, toFloat32(tf, yTrue), yPred);
+    Operand<TFloat32> labels = toFloat32(tf, yTrue);
+    Operand<TFloat32> values = call(tf, labels, yPred);
+    Operand<TBool> mask = mask(tf, labels, yPred);
     Operand<TFloat32> weight = sampleWeight == null ? null : toFloat32(tf, sampleWeight);
     if (weight != null) {
       Shape[] aligned = ShapeAlignment.alignedShapes(values.shape(), weight.shape(), true);
@@ -160,7 +161,7 @@ public abstract class Loss {
     Operand<TFloat32> divisor =
         reduction == Reduction.MEAN_WITH_SAMPLE_WEIGHT && weight != null
             ? tf.reduceSum(weight, allAxes(tf, weight))
-            : tf.dtypes.cast(tf.size(values), TFloat32.class);
+            : elementCount(tf, values);
     return tf.math.divNoNan(sum, divisor);
   }
 
@@ -171,7 +172,7 @@ public abstract class Loss {
   private Operand<TFloat32> applyMask(Ops tf, Operand<TFloat32> weight, Operand<TBool> mask) {
     Operand<TFloat32> floatMask = tf.dtypes.cast(mask, TFloat32.class);
     if (reduction == Reduction.SUM_OVER_BATCH_SIZE || reduction == Reduction.MEAN) {
-      Operand<TFloat32> total = tf.dtypes.cast(tf.size(mask), TFloat32.class);
+      Operand<TFloat32> total = elementCount(tf, mask);
       Operand<TFloat32> valid = tf.reduceSum(floatMask, allAxes(tf, floatMask));
       floatMask = tf.math.mul(floatMask, tf.math.divNoNan(total, valid));
     }
@@ -183,8 +184,29 @@ public abstract class Loss {
     return tf.math.mul(aligned.second(), aligned.first());
   }
 
+  /**
+   * Every axis of {@code x}: a constant when the rank is static, which also keeps the reduction's
+   * bookkeeping off the tape (no {@code Rank} op depending on the loss).
+   */
   private static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
-    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+    Shape s = x.shape();
+    if (s.isUnknown()) {
+      return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+    }
+    int[] axes = new int[s.numDimensions()];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = i;
+    }
+    return tf.constant(axes);
+  }
+
+  /** The number of elements of {@code x}, as a constant when its shape is static. */
+  private static Operand<TFloat32> elementCount(Ops tf, Operand<?> x) {
+    Shape s = x.shape();
+    if (!s.isUnknown() && !s.hasUnknownDimension()) {
+      return tf.constant((float) s.size());
+    }
+    return tf.dtypes.cast(tf.size(x), TFloat32.class);
   }
 
   @SuppressWarnings("unchecked")
