@@ -25,10 +25,8 @@ public class KLDivergence extends Loss {
         ShapeAlignment.squeezeOrExpandToSameRank(tf, yTrue, yPred);
     yTrue = aligned.first();
     yPred = aligned.second();
-    Operand<TFloat32> lo = LossMath.scalar(tf, LossMath.EPSILON);
-    Operand<TFloat32> hi = LossMath.scalar(tf, 1);
-    Operand<TFloat32> t = tf.clipByValue(yTrue, lo, hi);
-    Operand<TFloat32> p = tf.clipByValue(yPred, lo, hi);
+    Operand<TFloat32> t = LossMath.clip(tf, yTrue, LossMath.EPSILON, 1f);
+    Operand<TFloat32> p = LossMath.clip(tf, yPred, LossMath.EPSILON, 1f);
     return LossMath.sum(tf, tf.math.mul(t, tf.math.log(tf.math.div(t, p))), -1, false);
   }
 }

@@ -18,7 +18,15 @@ final class LossMath {
    * bound is {@code 1 - 1e-7} rounded to float32 (0.99999988), exactly as TensorFlow sees it.
    */
   static Operand<TFloat32> clipProbabilities(Ops tf, Operand<TFloat32> p) {
-    return tf.clipByValue(p, tf.constant(EPSILON), tf.constant((float) (1.0 - EPSILON)));
+    return clip(tf, p, EPSILON, (float) (1.0 - EPSILON));
+  }
+
+  /**
+   * {@code maximum(minimum(x, hi), lo)}: TensorFlow's {@code tf.clip_by_value} as Python builds it
+   * (not the {@code ClipByValue} kernel), so values and gradients match Keras's.
+   */
+  static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> x, float lo, float hi) {
+    return tf.math.maximum(tf.math.minimum(x, tf.constant(hi)), tf.constant(lo));
   }
 
   static Operand<TFloat32> mean(Ops tf, Operand<TFloat32> x, int axis) {

@@ -186,7 +186,7 @@ public abstract class Metric {
         tf,
         () -> {
           for (Weight<?> w : weights) {
-            assigns.add(tf.assignVariableOp(w.variable().handle(), w.initialValue(tf)));
+            assigns.add(tf.assignVariableOp(w.variable().handle(tf), w.initialValue(tf)));
           }
         });
     return tf.withControlDependencies(assigns).noOp();
