@@ -1,0 +1,106 @@
+package dev.keraslite.metrics;
+
+import dev.keraslite.losses.ShapeAlignment;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Keras's {@code reduce_to_samplewise_values}: weighted values reduced to one per sample, and the
+ * weights reduced alike, for {@link Mean}, {@link Sum} and {@link MeanMetricWrapper}. Values with more
+ * dimensions than the weights are first reduced to the weights' rank; the weights are broadcast to
+ * the values; anything past the batch axis is reduced last.
+ */
+final class SampleReduction {
+  final Operand<TFloat32> values;
+  final Operand<TFloat32> weights;
+
+  private SampleReduction(Operand<TFloat32> values, Operand<TFloat32> weights) {
+    this.values = values;
+    this.weights = weights;
+  }
+
+  /**
+   * @param mean whether to reduce extra axes by mean (Mean) or by sum (Sum)
+   * @throws IllegalArgumentException before building anything when the weights do not fit
+   */
+  static SampleReduction of(
+      Ops tf, Metric metric, Operand<TFloat32> values, Operand<TFloat32> weight, boolean mean) {
+    if (values.shape().isUnknown() || (weight != null && weight.shape().isUnknown())) {
+      throw new IllegalArgumentException(
+          "Metric '" + metric.name() + "': needs values and sample weights of known rank, received "
+              + values.shape() + (weight == null ? "" : " and " + weight.shape()));
+    }
+    if (weight != null) {
+      checkWeightShape(metric, values.shape(), weight.shape());
+      ShapeAlignment.Pair<TFloat32, TFloat32> aligned =
+          ShapeAlignment.squeezeOrExpandToSameRank(tf, values, weight);
+      values = aligned.first();
+      weight = aligned.second();
+      int weightRank = weight.shape().numDimensions();
+      int valuesRank = values.shape().numDimensions();
+      if (valuesRank > weightRank) {
+        values = reduce(tf, values, weightRank, valuesRank, mean);
+      }
+      weight = tf.broadcastTo(weight, tf.shape(values));
+      values = tf.math.mul(values, weight);
+      if (weightRank > 1) {
+        weight = reduce(tf, weight, 1, weightRank, mean);
+      }
+    }
+    int rank = values.shape().numDimensions();
+    if (rank > 1) {
+      values = reduce(tf, values, 1, rank, mean);
+    }
+    return new SampleReduction(values, weight);
+  }
+
+  /** Keras's {@code Mean} count: the summed weights, else the number of samples. */
+  Operand<TFloat32> count(Ops tf) {
+    if (weights != null) {
+      return tf.reduceSum(weights, allAxes(tf, weights));
+    }
+    if (values.shape().numDimensions() >= 1) {
+      Operand<TInt32> n =
+          tf.reshape(
+              tf.slice(tf.shape(values), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
+              tf.constant(new int[0]));
+      return tf.dtypes.cast(n, TFloat32.class);
+    }
+    return tf.constant(1f);
+  }
+
+  /** The sum of the per-sample values. */
+  Operand<TFloat32> total(Ops tf) {
+    return tf.reduceSum(values, allAxes(tf, values));
+  }
+
+  private static void checkWeightShape(Metric metric, Shape values, Shape weight) {
+    Shape[] aligned = ShapeAlignment.alignedShapes(values, weight, true);
+    Shape v = aligned[0];
+    Shape w = aligned[1];
+    boolean ok = w.numDimensions() <= v.numDimensions();
+    for (int i = 0; ok && i < w.numDimensions(); i++) {
+      long dw = w.get(i);
+      long dv = v.get(i);
+      ok = dw == 1 || dw == dv || dw == Shape.UNKNOWN_SIZE || dv == Shape.UNKNOWN_SIZE;
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "Metric '" + metric.name() + "': sample_weight of shape " + weight
+              + " does not broadcast to the per-sample values of shape " + values);
+    }
+  }
+
+  private static Operand<TFloat32> reduce(
+      Ops tf, Operand<TFloat32> x, int fromAxis, int toAxis, boolean mean) {
+    Operand<TInt32> axes = tf.range(tf.constant(fromAxis), tf.constant(toAxis), tf.constant(1));
+    return mean ? tf.math.mean(x, axes) : tf.reduceSum(x, axes);
+  }
+
+  private static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+  }
+}

@@ -1,0 +1,75 @@
+package dev.keraslite.metrics;
+
+import dev.keraslite.Variable;
+import org.tensorflow.Operand;
+import org.tensorflow.framework.initializers.Zeros;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras's {@code Sum}: the (weighted) sum of every value seen so far. Like {@link Mean} it takes
+ * values: {@code updateState(tf, values[, sampleWeight])}.
+ */
+public class Sum extends Metric {
+  private final Variable total;
+
+  /** Named {@code "sum"}. */
+  public Sum(Ops tf) {
+    this(tf, "sum");
+  }
+
+  /** With the given name. */
+  public Sum(Ops tf, String name) {
+    super(tf, name);
+    total = addWeight("total", TFloat32.class, new Zeros<>());
+  }
+
+  /** Adds {@code values}. */
+  public void updateState(Ops tf, Operand<?> values) {
+    updateState(tf, values, (Operand<?>) null);
+  }
+
+  /** Adds {@code values} weighted by {@code sampleWeight}. */
+  @Override
+  public void updateState(Ops tf, Operand<?> values, Operand<?> sampleWeight) {
+    MetricInputs.requireNumeric(this, "values", values, true);
+    if (sampleWeight != null) {
+      MetricInputs.requireNumeric(this, "sample_weight", sampleWeight, false);
+    }
+    withoutRecording(
+        tf,
+        () -> {
+          SampleReduction r =
+              SampleReduction.of(
+                  tf,
+                  this,
+                  MetricInputs.toFloat32(tf, values),
+                  sampleWeight == null ? null : MetricInputs.toFloat32(tf, sampleWeight),
+                  false);
+          total.assignAdd(tf, r.total(tf));
+        });
+  }
+
+  /** Not available: a {@code Sum} adds values. Use {@link #updateState(Ops, Operand, Operand)}. */
+  @Override
+  public void updateState(Ops tf, Operand<?> yTrue, Operand<?> yPred, Operand<?> sampleWeight) {
+    throw new UnsupportedOperationException(
+        "Metric '" + name() + "' sums values: call updateState(tf, values[, sampleWeight])");
+  }
+
+  /** Adds {@code values} and returns the new sum. */
+  public Operand<TFloat32> apply(Ops tf, Operand<?> values) {
+    return apply(tf, values, (Operand<?>) null);
+  }
+
+  /** Adds weighted {@code values} and returns the new sum. */
+  @Override
+  public Operand<TFloat32> apply(Ops tf, Operand<?> values, Operand<?> sampleWeight) {
+    return updateThenResult(tf, () -> updateState(tf, values, sampleWeight));
+  }
+
+  @Override
+  public Operand<TFloat32> result(Ops tf) {
+    return tf.identity(total.<TFloat32>value(tf));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.keraslite.metrics;
+
+import dev.keraslite.Variable;
+import org.tensorflow.Operand;
+import org.tensorflow.framework.initializers.Zeros;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * What {@link Precision} and {@link Recall} share: {@code true_positives / (true_positives + other)}
+ * at one threshold, with Keras's {@code top_k} and {@code class_id} options. The state is two float32
+ * vectors of length 1, as in Keras.
+ */
+abstract class TruePositiveRatio extends Metric {
+  private final float[] thresholds;
+  private final Integer topK;
+  private final Integer classId;
+  private final Variable truePositives;
+  private final Variable other;
+
+  TruePositiveRatio(
+      Ops tf, Float threshold, Integer topK, Integer classId, String name, String otherName) {
+    super(tf, name);
+    float t = threshold != null ? threshold : topK == null ? 0.5f : ConfusionMatrix.NEG_INF;
+    this.thresholds = ConfusionMatrix.single(this, t);
+    if (topK != null) {
+      TopK.checkK(this, topK);
+    }
+    this.topK = topK;
+    this.classId = classId;
+    truePositives = addWeight("true_positives", Shape.of(1), TFloat32.class, new Zeros<>());
+    other = addWeight(otherName, Shape.of(1), TFloat32.class, new Zeros<>());
+  }
+
+  /** The count added to the true positives in the denominator. */
+  abstract Operand<TFloat32> other(ConfusionMatrix.Counts counts);
+
+  @Override
+  public final void updateState(
+      Ops tf, Operand<?> yTrue, Operand<?> yPred, Operand<?> sampleWeight) {
+    ConfusionMatrix.check(this, yTrue, yPred, sampleWeight, topK, classId);
+    withoutRecording(
+        tf,
+        () -> {
+          ConfusionMatrix.Counts c =
+              ConfusionMatrix.atThresholds(
+                  tf,
+                  ConfusionMatrix.prepare(tf, yTrue, yPred, sampleWeight, topK, classId),
+                  thresholds);
+          Operand<TFloat32> tp = c.truePositives();
+          Operand<TFloat32> rest = other(c);
+          truePositives.assignAdd(tf, tp);
+          other.assignAdd(tf, rest);
+        });
+  }
+
+  @Override
+  public final Operand<TFloat32> result(Ops tf) {
+    Operand<TFloat32> tp = truePositives.value(tf);
+    Operand<TFloat32> rest = other.value(tf);
+    return tf.reshape(tf.math.divNoNan(tp, tf.math.add(tp, rest)), tf.constant(new int[0]));
+  }
+
+  /** The threshold predictions must exceed to count as positive. */
+  public final float threshold() {
+    return thresholds[0];
+  }
+}
