@@ -1,16 +1,29 @@
 package dev.keraslite;
 
+import dev.keraslite.callbacks.History;
+import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.KerasTensor;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.layers.Shapes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.tensorflow.Operand;
+import dev.keraslite.losses.Loss;
+import dev.keraslite.losses.Losses;
+import dev.keraslite.optimizers.Optimizer;
+import dev.keraslite.optimizers.Optimizers;
+import dev.keraslite.training.Fit;
+import dev.keraslite.training.FitOptions;
+import dev.keraslite.training.Trainer;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * A Keras model: a layer made of layers. Subclass it and override {@code call}; layers and models
@@ -178,5 +191,115 @@ public abstract class Model extends Layer {
   static ModelSummary.Row row(Layer layer, String shape, List<String> connectedTo) {
     return new ModelSummary.Row(
         layer.name() + " (" + layer.typeName() + ")", shape, layer.countParams(), connectedTo);
+  }
+
+  // ---- training (delegated to dev.keraslite.training) ----------------------------------------
+
+  private Trainer trainer;
+  private boolean runEagerly;
+
+  /**
+   * Configures the model for training (Keras's {@code compile}).
+   *
+   * @param tf the eager context the model's variables live in ({@code eager.tf()})
+   * @param optimizer the optimizer, such as {@code new Adam(1e-3f)}
+   * @param loss the loss, such as {@code new SparseCategoricalCrossentropy()}
+   * @param metrics {@code Metric} objects or Keras names ({@code "accuracy"} follows the loss)
+   */
+  public void compile(Ops tf, Optimizer optimizer, Loss loss, Object... metrics) {
+    if (trainer != null) {
+      trainer.close();
+    }
+    trainer = new Trainer(this, tf, optimizer, loss, List.of(metrics), this::trainStep, this::testStep);
+    trainer.setRunEagerly(runEagerly);
+  }
+
+  /** As {@link #compile(Ops, Optimizer, Loss, Object...)} with Keras names: {@code "adam"}, {@code "mse"}. */
+  public void compile(Ops tf, String optimizer, String loss, Object... metrics) {
+    compile(tf, Optimizers.get(optimizer), Losses.get(loss), metrics);
+  }
+
+  /**
+   * Runs {@code fit}, {@code evaluate} and {@code predict} step by step eagerly, with the tape,
+   * instead of as traced graphs (Keras's {@code run_eagerly}; slower, for debugging).
+   */
+  public void setRunEagerly(boolean runEagerly) {
+    this.runEagerly = runEagerly;
+    if (trainer != null) {
+      trainer.setRunEagerly(runEagerly);
+    }
+  }
+
+  /** What {@code compile} set up: optimizer, loss, metrics (for custom train steps). */
+  public Trainer compiled() {
+    if (trainer == null) {
+      throw new IllegalStateException(
+          describe() + ": call compile(tf, optimizer, loss, metrics) before fit, evaluate or train steps");
+    }
+    return trainer;
+  }
+
+  /** Trains on {@code x} (features, batch first) and {@code y} (targets) (Keras's {@code fit}). */
+  public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
+    return Fit.run(compiled("fit"), x, y, options);
+  }
+
+  /** Trains {@code epochs} epochs with batches of {@code batchSize}. */
+  public History fit(FloatNdArray x, NdArray<?> y, int epochs, int batchSize) {
+    return fit(x, y, FitOptions.epochs(epochs).batchSize(batchSize));
+  }
+
+  /** Trains on a dataset of batches (x, y). */
+  public History fit(Dataset batches, FitOptions options) {
+    return Fit.run(compiled("fit"), batches, options);
+  }
+
+  /** The loss and metrics over {@code x}, {@code y}, by name (Keras's {@code evaluate}). */
+  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y) {
+    return evaluate(x, y, FitOptions.DEFAULT_BATCH_SIZE);
+  }
+
+  /** As {@link #evaluate(FloatNdArray, NdArray)} with batches of {@code batchSize}. */
+  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y, int batchSize) {
+    return compiled("evaluate").evaluate(Fit.batches(x, y, batchSize), 1);
+  }
+
+  /** The loss and metrics over a dataset of batches (x, y). */
+  public Map<String, Double> evaluate(Dataset batches) {
+    return compiled("evaluate").evaluate(batches, 1);
+  }
+
+  /**
+   * The model's outputs for every sample of {@code x}, in batches of {@code batchSize} (Keras's
+   * {@code predict}; needs no {@code compile}).
+   */
+  public FloatNdArray predict(Ops tf, FloatNdArray x, int batchSize) {
+    Trainer t = trainer != null ? trainer : Trainer.forPrediction(this, tf);
+    return t.predict(Fit.batches(x, null, batchSize));
+  }
+
+  /**
+   * One training step on a batch (Keras's {@code train_step}); override for custom logic. The
+   * default runs the forward pass, the compiled loss, the gradients and one optimizer update, then
+   * updates the metrics and returns their results by name. It runs traced into a graph by {@code
+   * fit} unless {@link #setRunEagerly run eagerly}.
+   */
+  protected Map<String, Operand<TFloat32>> trainStep(
+      Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
+    return compiled().defaultTrainStep(tf, x, y, sampleWeight);
+  }
+
+  /** One evaluation step (Keras's {@code test_step}); override for custom logic. */
+  protected Map<String, Operand<TFloat32>> testStep(
+      Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
+    return compiled().defaultTestStep(tf, x, y, sampleWeight);
+  }
+
+  private Trainer compiled(String what) {
+    if (trainer == null) {
+      throw new IllegalStateException(
+          describe() + ": call compile(tf, optimizer, loss, metrics) before " + what + "()");
+    }
+    return trainer;
   }
 }
