@@ -196,6 +196,7 @@ public abstract class Model extends Layer {
   // ---- training (delegated to dev.keraslite.training) ----------------------------------------
 
   private Trainer trainer;
+  private Trainer predictor;
   private boolean runEagerly;
 
   /**
@@ -227,6 +228,9 @@ public abstract class Model extends Layer {
     this.runEagerly = runEagerly;
     if (trainer != null) {
       trainer.setRunEagerly(runEagerly);
+    }
+    if (predictor != null) {
+      predictor.setRunEagerly(runEagerly);
     }
   }
 
@@ -274,8 +278,14 @@ public abstract class Model extends Layer {
    * {@code predict}; needs no {@code compile}).
    */
   public FloatNdArray predict(Ops tf, FloatNdArray x, int batchSize) {
-    Trainer t = trainer != null ? trainer : Trainer.forPrediction(this, tf);
-    return t.predict(Fit.batches(x, null, batchSize));
+    if (trainer != null) {
+      return trainer.predict(Fit.batches(x, null, batchSize));
+    }
+    if (predictor == null) {
+      predictor = Trainer.forPrediction(this, tf);
+      predictor.setRunEagerly(runEagerly);
+    }
+    return predictor.predict(Fit.batches(x, null, batchSize));
   }
 
   /**

@@ -41,6 +41,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
 
 /**
  * What {@code compile} gives a model: its optimizer, loss and metrics, and the Keras loops {@code
@@ -240,7 +241,9 @@ public final class Trainer {
         callbacks.onTestBegin(new LinkedHashMap<>());
         Map<String, Double> val = runEpoch(validation, false, null, callbacks);
         callbacks.onTestEnd(val);
-        val.forEach((k, v) -> logs.put("val_" + k, v));
+        for (Map.Entry<String, Double> e : val.entrySet()) {
+          logs.put("val_" + e.getKey(), e.getValue());
+        }
       }
       callbacks.onEpochEnd(epoch, logs);
       if (context.stopTrainingRequested()) {
@@ -469,7 +472,12 @@ public final class Trainer {
   }
 
   private static CompiledFunction.Spec spec(Tensor t) {
-    return new CompiledFunction.Spec(t.type(), Shape.of(-1).append(t.shape().tail()));
+    return new CompiledFunction.Spec(typeOf(t), Shape.of(-1).append(t.shape().tail()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<? extends TType> typeOf(Tensor t) {
+    return (Class<? extends TType>) ((TType) t).type();
   }
 
   @SuppressWarnings("unchecked")

@@ -45,6 +45,17 @@ public final class Tutorial {
                   "kernel=[%.6f, %.6f, %.6f] bias=%.6f",
                   r.kernel()[0], r.kernel()[1], r.kernel()[2], r.bias());
             }));
+    list.add(
+        new Example(
+            "CustomLayerLossMetric",
+            "10-12. custom layer, loss and metric (Adam 0.01, 100 steps)",
+            full -> {
+              CustomLayerLossMetric.Result r = CustomLayerLossMetric.run(100);
+              return String.format(
+                  Locale.ROOT,
+                  "w=[%.5f, %.6f, %.6f] b=%.6f accuracy=%.2f",
+                  r.w()[0], r.w()[1], r.w()[2], r.b(), r.accuracy());
+            }));
     return list;
   }
 
