@@ -47,6 +47,26 @@ public final class Tutorial {
             }));
     list.add(
         new Example(
+            "DataLoaders",
+            "2. the MNISTLoader (MNIST if present, else Fashion-MNIST)",
+            full -> {
+              DataLoaders.MNISTLoader loader = new DataLoaders.MNISTLoader(0);
+              return String.format(
+                  Locale.ROOT, "%s train %s test %s", loader.name(), loader.trainData.shape(),
+                  loader.testData.shape());
+            }));
+    list.add(
+        new Example(
+            "MlpCustomLoop",
+            "3. MLP with a custom loop (Adam 1e-3, batch 50, 6000 steps)",
+            full -> {
+              CustomLoop.Result r = MlpCustomLoop.run(6000, full ? 1 : 500, 0);
+              return String.format(
+                  Locale.ROOT, "%s test accuracy %.4f (last loss %.4f)", r.dataset(), r.testAccuracy(),
+                  r.lastLoss());
+            }));
+    list.add(
+        new Example(
             "CustomLayerLossMetric",
             "10-12. custom layer, loss and metric (Adam 0.01, 100 steps)",
             full -> {

@@ -1,0 +1,70 @@
+package dev.keraslite.samples;
+
+import dev.keraslite.Eager;
+import dev.keraslite.EagerScope;
+import dev.keraslite.GradientTape;
+import dev.keraslite.Model;
+import dev.keraslite.data.Batch;
+import dev.keraslite.data.Dataset;
+import dev.keraslite.losses.SparseCategoricalCrossentropy;
+import dev.keraslite.metrics.SparseCategoricalAccuracy;
+import dev.keraslite.optimizers.Adam;
+import java.util.Locale;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The chapter's custom training loop, shared by the MLP and the CNN examples ({@code
+ * model/mnist/main.py} lines 93-110): random batches, a tape, sparse cross-entropy on the softmax
+ * output, Adam; then sparse categorical accuracy over the test set in batches of 50.
+ */
+public final class CustomLoop {
+  /** What the loop printed last: the final batch loss and the test accuracy. */
+  public record Result(String dataset, float lastLoss, float testAccuracy, int steps) {}
+
+  private CustomLoop() {}
+
+  /**
+   * @param model a model whose output is class probabilities (softmax)
+   * @param numBatches training steps (the tutorial: 60000 / 50 * 5 = 6000)
+   * @param printEvery print {@code batch N: loss X} every this many steps (1 = every step)
+   */
+  static Result run(Eager eager, Model model, DataLoaders.MNISTLoader data, int numBatches,
+      int batchSize, float learningRate, int printEvery) {
+    Ops tf = eager.tf();
+    System.out.println("data: " + data.name());
+    Adam optimizer = new Adam(learningRate);
+    SparseCategoricalCrossentropy crossEntropy = new SparseCategoricalCrossentropy();
+    float loss = Float.NaN;
+    for (int batchIndex = 0; batchIndex < numBatches; batchIndex++) {
+      try (Batch batch = data.getBatch(batchSize);
+          GradientTape tape = new GradientTape(tf)) {
+        Operand<TFloat32> x = tf.constantOf(batch.x());
+        Operand<TInt32> y = tf.constantOf((TInt32) batch.y());
+        Operand<TFloat32> yPred = model.apply(tf, x);
+        Operand<TFloat32> lossValue = crossEntropy.apply(tf, y, yPred); // mean over the batch
+        var grads = tape.gradient(lossValue, model.variables());
+        optimizer.applyGradients(grads, model.variables());
+        loss = lossValue.asTensor().getFloat();
+        if (printEvery > 0 && (batchIndex % printEvery == 0 || batchIndex == numBatches - 1)) {
+          System.out.printf(Locale.ROOT, "batch %d: loss %f%n", batchIndex, loss);
+        }
+      }
+    }
+
+    SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy(tf);
+    Dataset test = Dataset.of(data.testData, data.testLabel).batch(batchSize);
+    for (Batch batch : test) {
+      try (batch;
+          EagerScope scope = eager.scope()) {
+        Operand<TFloat32> yPred = model.apply(tf, tf.constantOf(batch.x()));
+        accuracy.updateState(tf, tf.constantOf((TInt32) batch.y()), yPred);
+      }
+    }
+    float testAccuracy = accuracy.result(tf).asTensor().getFloat();
+    System.out.printf(Locale.ROOT, "test accuracy: %f%n", testAccuracy);
+    return new Result(data.name(), loss, testAccuracy, numBatches);
+  }
+}
