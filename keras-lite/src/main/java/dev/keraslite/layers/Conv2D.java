@@ -1,0 +1,293 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.Variable;
+import dev.keraslite.activations.Activation;
+import dev.keraslite.initializers.Initializer;
+import dev.keraslite.initializers.Initializers;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The 2D convolution layer (Keras's {@code Conv2D}): slides {@code filters} kernels of {@code
+ * kernelSize} over images {@code [batch, height, width, channels]} (channels last) and computes
+ * {@code activation(cross_correlation(input, kernel) + bias)}, as TensorFlow's {@code Conv2D} op.
+ *
+ * <p>Keras 3's defaults: strides 1, {@code "valid"} padding, dilation 1, no activation (linear), a
+ * bias, a {@code glorot_uniform} kernel of shape {@code [kh, kw, inChannels, filters]} (fans
+ * multiplied by {@code kh * kw}) and a {@code zeros} bias of shape {@code [filters]}.
+ *
+ * <pre>{@code
+ * Conv2D conv = new Conv2D(32, 5).padding("same").activation(Activations.relu());
+ * }</pre>
+ */
+public class Conv2D extends Layer {
+  private static final int RANK = 4;
+
+  private final long filters;
+  private final int[] kernelSize;
+  private int[] strides = {1, 1};
+  private String padding = ConvWindows.VALID;
+  private int[] dilationRate = {1, 1};
+  private Activation activation;
+  private boolean useBias = true;
+  private Initializer kernelInitializer = Initializers.glorotUniform();
+  private Initializer biasInitializer = Initializers.zeros();
+  private Variable kernel;
+  private Variable bias;
+
+  /**
+   * {@code filters} square kernels of side {@code kernelSize}.
+   *
+   * @throws IllegalArgumentException unless both are positive
+   */
+  public Conv2D(long filters, int kernelSize) {
+    this(filters, new int[] {kernelSize});
+  }
+
+  /**
+   * {@code filters} kernels of {@code kernelSize = {height, width}} (one value means a square).
+   *
+   * @throws IllegalArgumentException unless {@code filters} is positive and {@code kernelSize} is
+   *     one or two positive integers
+   */
+  public Conv2D(long filters, int[] kernelSize) {
+    if (filters <= 0) {
+      throw new IllegalArgumentException(
+          "Conv2D: filters must be a positive integer, received " + filters);
+    }
+    this.filters = filters;
+    this.kernelSize = ConvWindows.pair("Conv2D", "kernelSize", kernelSize);
+    setInputSpec(InputSpec.rank(RANK));
+  }
+
+  @Override
+  public Conv2D name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** The step of the kernel along height and width (default 1). */
+  public Conv2D strides(int strides) {
+    return strides(new int[] {strides});
+  }
+
+  /**
+   * The steps {@code {height, width}} of the kernel (default {@code {1, 1}}).
+   *
+   * @throws IllegalArgumentException for non-positive steps, or steps above 1 together with a
+   *     dilation above 1 (which TensorFlow's op does not support, as in Keras)
+   */
+  public Conv2D strides(int[] strides) {
+    checkNotBuilt("strides");
+    int[] s = ConvWindows.pair(describe(), "strides", strides);
+    checkStridesWithDilation(s, dilationRate);
+    this.strides = s;
+    return this;
+  }
+
+  /**
+   * {@code "valid"} (default: no padding) or {@code "same"} (zero padding, output {@code ceil(input
+   * / stride)}).
+   */
+  public Conv2D padding(String padding) {
+    checkNotBuilt("padding");
+    this.padding = ConvWindows.padding(describe(), padding);
+    return this;
+  }
+
+  /** The dilation of the kernel along height and width (default 1: a dense kernel). */
+  public Conv2D dilationRate(int dilationRate) {
+    return dilationRate(new int[] {dilationRate});
+  }
+
+  /**
+   * The dilations {@code {height, width}}: the kernel taps are {@code dilation} input positions
+   * apart.
+   *
+   * @throws IllegalArgumentException as {@link #strides(int[])}
+   */
+  public Conv2D dilationRate(int[] dilationRate) {
+    checkNotBuilt("dilationRate");
+    int[] d = ConvWindows.pair(describe(), "dilationRate", dilationRate);
+    checkStridesWithDilation(strides, d);
+    this.dilationRate = d;
+    return this;
+  }
+
+  private void checkStridesWithDilation(int[] s, int[] d) {
+    if ((s[0] > 1 || s[1] > 1) && (d[0] > 1 || d[1] > 1)) {
+      throw new IllegalArgumentException(
+          describe() + ": strides above 1 cannot be combined with a dilationRate above 1, received"
+              + " strides " + Arrays.toString(s) + " and dilationRate "
+              + Arrays.toString(d));
+    }
+  }
+
+  /** The activation applied to the output; {@code null} (the default) means linear. */
+  public Conv2D activation(Activation activation) {
+    checkNotBuilt("activation");
+    this.activation = activation;
+    return this;
+  }
+
+  /** Whether the layer adds a bias (default true). */
+  public Conv2D useBias(boolean useBias) {
+    checkNotBuilt("useBias");
+    this.useBias = useBias;
+    return this;
+  }
+
+  /** The kernel's initializer (default {@code glorot_uniform}). */
+  public Conv2D kernelInitializer(Initializer initializer) {
+    checkNotBuilt("kernelInitializer");
+    this.kernelInitializer = Objects.requireNonNull(initializer, "kernelInitializer");
+    return this;
+  }
+
+  /** The bias's initializer (default {@code zeros}). */
+  public Conv2D biasInitializer(Initializer initializer) {
+    checkNotBuilt("biasInitializer");
+    this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
+    return this;
+  }
+
+  /** The number of output channels. */
+  public long filters() {
+    return filters;
+  }
+
+  /** The kernel's {@code {height, width}}. */
+  public int[] kernelSize() {
+    return kernelSize.clone();
+  }
+
+  /** The steps {@code {height, width}}. */
+  public int[] strides() {
+    return strides.clone();
+  }
+
+  /** {@code "valid"} or {@code "same"}. */
+  public String padding() {
+    return padding;
+  }
+
+  /** The dilations {@code {height, width}}. */
+  public int[] dilationRate() {
+    return dilationRate.clone();
+  }
+
+  /** The kernel, {@code [kh, kw, inChannels, filters]}. */
+  public Variable kernel() {
+    requireBuilt("kernel");
+    return kernel;
+  }
+
+  /** The bias, {@code [filters]}, or null without one. */
+  public Variable bias() {
+    requireBuilt("bias");
+    return bias;
+  }
+
+  private void requireBuilt(String what) {
+    if (!built()) {
+      throw new IllegalStateException(
+          describe() + ": the " + what + " is created on the first apply(); the layer is not built yet");
+    }
+  }
+
+  @Override
+  protected void checkInputShapes(List<Shape> inputShapes) {
+    for (Shape s : inputShapes) {
+      if (s.isUnknown()) {
+        continue;
+      }
+      if (s.get(RANK - 1) < 0) {
+        throw inputError("the channels dimension (the last) of the input must be known", s);
+      }
+      for (int axis = 0; axis < 2; axis++) {
+        long in = s.get(1 + axis);
+        long out =
+            ConvWindows.outputLength(in, kernelSize[axis], strides[axis], dilationRate[axis], padding);
+        if (in >= 0 && out <= 0) {
+          throw inputError(
+              "expected images of at least " + span(0) + "x" + span(1) + " for a "
+                  + kernelSize[0] + "x" + kernelSize[1] + " kernel with valid padding", s);
+        }
+      }
+    }
+  }
+
+  private long span(int axis) {
+    return (long) (kernelSize[axis] - 1) * dilationRate[axis] + 1;
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    long channels = inputShape.get(RANK - 1);
+    kernel =
+        addWeight(
+            "kernel", Shape.of(kernelSize[0], kernelSize[1], channels, filters), kernelInitializer);
+    if (useBias) {
+      bias = addWeight("bias", Shape.of(filters), biasInitializer);
+    }
+    setInputSpec(InputSpec.rank(RANK).withAxis(-1, channels));
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    Operand<TFloat32> k = kernel.value(tf);
+    if (dilationRate[0] > 1 || dilationRate[1] > 1) {
+      k = dilate(tf, k);
+    }
+    Operand<TFloat32> y =
+        tf.nn.conv2d(input, k, ConvWindows.nhwc(strides), ConvWindows.tfPadding(padding));
+    if (useBias) {
+      y = tf.nn.biasAdd(y, bias.value(tf));
+    }
+    return activation == null ? y : activation.apply(tf, y);
+  }
+
+  /**
+   * The kernel spread out with {@code dilation - 1} zeros between taps, so that a plain convolution
+   * computes the dilated one. TensorFlow's CPU kernels run {@code Conv2D} with dilations but not
+   * its backward ops, so a native dilation could not be trained on CPU; zeros cost {@code
+   * dilation^2} times the multiplications but differentiate everywhere (Reshape, PadV2, Slice).
+   */
+  private Operand<TFloat32> dilate(Ops tf, Operand<TFloat32> k) {
+    long kh = kernelSize[0];
+    long kw = kernelSize[1];
+    long cin = k.shape().get(2);
+    int dh = dilationRate[0];
+    int dw = dilationRate[1];
+    Operand<TFloat32> taps = tf.reshape(k, tf.constant(new long[] {kh, 1, kw, 1, cin, filters}));
+    Operand<TFloat32> padded =
+        tf.pad(
+            taps,
+            tf.constant(new int[][] {{0, 0}, {0, dh - 1}, {0, 0}, {0, dw - 1}, {0, 0}, {0, 0}}),
+            tf.constant(0f));
+    Operand<TFloat32> spread =
+        tf.reshape(padded, tf.constant(new long[] {kh * dh, kw * dw, cin, filters}));
+    return tf.slice(
+        spread,
+        tf.constant(new long[] {0, 0, 0, 0}),
+        tf.constant(new long[] {span(0), span(1), cin, filters}));
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    String problem = InputSpec.rank(RANK).mismatch(inputShape);
+    if (problem != null) {
+      throw inputError(problem, inputShape);
+    }
+    return Shape.of(
+        inputShape.get(0),
+        ConvWindows.outputLength(inputShape.get(1), kernelSize[0], strides[0], dilationRate[0], padding),
+        ConvWindows.outputLength(inputShape.get(2), kernelSize[1], strides[1], dilationRate[1], padding),
+        filters);
+  }
+}

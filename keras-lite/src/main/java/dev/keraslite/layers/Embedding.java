@@ -1,0 +1,124 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializer;
+import dev.keraslite.initializers.Initializers;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Turns integer indices into dense vectors (Keras's {@code Embedding}): row {@code i} of the
+ * {@code embeddings} matrix {@code [inputDim, outputDim]} for each index {@code i}, so indices of
+ * any shape {@code S} give {@code S + [outputDim]}. Keras 3's default initializer is {@code
+ * "uniform"}: uniform in {@code [-0.05, 0.05)}.
+ *
+ * <p>Indices are normally integers: pass them with {@link #lookup(Ops, Operand)}. {@link
+ * Layer#apply(Ops, Operand)} takes {@code float32} tensors, as every layer in a {@code Sequential}
+ * model receives; float indices are truncated to {@code int32} as Keras does, which is exact up to
+ * 2^24. Indices outside {@code [0, inputDim)} make TensorFlow's gather fail.
+ *
+ * <pre>{@code
+ * Embedding embedding = new Embedding(1000, 64);
+ * Operand<TFloat32> vectors = embedding.lookup(tf, tf.constant(new int[][] {{4, 20, 7}})); // [1, 3, 64]
+ * }</pre>
+ */
+public class Embedding extends Layer {
+  private final long inputDim;
+  private final long outputDim;
+  private Initializer embeddingsInitializer =
+      Initializers.randomUniform(-Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT);
+  private Variable embeddings;
+
+  /**
+   * A table of {@code inputDim} vectors (the vocabulary size) of {@code outputDim} values each.
+   *
+   * @throws IllegalArgumentException unless both are positive
+   */
+  public Embedding(long inputDim, long outputDim) {
+    if (inputDim <= 0 || outputDim <= 0) {
+      throw new IllegalArgumentException(
+          "Embedding: inputDim and outputDim must be positive integers, received inputDim="
+              + inputDim + ", outputDim=" + outputDim);
+    }
+    this.inputDim = inputDim;
+    this.outputDim = outputDim;
+  }
+
+  @Override
+  public Embedding name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** The initializer of the table (default uniform in {@code [-0.05, 0.05)}). */
+  public Embedding embeddingsInitializer(Initializer initializer) {
+    checkNotBuilt("embeddingsInitializer");
+    this.embeddingsInitializer = Objects.requireNonNull(initializer, "embeddingsInitializer");
+    return this;
+  }
+
+  /** The vocabulary size. */
+  public long inputDim() {
+    return inputDim;
+  }
+
+  /** The size of each vector. */
+  public long outputDim() {
+    return outputDim;
+  }
+
+  /** The table, {@code [inputDim, outputDim]}. */
+  public Variable embeddings() {
+    if (!built()) {
+      throw new IllegalStateException(
+          describe() + ": the embeddings are created on the first apply(); the layer is not built yet");
+    }
+    return embeddings;
+  }
+
+  /**
+   * Looks up integer (or float) indices of any shape: {@link #apply(Ops, Operand)} for the index
+   * types Keras accepts. Builds the layer on first use, like {@code apply}.
+   */
+  public Operand<TFloat32> lookup(Ops tf, Operand<? extends TNumber> indices) {
+    Objects.requireNonNull(indices, "indices");
+    // Layer.apply is typed for float32 inputs but only reads their shapes before handing them to
+    // call(), which dispatches on the real dtype: the cast is unchecked but never observed.
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> passed = (Operand<TFloat32>) (Operand<?>) indices;
+    return apply(tf, passed);
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer);
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    Class<?> type = input.type();
+    Operand<? extends TNumber> ids;
+    if (type == TInt32.class || type == TInt64.class) {
+      @SuppressWarnings("unchecked")
+      Operand<? extends TNumber> integral = (Operand<? extends TNumber>) (Operand<?>) input;
+      ids = integral;
+    } else {
+      @SuppressWarnings("unchecked")
+      Operand<? extends TNumber> numbers = (Operand<? extends TNumber>) (Operand<?>) input;
+      ids = tf.dtypes.cast(numbers, TInt32.class);
+    }
+    // GatherV2 on the value read: its gradient is a gather-shaped update of the table.
+    return tf.gather(embeddings.<TFloat32>value(tf), ids, tf.constant(0));
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    return inputShape.isUnknown() ? inputShape : inputShape.append(outputDim);
+  }
+}

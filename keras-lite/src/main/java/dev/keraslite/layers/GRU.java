@@ -1,0 +1,106 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.activations.Activation;
+import dev.keraslite.initializers.Initializer;
+
+/**
+ * The gated recurrent unit layer (Keras's {@code GRU}): a {@link GRUCell} looped over
+ * sequences {@code [batch, time, features]} by {@link RNN}. Its weights belong to the cell, named
+ * as in Keras: {@code gru/gru_cell/kernel:0}, {@code recurrent_kernel}, {@code bias}.
+ *
+ * <p>Keras 3's defaults, those of {@link GRUCell} and {@link RNN}: {@code tanh} and {@code
+ * sigmoid}, {@code glorot_uniform} kernel, {@code orthogonal} recurrent kernel, zero biases of
+ * shape {@code [2, 3 units]} ({@code resetAfter}), only the last output returned.
+ *
+ * <pre>{@code
+ * GRU gru = new GRU(64).returnSequences(true);
+ * }</pre>
+ */
+public class GRU extends RNN {
+  /**
+   * A layer of {@code units} units.
+   *
+   * @throws IllegalArgumentException unless {@code units} is positive
+   */
+  public GRU(long units) {
+    super(new GRUCell(requireUnits("GRU", units), "gru_cell"));
+  }
+
+  @Override
+  public GRUCell cell() {
+    return (GRUCell) super.cell();
+  }
+
+  @Override
+  public GRU name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  @Override
+  public GRU returnSequences(boolean returnSequences) {
+    super.returnSequences(returnSequences);
+    return this;
+  }
+
+  @Override
+  public GRU returnState(boolean returnState) {
+    super.returnState(returnState);
+    return this;
+  }
+
+  @Override
+  public GRU goBackwards(boolean goBackwards) {
+    super.goBackwards(goBackwards);
+    return this;
+  }
+
+  /** See {@link GRUCell#activation}. */
+  public GRU activation(Activation activation) {
+    checkNotBuilt("activation");
+    cell().activation(activation);
+    return this;
+  }
+
+  /** See {@link GRUCell#recurrentActivation}. */
+  public GRU recurrentActivation(Activation recurrentActivation) {
+    checkNotBuilt("recurrentActivation");
+    cell().recurrentActivation(recurrentActivation);
+    return this;
+  }
+
+  /** See {@link GRUCell#useBias}. */
+  public GRU useBias(boolean useBias) {
+    checkNotBuilt("useBias");
+    cell().useBias(useBias);
+    return this;
+  }
+
+  /** See {@link GRUCell#resetAfter}. */
+  public GRU resetAfter(boolean resetAfter) {
+    checkNotBuilt("resetAfter");
+    cell().resetAfter(resetAfter);
+    return this;
+  }
+
+  /** See {@link GRUCell#kernelInitializer}. */
+  public GRU kernelInitializer(Initializer initializer) {
+    checkNotBuilt("kernelInitializer");
+    cell().kernelInitializer(initializer);
+    return this;
+  }
+
+  /** See {@link GRUCell#recurrentInitializer}. */
+  public GRU recurrentInitializer(Initializer initializer) {
+    checkNotBuilt("recurrentInitializer");
+    cell().recurrentInitializer(initializer);
+    return this;
+  }
+
+  /** See {@link GRUCell#biasInitializer}. */
+  public GRU biasInitializer(Initializer initializer) {
+    checkNotBuilt("biasInitializer");
+    cell().biasInitializer(initializer);
+    return this;
+  }
+}

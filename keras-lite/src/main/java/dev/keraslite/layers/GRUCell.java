@@ -1,0 +1,225 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.Variable;
+import dev.keraslite.activations.Activation;
+import dev.keraslite.activations.Activations;
+import dev.keraslite.initializers.Initializer;
+import dev.keraslite.initializers.Initializers;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One step of a gated recurrent unit (Keras's {@code GRUCell}), with Keras's gate order {@code z,
+ * r, h} in each kernel's three blocks of {@code units} columns. With Keras 3's default {@code
+ * resetAfter} (the cuDNN-compatible form), the reset gate applies after the recurrent product:
+ *
+ * <pre>
+ * x_z, x_r, x_h = split(x kernel + input_bias)        (bias[0])
+ * r_z, r_r, r_h = split(h recurrent_kernel + recurrent_bias)   (bias[1])
+ * z = recurrent_activation(x_z + r_z)      r = recurrent_activation(x_r + r_r)
+ * candidate = activation(x_h + r * r_h)
+ * h' = z * h + (1 - z) * candidate          output = h', state = [h']
+ * </pre>
+ *
+ * With {@code resetAfter(false)} the candidate is {@code activation(x_h + (r * h)
+ * recurrent_kernel_h)} and the bias is a single {@code [3 units]} input bias.
+ *
+ * <p>Keras 3's defaults: {@code tanh} activation, {@code sigmoid} recurrent activation, a bias,
+ * {@code kernel [inputDim, 3 units]} {@code glorot_uniform}, {@code recurrent_kernel [units, 3
+ * units]} {@code orthogonal}, {@code bias [2, 3 units]} {@code zeros}, {@code resetAfter} true.
+ * (Dropout options are not implemented.)
+ */
+public class GRUCell extends RecurrentCell {
+  private static final int GATES = 3;
+
+  private Activation activation = Activations.tanh();
+  private Activation recurrentActivation = Activations.sigmoid();
+  private boolean useBias = true;
+  private boolean resetAfter = true;
+  private Initializer kernelInitializer = Initializers.glorotUniform();
+  private Initializer recurrentInitializer = Initializers.orthogonal();
+  private Initializer biasInitializer = Initializers.zeros();
+  private Variable kernel;
+  private Variable recurrentKernel;
+  private Variable bias;
+
+  /**
+   * A cell of {@code units} units.
+   *
+   * @throws IllegalArgumentException unless {@code units} is positive
+   */
+  public GRUCell(long units) {
+    super(units);
+  }
+
+  /** The cell of a {@link GRU} layer, named {@code gru_cell} as in Keras. */
+  GRUCell(long units, String name) {
+    super(units, name);
+  }
+
+  @Override
+  public GRUCell name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** The activation of the candidate state (default {@code tanh}). */
+  public GRUCell activation(Activation activation) {
+    checkNotBuilt("activation");
+    this.activation = Objects.requireNonNull(activation, "activation");
+    return this;
+  }
+
+  /** The activation of the update and reset gates (default {@code sigmoid}). */
+  public GRUCell recurrentActivation(Activation recurrentActivation) {
+    checkNotBuilt("recurrentActivation");
+    this.recurrentActivation = Objects.requireNonNull(recurrentActivation, "recurrentActivation");
+    return this;
+  }
+
+  /** Whether the cell adds biases (default true). */
+  public GRUCell useBias(boolean useBias) {
+    checkNotBuilt("useBias");
+    this.useBias = useBias;
+    return this;
+  }
+
+  /**
+   * Whether the reset gate applies after the recurrent product (default true, Keras 3's and
+   * cuDNN's form, with separate input and recurrent biases) or before it (the original GRU).
+   */
+  public GRUCell resetAfter(boolean resetAfter) {
+    checkNotBuilt("resetAfter");
+    this.resetAfter = resetAfter;
+    return this;
+  }
+
+  /** The kernel's initializer (default {@code glorot_uniform}). */
+  public GRUCell kernelInitializer(Initializer initializer) {
+    checkNotBuilt("kernelInitializer");
+    this.kernelInitializer = Objects.requireNonNull(initializer, "kernelInitializer");
+    return this;
+  }
+
+  /** The recurrent kernel's initializer (default {@code orthogonal}). */
+  public GRUCell recurrentInitializer(Initializer initializer) {
+    checkNotBuilt("recurrentInitializer");
+    this.recurrentInitializer = Objects.requireNonNull(initializer, "recurrentInitializer");
+    return this;
+  }
+
+  /** The bias's initializer (default {@code zeros}). */
+  public GRUCell biasInitializer(Initializer initializer) {
+    checkNotBuilt("biasInitializer");
+    this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
+    return this;
+  }
+
+  /** Whether the reset gate applies after the recurrent product. */
+  public boolean resetAfter() {
+    return resetAfter;
+  }
+
+  /** One state: {@code h}. */
+  @Override
+  public int stateCount() {
+    return 1;
+  }
+
+  /** The input kernel, {@code [inputDim, 3 units]}, gate blocks {@code z, r, h}. */
+  public Variable kernel() {
+    requireBuilt("kernel");
+    return kernel;
+  }
+
+  /** The recurrent kernel, {@code [units, 3 units]}. */
+  public Variable recurrentKernel() {
+    requireBuilt("recurrent_kernel");
+    return recurrentKernel;
+  }
+
+  /**
+   * The bias: {@code [2, 3 units]} (input row, recurrent row) with resetAfter, else {@code [3
+   * units]}; null without one.
+   */
+  public Variable bias() {
+    requireBuilt("bias");
+    return bias;
+  }
+
+  private void requireBuilt(String what) {
+    if (!built()) {
+      throw new IllegalStateException(
+          describe() + ": the " + what + " is created on the first apply(); the cell is not built yet");
+    }
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    super.build(inputShape);
+    long units = units();
+    kernel = addWeight("kernel", Shape.of(inputShape.get(1), GATES * units), kernelInitializer);
+    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, GATES * units), recurrentInitializer);
+    if (useBias) {
+      Shape shape = resetAfter ? Shape.of(2, GATES * units) : Shape.of(GATES * units);
+      bias = addWeight("bias", shape, biasInitializer);
+    }
+  }
+
+  @Override
+  protected RecurrentStep step(
+      Ops tf, Operand<TFloat32> input, List<Operand<TFloat32>> states, boolean training) {
+    Operand<TFloat32> h = states.get(0);
+    Operand<TFloat32> inputBias = null;
+    Operand<TFloat32> recurrentBias = null;
+    if (useBias) {
+      if (resetAfter) {
+        List<Output<TFloat32>> biases =
+            tf.unstack(bias.<TFloat32>value(tf), 2L, Unstack.axis(0L)).output();
+        inputBias = biases.get(0);
+        recurrentBias = biases.get(1);
+      } else {
+        inputBias = bias.value(tf);
+      }
+    }
+    Operand<TFloat32> mx = tf.linalg.matMul(input, kernel.value(tf));
+    if (inputBias != null) {
+      mx = tf.nn.biasAdd(mx, inputBias);
+    }
+    List<Output<TFloat32>> xs = split(tf, mx);
+    Operand<TFloat32> z;
+    Operand<TFloat32> r;
+    Operand<TFloat32> recurrentH;
+    if (resetAfter) {
+      Operand<TFloat32> mh = tf.linalg.matMul(h, recurrentKernel.value(tf));
+      if (recurrentBias != null) {
+        mh = tf.nn.biasAdd(mh, recurrentBias);
+      }
+      List<Output<TFloat32>> hs = split(tf, mh);
+      z = recurrentActivation.apply(tf, tf.math.add(xs.get(0), hs.get(0)));
+      r = recurrentActivation.apply(tf, tf.math.add(xs.get(1), hs.get(1)));
+      recurrentH = tf.math.mul(r, hs.get(2));
+    } else {
+      List<Output<TFloat32>> rk = split(tf, recurrentKernel.value(tf));
+      z = recurrentActivation.apply(tf, tf.math.add(xs.get(0), tf.linalg.matMul(h, rk.get(0))));
+      r = recurrentActivation.apply(tf, tf.math.add(xs.get(1), tf.linalg.matMul(h, rk.get(1))));
+      recurrentH = tf.linalg.matMul(tf.math.mul(r, h), rk.get(2));
+    }
+    Operand<TFloat32> candidate = activation.apply(tf, tf.math.add(xs.get(2), recurrentH));
+    Operand<TFloat32> hNext =
+        tf.math.add(
+            tf.math.mul(z, h), tf.math.mul(tf.math.sub(tf.constant(1f), z), candidate));
+    return new RecurrentStep(hNext, List.of(hNext));
+  }
+
+  /** The three gate blocks of a {@code [rows, 3 units]} matrix, in order z, r, h. */
+  private static List<Output<TFloat32>> split(Ops tf, Operand<TFloat32> m) {
+    return tf.split(tf.constant(1), m, (long) GATES).output();
+  }
+}

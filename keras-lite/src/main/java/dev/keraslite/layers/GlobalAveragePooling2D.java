@@ -1,0 +1,33 @@
+package dev.keraslite.layers;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The mean of each channel over the whole image (Keras's {@code GlobalAveragePooling2D}):
+ * {@code [batch, height, width, channels]} to {@code [batch, channels]} (Keras's default {@code
+ * keepdims=false}).
+ */
+public class GlobalAveragePooling2D extends GlobalPooling2D {
+  /** A layer with Keras's defaults. */
+  public GlobalAveragePooling2D() {}
+
+  @Override
+  public GlobalAveragePooling2D name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** Keeps the pooled height and width as axes of size 1 (default false). */
+  public GlobalAveragePooling2D keepdims(boolean keepdims) {
+    setKeepdims(keepdims);
+    return this;
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    return tf.math.mean(input, spatialAxes(tf), Mean.keepDims(keepdims()));
+  }
+}

@@ -1,0 +1,33 @@
+package dev.keraslite.layers;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Max;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The largest value of each channel over the whole image (Keras's {@code GlobalMaxPooling2D}):
+ * {@code [batch, height, width, channels]} to {@code [batch, channels]} (Keras's default {@code
+ * keepdims=false}).
+ */
+public class GlobalMaxPooling2D extends GlobalPooling2D {
+  /** A layer with Keras's defaults. */
+  public GlobalMaxPooling2D() {}
+
+  @Override
+  public GlobalMaxPooling2D name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** Keeps the pooled height and width as axes of size 1 (default false). */
+  public GlobalMaxPooling2D keepdims(boolean keepdims) {
+    setKeepdims(keepdims);
+    return this;
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    return tf.max(input, spatialAxes(tf), Max.keepDims(keepdims()));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.activations.Activation;
+import dev.keraslite.initializers.Initializer;
+
+/**
+ * The long short-term memory layer (Keras's {@code LSTM}): an {@link LSTMCell} looped over
+ * sequences {@code [batch, time, features]} by {@link RNN}. Its weights belong to the cell, named
+ * as in Keras: {@code lstm/lstm_cell/kernel:0}, {@code recurrent_kernel}, {@code bias}.
+ *
+ * <p>Keras 3's defaults, those of {@link LSTMCell} and {@link RNN}: {@code tanh} and {@code
+ * sigmoid}, {@code glorot_uniform} kernel, {@code orthogonal} recurrent kernel, zero bias with a
+ * forget-gate bias of one, only the last output returned.
+ *
+ * <pre>{@code
+ * LSTM lstm = new LSTM(64).returnSequences(true);
+ * }</pre>
+ */
+public class LSTM extends RNN {
+  /**
+   * A layer of {@code units} units.
+   *
+   * @throws IllegalArgumentException unless {@code units} is positive
+   */
+  public LSTM(long units) {
+    super(new LSTMCell(requireUnits("LSTM", units), "lstm_cell"));
+  }
+
+  @Override
+  public LSTMCell cell() {
+    return (LSTMCell) super.cell();
+  }
+
+  @Override
+  public LSTM name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  @Override
+  public LSTM returnSequences(boolean returnSequences) {
+    super.returnSequences(returnSequences);
+    return this;
+  }
+
+  @Override
+  public LSTM returnState(boolean returnState) {
+    super.returnState(returnState);
+    return this;
+  }
+
+  @Override
+  public LSTM goBackwards(boolean goBackwards) {
+    super.goBackwards(goBackwards);
+    return this;
+  }
+
+  /** See {@link LSTMCell#activation}. */
+  public LSTM activation(Activation activation) {
+    checkNotBuilt("activation");
+    cell().activation(activation);
+    return this;
+  }
+
+  /** See {@link LSTMCell#recurrentActivation}. */
+  public LSTM recurrentActivation(Activation recurrentActivation) {
+    checkNotBuilt("recurrentActivation");
+    cell().recurrentActivation(recurrentActivation);
+    return this;
+  }
+
+  /** See {@link LSTMCell#useBias}. */
+  public LSTM useBias(boolean useBias) {
+    checkNotBuilt("useBias");
+    cell().useBias(useBias);
+    return this;
+  }
+
+  /** See {@link LSTMCell#unitForgetBias}. */
+  public LSTM unitForgetBias(boolean unitForgetBias) {
+    checkNotBuilt("unitForgetBias");
+    cell().unitForgetBias(unitForgetBias);
+    return this;
+  }
+
+  /** See {@link LSTMCell#kernelInitializer}. */
+  public LSTM kernelInitializer(Initializer initializer) {
+    checkNotBuilt("kernelInitializer");
+    cell().kernelInitializer(initializer);
+    return this;
+  }
+
+  /** See {@link LSTMCell#recurrentInitializer}. */
+  public LSTM recurrentInitializer(Initializer initializer) {
+    checkNotBuilt("recurrentInitializer");
+    cell().recurrentInitializer(initializer);
+    return this;
+  }
+
+  /** See {@link LSTMCell#biasInitializer}. */
+  public LSTM biasInitializer(Initializer initializer) {
+    checkNotBuilt("biasInitializer");
+    cell().biasInitializer(initializer);
+    return this;
+  }
+}

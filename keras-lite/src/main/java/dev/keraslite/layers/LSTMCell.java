@@ -1,0 +1,195 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.Variable;
+import dev.keraslite.activations.Activation;
+import dev.keraslite.activations.Activations;
+import dev.keraslite.initializers.Initializer;
+import dev.keraslite.initializers.Initializers;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One step of a long short-term memory network (Keras's {@code LSTMCell}). With {@code z = x
+ * kernel + h recurrent_kernel + bias} split into four blocks of {@code units} in Keras's gate order
+ * {@code i, f, c, o}:
+ *
+ * <pre>
+ * i = recurrent_activation(z_i)    f = recurrent_activation(z_f)    o = recurrent_activation(z_o)
+ * c' = f * c + i * activation(z_c)
+ * h' = o * activation(c')          output = h', state = [h', c']
+ * </pre>
+ *
+ * <p>Keras 3's defaults: {@code tanh} activation, {@code sigmoid} recurrent activation, a bias,
+ * {@code kernel [inputDim, 4 units]} {@code glorot_uniform}, {@code recurrent_kernel [units, 4
+ * units]} {@code orthogonal}, {@code bias [4 units]} {@code zeros} except the forget gate's block,
+ * which starts at one ({@code unitForgetBias}) so that the cell remembers by default. (Dropout
+ * options are not implemented.)
+ */
+public class LSTMCell extends RecurrentCell {
+  private static final int GATES = 4;
+
+  private Activation activation = Activations.tanh();
+  private Activation recurrentActivation = Activations.sigmoid();
+  private boolean useBias = true;
+  private boolean unitForgetBias = true;
+  private Initializer kernelInitializer = Initializers.glorotUniform();
+  private Initializer recurrentInitializer = Initializers.orthogonal();
+  private Initializer biasInitializer = Initializers.zeros();
+  private Variable kernel;
+  private Variable recurrentKernel;
+  private Variable bias;
+
+  /**
+   * A cell of {@code units} units.
+   *
+   * @throws IllegalArgumentException unless {@code units} is positive
+   */
+  public LSTMCell(long units) {
+    super(units);
+  }
+
+  /** The cell of an {@link LSTM} layer, named {@code lstm_cell} as in Keras. */
+  LSTMCell(long units, String name) {
+    super(units, name);
+  }
+
+  @Override
+  public LSTMCell name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** The activation of the candidate cell state and of the output (default {@code tanh}). */
+  public LSTMCell activation(Activation activation) {
+    checkNotBuilt("activation");
+    this.activation = Objects.requireNonNull(activation, "activation");
+    return this;
+  }
+
+  /** The activation of the input, forget and output gates (default {@code sigmoid}). */
+  public LSTMCell recurrentActivation(Activation recurrentActivation) {
+    checkNotBuilt("recurrentActivation");
+    this.recurrentActivation = Objects.requireNonNull(recurrentActivation, "recurrentActivation");
+    return this;
+  }
+
+  /** Whether the cell adds a bias (default true). */
+  public LSTMCell useBias(boolean useBias) {
+    checkNotBuilt("useBias");
+    this.useBias = useBias;
+    return this;
+  }
+
+  /**
+   * Whether the forget gate's block of the bias starts at one (default true); the other blocks come
+   * from the bias initializer, as in Keras.
+   */
+  public LSTMCell unitForgetBias(boolean unitForgetBias) {
+    checkNotBuilt("unitForgetBias");
+    this.unitForgetBias = unitForgetBias;
+    return this;
+  }
+
+  /** The kernel's initializer (default {@code glorot_uniform}). */
+  public LSTMCell kernelInitializer(Initializer initializer) {
+    checkNotBuilt("kernelInitializer");
+    this.kernelInitializer = Objects.requireNonNull(initializer, "kernelInitializer");
+    return this;
+  }
+
+  /** The recurrent kernel's initializer (default {@code orthogonal}). */
+  public LSTMCell recurrentInitializer(Initializer initializer) {
+    checkNotBuilt("recurrentInitializer");
+    this.recurrentInitializer = Objects.requireNonNull(initializer, "recurrentInitializer");
+    return this;
+  }
+
+  /** The bias's initializer (default {@code zeros}; see {@link #unitForgetBias}). */
+  public LSTMCell biasInitializer(Initializer initializer) {
+    checkNotBuilt("biasInitializer");
+    this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
+    return this;
+  }
+
+  /** Two states: {@code h} and {@code c}. */
+  @Override
+  public int stateCount() {
+    return 2;
+  }
+
+  /** The input kernel, {@code [inputDim, 4 units]}, gate blocks {@code i, f, c, o}. */
+  public Variable kernel() {
+    requireBuilt("kernel");
+    return kernel;
+  }
+
+  /** The recurrent kernel, {@code [units, 4 units]}. */
+  public Variable recurrentKernel() {
+    requireBuilt("recurrent_kernel");
+    return recurrentKernel;
+  }
+
+  /** The bias, {@code [4 units]}, or null without one. */
+  public Variable bias() {
+    requireBuilt("bias");
+    return bias;
+  }
+
+  private void requireBuilt(String what) {
+    if (!built()) {
+      throw new IllegalStateException(
+          describe() + ": the " + what + " is created on the first apply(); the cell is not built yet");
+    }
+  }
+
+  @Override
+  protected void build(Shape inputShape) {
+    super.build(inputShape);
+    long units = units();
+    kernel = addWeight("kernel", Shape.of(inputShape.get(1), GATES * units), kernelInitializer);
+    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, GATES * units), recurrentInitializer);
+    if (useBias) {
+      Initializer init = unitForgetBias ? forgetBiasOnes() : biasInitializer;
+      bias = addWeight("bias", Shape.of(GATES * units), init);
+    }
+  }
+
+  /** Keras's {@code unit_forget_bias}: the bias initializer's values, with the forget block set to one. */
+  private Initializer forgetBiasOnes() {
+    Initializer base = biasInitializer;
+    long units = units();
+    return (tf, shape) ->
+        tf.concat(
+            List.of(
+                base.apply(tf, Shape.of(units)),
+                Initializers.ones().apply(tf, Shape.of(units)),
+                base.apply(tf, Shape.of(2 * units))),
+            tf.constant(0));
+  }
+
+  @Override
+  protected RecurrentStep step(
+      Ops tf, Operand<TFloat32> input, List<Operand<TFloat32>> states, boolean training) {
+    Operand<TFloat32> h = states.get(0);
+    Operand<TFloat32> c = states.get(1);
+    Operand<TFloat32> z =
+        tf.math.add(
+            tf.linalg.matMul(input, kernel.value(tf)), tf.linalg.matMul(h, recurrentKernel.value(tf)));
+    if (useBias) {
+      z = tf.nn.biasAdd(z, bias.value(tf));
+    }
+    List<Output<TFloat32>> gates = tf.split(tf.constant(1), z, (long) GATES).output();
+    Operand<TFloat32> i = recurrentActivation.apply(tf, gates.get(0));
+    Operand<TFloat32> f = recurrentActivation.apply(tf, gates.get(1));
+    Operand<TFloat32> candidate = activation.apply(tf, gates.get(2));
+    Operand<TFloat32> o = recurrentActivation.apply(tf, gates.get(3));
+    Operand<TFloat32> cNext = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, candidate));
+    Operand<TFloat32> hNext = tf.math.mul(o, activation.apply(tf, cNext));
+    return new RecurrentStep(hNext, List.of(hNext, cNext));
+  }
+}

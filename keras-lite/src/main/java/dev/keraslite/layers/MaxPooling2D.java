@@ -1,0 +1,73 @@
+package dev.keraslite.layers;
+
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Max pooling over images (Keras's {@code MaxPooling2D}): the largest value of each channel in each
+ * window. Keras 3's defaults: a 2x2 window, strides equal to the window, {@code "valid"} padding
+ * (with {@code "same"}, padded positions never win).
+ *
+ * <pre>{@code
+ * MaxPooling2D pool = new MaxPooling2D(2).strides(2);
+ * }</pre>
+ */
+public class MaxPooling2D extends Pooling2D {
+  /** A 2x2 window. */
+  public MaxPooling2D() {
+    this(DEFAULT_POOL_SIZE);
+  }
+
+  /** A square window of side {@code poolSize}. */
+  public MaxPooling2D(int poolSize) {
+    this(new int[] {poolSize});
+  }
+
+  /** A window of {@code poolSize = {height, width}}. */
+  public MaxPooling2D(int[] poolSize) {
+    super(poolSize);
+  }
+
+  /** For the alias {@link MaxPool2D}, whose layers are named as this class's. */
+  MaxPooling2D(String namePrefix, int[] poolSize) {
+    super(namePrefix, poolSize);
+  }
+
+  @Override
+  public MaxPooling2D name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** The step of the window along height and width (default: the window's size). */
+  public MaxPooling2D strides(int strides) {
+    setStrides(new int[] {strides});
+    return this;
+  }
+
+  /** The steps {@code {height, width}} of the window; null restores the default (the window's size). */
+  public MaxPooling2D strides(int[] strides) {
+    setStrides(strides);
+    return this;
+  }
+
+  /** {@code "valid"} (default) or {@code "same"}. */
+  public MaxPooling2D padding(String padding) {
+    setPadding(padding);
+    return this;
+  }
+
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    Operand<TInt32> ksize = tf.constant(toInts(ksizeAttr()));
+    Operand<TInt32> stride = tf.constant(toInts(stridesAttr()));
+    return tf.nn.maxPool(input, ksize, stride, paddingAttr());
+  }
+
+  private static int[] toInts(List<Long> values) {
+    return values.stream().mapToInt(Long::intValue).toArray();
+  }
+}

@@ -1,0 +1,218 @@
+package dev.keraslite.layers;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Runs a {@link RecurrentCell} over the time axis of sequences {@code [batch, time, features]}
+ * (Keras's {@code RNN} layer, the base of {@link LSTM} and {@link GRU}). The loop is unrolled into
+ * one cell step per timestep, so the time dimension must be known when the layer is applied to
+ * tensors (it may be unknown symbolically).
+ *
+ * <ul>
+ *   <li>Output: the last step's output {@code [batch, units]}, or with {@code returnSequences}
+ *       every step's {@code [batch, time, units]} (Keras's default: false).
+ *   <li>With {@code returnState} the final states follow the output ({@code [output, h, c]} for an
+ *       LSTM): use {@code applyOutputs}.
+ *   <li>The initial state is zero, or given as extra inputs after the sequence: {@code
+ *       applyOutputs(tf, List.of(x, h0, c0))}.
+ *   <li>With {@code goBackwards} the sequence is read from its end; returned sequences are then in
+ *       that reversed order, as in Keras.
+ * </ul>
+ */
+public class RNN extends Layer {
+  private static final int RANK = 3;
+
+  private final RecurrentCell cell;
+  private boolean returnSequences;
+  private boolean returnState;
+  private boolean goBackwards;
+
+  /** Loops {@code cell} over sequences. */
+  public RNN(RecurrentCell cell) {
+    this.cell = Objects.requireNonNull(cell, "cell");
+  }
+
+  /**
+   * {@code units}, checked for the layer named {@code layer} (so that {@code new LSTM(0)} is refused
+   * as an LSTM's argument, not its cell's).
+   *
+   * @throws IllegalArgumentException unless {@code units} is positive
+   */
+  protected static long requireUnits(String layer, long units) {
+    if (units <= 0) {
+      throw new IllegalArgumentException(
+          layer + ": units must be a positive integer, received " + units);
+    }
+    return units;
+  }
+
+  @Override
+  public RNN name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  /** Returns every step's output, {@code [batch, time, units]}, instead of the last one (default false). */
+  public RNN returnSequences(boolean returnSequences) {
+    checkNotBuilt("returnSequences");
+    this.returnSequences = returnSequences;
+    return this;
+  }
+
+  /** Also returns the final states after the output (default false). */
+  public RNN returnState(boolean returnState) {
+    checkNotBuilt("returnState");
+    this.returnState = returnState;
+    return this;
+  }
+
+  /** Reads the sequences from the last step to the first (default false). */
+  public RNN goBackwards(boolean goBackwards) {
+    checkNotBuilt("goBackwards");
+    this.goBackwards = goBackwards;
+    return this;
+  }
+
+  /** The cell stepped over the sequence. */
+  public RecurrentCell cell() {
+    return cell;
+  }
+
+  /** The number of units of the cell. */
+  public long units() {
+    return cell.units();
+  }
+
+  /** Whether every step's output is returned. */
+  public boolean returnSequences() {
+    return returnSequences;
+  }
+
+  /** Whether the final states follow the output. */
+  public boolean returnState() {
+    return returnState;
+  }
+
+  /** Whether the sequences are read backwards. */
+  public boolean goBackwards() {
+    return goBackwards;
+  }
+
+  @Override
+  protected void checkInputShapes(List<Shape> inputShapes) {
+    int count = inputShapes.size();
+    int states = cell.stateCount();
+    if (count != 1 && count != 1 + states) {
+      throw new IllegalArgumentException(
+          describe() + ": expected the sequences, optionally followed by " + states
+              + " initial state tensor" + (states == 1 ? "" : "s") + ", received " + count + " tensors");
+    }
+    Shape x = inputShapes.get(0);
+    if (x.isUnknown() || x.numDimensions() != RANK) {
+      throw inputError("expected input of rank 3 ([batch, time, features])", x);
+    }
+    if (x.get(2) < 0) {
+      throw inputError("the last dimension of the input must be known", x);
+    }
+    if (x.get(1) == 0) {
+      throw inputError("expected at least one timestep", x);
+    }
+    if (cell.built() && x.get(2) != cell.inputDim()) {
+      throw inputError("expected input with last dimension " + cell.inputDim(), x);
+    }
+    for (int i = 1; i < count; i++) {
+      Shape s = inputShapes.get(i);
+      boolean ok =
+          !s.isUnknown() && s.numDimensions() == 2 && (s.get(1) < 0 || s.get(1) == cell.units())
+              && (s.get(0) < 0 || x.get(0) < 0 || s.get(0) == x.get(0));
+      if (!ok) {
+        throw inputError(
+            "initial state " + (i - 1) + ": expected shape [" + (x.get(0) < 0 ? "None" : x.get(0))
+                + ", " + cell.units() + "] (the input's batch, units)", s);
+      }
+    }
+  }
+
+  @Override
+  protected void build(List<Shape> inputShapes) {
+    Shape x = inputShapes.get(0);
+    // Built inside this layer's context, so the cell's weights are scoped by it: lstm/lstm_cell/kernel:0.
+    cell.build(ops(), Shape.of(x.get(0), x.get(2)));
+  }
+
+  @Override
+  protected List<Operand<TFloat32>> callOutputs(
+      Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    Operand<TFloat32> x = inputs.get(0);
+    long time = x.shape().get(1);
+    if (time < 0) {
+      throw inputError("the time dimension must be known to unroll the loop", x.shape());
+    }
+    List<Operand<TFloat32>> states =
+        inputs.size() > 1 ? inputs.subList(1, inputs.size()) : cell.getInitialState(tf, x);
+    List<Output<TFloat32>> steps = tf.unstack(x, time, Unstack.axis(1L)).output();
+    if (goBackwards) {
+      steps = new ArrayList<>(steps);
+      Collections.reverse(steps);
+    }
+    List<Operand<TFloat32>> outputs = new ArrayList<>(steps.size());
+    for (Operand<TFloat32> xt : steps) {
+      RecurrentStep step = cell.apply(tf, xt, states, training);
+      outputs.add(step.output());
+      states = step.states();
+    }
+    Operand<TFloat32> output =
+        returnSequences ? tf.stack(outputs, Stack.axis(1L)) : outputs.get(outputs.size() - 1);
+    if (!returnState) {
+      return List.of(output);
+    }
+    List<Operand<TFloat32>> all = new ArrayList<>(1 + states.size());
+    all.add(output);
+    all.addAll(states);
+    return all;
+  }
+
+  /** The output alone; {@link #callOutputs} is what applies use. */
+  @Override
+  protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    return callOutputs(tf, List.of(input), false).get(0);
+  }
+
+  @Override
+  public Shape computeOutputShape(Shape inputShape) {
+    if (inputShape.isUnknown() || inputShape.numDimensions() != RANK) {
+      throw inputError("expected input of rank 3 ([batch, time, features])", inputShape);
+    }
+    return returnSequences
+        ? Shape.of(inputShape.get(0), inputShape.get(1), cell.units())
+        : Shape.of(inputShape.get(0), cell.units());
+  }
+
+  @Override
+  public Shape computeOutputShape(List<Shape> inputShapes) {
+    return computeOutputShape(inputShapes.get(0));
+  }
+
+  @Override
+  public List<Shape> computeOutputShapes(List<Shape> inputShapes) {
+    Shape output = computeOutputShape(inputShapes.get(0));
+    if (!returnState) {
+      return List.of(output);
+    }
+    List<Shape> all = new ArrayList<>();
+    all.add(output);
+    Shape state = Shape.of(inputShapes.get(0).get(0), cell.units());
+    all.addAll(Collections.nCopies(cell.stateCount(), state));
+    return all;
+  }
+}
