@@ -31,8 +31,10 @@ public abstract class Callback {
     return context;
   }
 
+  /** Called once at the start of {@code fit}, after {@link #setContext}. */
   public void onTrainBegin(Map<String, Double> logs) {}
 
+  /** Called once at the end of {@code fit}, also when a callback asked it to stop. */
   public void onTrainEnd(Map<String, Double> logs) {}
 
   /** @param epoch zero-based, as in Keras */
@@ -41,23 +43,36 @@ public abstract class Callback {
   /** @param epoch zero-based; {@code logs} hold the epoch's metrics and the validation ones */
   public void onEpochEnd(int epoch, Map<String, Double> logs) {}
 
+  /** @param batch zero-based index within the epoch (Keras's {@code on_train_batch_begin}) */
   public void onTrainBatchBegin(int batch, Map<String, Double> logs) {}
 
+  /**
+   * @param batch zero-based index within the epoch
+   * @param logs the epoch-to-date averages: {@code loss}, then the compiled metrics
+   */
   public void onTrainBatchEnd(int batch, Map<String, Double> logs) {}
 
+  /** Called when {@code evaluate}, or the validation at the end of a {@code fit} epoch, starts. */
   public void onTestBegin(Map<String, Double> logs) {}
 
+  /** @param logs the evaluation's metrics (without a {@code val_} prefix) */
   public void onTestEnd(Map<String, Double> logs) {}
 
+  /** @param batch zero-based index within the evaluation */
   public void onTestBatchBegin(int batch, Map<String, Double> logs) {}
 
+  /** @param logs the evaluation-to-date averages */
   public void onTestBatchEnd(int batch, Map<String, Double> logs) {}
 
+  /** Called when {@code predict} starts. */
   public void onPredictBegin(Map<String, Double> logs) {}
 
+  /** Called when {@code predict} ends. */
   public void onPredictEnd(Map<String, Double> logs) {}
 
+  /** @param batch zero-based index within the prediction */
   public void onPredictBatchBegin(int batch, Map<String, Double> logs) {}
 
+  /** @param batch zero-based index within the prediction */
   public void onPredictBatchEnd(int batch, Map<String, Double> logs) {}
 }
