@@ -4,10 +4,8 @@ import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
 import dev.keraslite.autodiff.RecordingEnvironment;
-import dev.keraslite.callbacks.Callback;
 import dev.keraslite.callbacks.CallbackList;
 import dev.keraslite.callbacks.History;
-import dev.keraslite.callbacks.ProgbarLogger;
 import dev.keraslite.callbacks.TrainingContext;
 import dev.keraslite.data.Batch;
 import dev.keraslite.data.Dataset;
@@ -222,24 +220,21 @@ public final class Trainer {
    * @param validation batches to evaluate after each epoch, or null
    */
   public History fit(Dataset train, Dataset validation, FitOptions options) {
-    History history = new History();
-    List<Callback> all = new ArrayList<>();
-    if (options.verbose() > 0) {
-      all.add(new ProgbarLogger());
-    }
-    all.addAll(options.callbacks());
-    all.add(history);
+    CallbackList callbacks = new CallbackList(options.callbacks(), true, options.verbose() != 0);
     Context context =
         new Context(options.epochs(), train.cardinality(), options.verbose(), optimizer);
-    CallbackList callbacks = new CallbackList(all, context);
+    callbacks.setContext(context);
     Map<String, Double> logs = new LinkedHashMap<>();
     callbacks.onTrainBegin(logs);
     for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
       callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
-      logs = runEpoch(train, true, options.classWeight(), callbacks);
+      logs = runEpoch(train, true, options.classWeight(), callbacks, context);
+      if (context.stopTrainingRequested()) {
+        break; // asked for mid-epoch (TerminateOnNaN): no validation, no epoch end, as in Keras
+      }
       if (validation != null) {
         callbacks.onTestBegin(new LinkedHashMap<>());
-        Map<String, Double> val = runEpoch(validation, false, null, callbacks);
+        Map<String, Double> val = runEpoch(validation, false, null, callbacks, context);
         callbacks.onTestEnd(val);
         for (Map.Entry<String, Double> e : val.entrySet()) {
           logs.put("val_" + e.getKey(), e.getValue());
@@ -251,19 +246,16 @@ public final class Trainer {
       }
     }
     callbacks.onTrainEnd(logs);
-    return history;
+    return callbacks.history();
   }
 
   /** Keras's {@code evaluate}: the loss and every metric over {@code data} (batches of x, y). */
   public Map<String, Double> evaluate(Dataset data, int verbose) {
+    CallbackList callbacks = new CallbackList(List.of(), false, verbose != 0);
     Context context = new Context(0, data.cardinality(), verbose, null);
-    List<Callback> all = new ArrayList<>();
-    if (verbose > 0) {
-      all.add(new ProgbarLogger());
-    }
-    CallbackList callbacks = new CallbackList(all, context);
+    callbacks.setContext(context);
     callbacks.onTestBegin(new LinkedHashMap<>());
-    Map<String, Double> logs = runEpoch(data, false, null, callbacks);
+    Map<String, Double> logs = runEpoch(data, false, null, callbacks, context);
     callbacks.onTestEnd(logs);
     return logs;
   }
@@ -329,7 +321,11 @@ public final class Trainer {
 
   /** One pass over {@code data}: training steps or test steps; returns the final logs. */
   private Map<String, Double> runEpoch(
-      Dataset data, boolean training, Map<Integer, Float> classWeight, CallbackList callbacks) {
+      Dataset data,
+      boolean training,
+      Map<Integer, Float> classWeight,
+      CallbackList callbacks,
+      Context context) {
     for (Metric m : metrics()) {
       m.resetState();
     }
@@ -365,6 +361,9 @@ public final class Trainer {
             callbacks.onTestBatchEnd(index, logs);
           }
           index++;
+        }
+        if (training && context.stopTrainingRequested()) {
+          break; // Keras checks stop_training after every batch
         }
       }
     } finally {

@@ -67,6 +67,43 @@ public final class Tutorial {
             }));
     list.add(
         new Example(
+            "CnnCustomLoop",
+            "4. CNN with the custom loop (1,200 steps; 6,000 with --full)",
+            full -> {
+              CustomLoop.Result r = CnnCustomLoop.run(full ? 6000 : 1200, full ? 1 : 200, 0);
+              return String.format(
+                  Locale.ROOT, "%s test accuracy %.4f after %d steps", r.dataset(), r.testAccuracy(),
+                  r.steps());
+            }));
+    list.add(
+        new Example(
+            "ConvByHand",
+            "6. a convolution by hand (7x7 image, 3x3 kernel, bias 1)",
+            full -> {
+              String valid = ConvByHand.format(ConvByHand.featureMap(1));
+              String strided = ConvByHand.format(ConvByHand.featureMap(2));
+              System.out.println(valid);
+              System.out.println("strides=2: " + strided);
+              return valid + " / strides=2: " + strided;
+            }));
+    list.add(
+        new Example(
+            "KerasPipeline",
+            "9. Sequential and functional models with compile/fit/evaluate",
+            full -> {
+              StringBuilder out = new StringBuilder();
+              for (KerasPipeline.Kind kind : KerasPipeline.Kind.values()) {
+                boolean cnn = kind.name().startsWith("CNN");
+                // The MLPs train the tutorial's 5 epochs; the CNNs 1 epoch unless --full.
+                int epochs = cnn && !full ? 1 : 5;
+                KerasPipeline.Result r = KerasPipeline.run(kind, epochs, 60000, 1, 0);
+                out.append(out.length() > 0 ? ", " : "")
+                    .append(String.format(Locale.ROOT, "%s %.4f", kind, r.test().get("sparse_categorical_accuracy")));
+              }
+              return out.toString();
+            }));
+    list.add(
+        new Example(
             "CustomLayerLossMetric",
             "10-12. custom layer, loss and metric (Adam 0.01, 100 steps)",
             full -> {
