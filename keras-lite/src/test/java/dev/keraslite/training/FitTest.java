@@ -126,6 +126,23 @@ class FitTest {
     }
   }
 
+  @Test
+  void wrongInputShapeFailsBeforeTrainingAndLeavesWeightsUnchanged() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Sequential m = model(); // Input.of(4): built for 4 features
+      m.compile(tf, new Adam(1e-2f), new SparseCategoricalCrossentropy(true));
+      String before = m.variables().toString();
+      FloatNdArray wide = NdArrays.ofFloats(Shape.of(20, 5));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> m.fit(wide, NdArrays.ofInts(Shape.of(20)), 1, 5));
+      assertTrue(
+          e.getMessage().contains("expected input of shape [None, 4], received shape [None, 5]"),
+          e.getMessage());
+      assertEquals(before, m.variables().toString(), "weights unchanged");
+    }
+  }
+
   /** Records each batch's loss (the running mean turned back into per-batch values is not needed: compare running means). */
   static final class LossPerBatch extends dev.keraslite.callbacks.Callback {
     final java.util.List<Double> losses = new java.util.ArrayList<>();
