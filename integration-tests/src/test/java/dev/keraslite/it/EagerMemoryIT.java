@@ -27,8 +27,11 @@ class EagerMemoryIT {
   void twentyThousandStepsKeepResidentMemoryFlat() throws IOException {
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
-      // A small two-layer model on a fixed batch of 64 x 32 inputs.
-      Operand<TFloat32> x = normal(tf, 1, 64, 32);
+      // A small two-layer model fed a fresh 64 x 32 batch from Java each step, as a data loop does
+      // (fresh constant values also exercise TensorFlow's per-value kernel cache, which keras-lite
+      // clears now and then).
+      java.util.Random random = new java.util.Random(1);
+      float[][] batch = new float[64][32];
       Operand<TFloat32> y = normal(tf, 2, 64, 1);
       Variable w1 = new Variable(tf, "w1", tf.math.mul(normal(tf, 3, 32, 64), tf.constant(0.1f)), true);
       Variable b1 = new Variable(tf, "b1", tf.zeros(tf.constant(new int[] {64}), TFloat32.class), true);
@@ -40,7 +43,13 @@ class EagerMemoryIT {
       float firstLoss = 0;
       float lastLoss = 0;
       for (int step = 1; step <= STEPS; step++) {
+        for (float[] row : batch) {
+          for (int j = 0; j < row.length; j++) {
+            row[j] = (float) random.nextGaussian();
+          }
+        }
         try (GradientTape tape = new GradientTape(tf)) {
+          Operand<TFloat32> x = tf.constant(batch);
           Operand<TFloat32> h =
               tf.nn.relu(tf.math.add(tf.linalg.matMul(x, w1.value(tf)), b1.value(tf)));
           Operand<TFloat32> pred = tf.linalg.matMul(h, w2.value(tf));

@@ -35,6 +35,9 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   private final Map<Operation, VariableSource> variablesByHandle = new IdentityHashMap<>();
   private Map<VariableSource, Operand<? extends TType>> twins;
   private boolean orderStatefulOps;
+  private long releasedConstants;
+  /** Released constants between two clears of TensorFlow's kernel cache (a few ms each). */
+  private static final long CONSTANTS_BETWEEN_CACHE_CLEARS = 2_000;
   private Operation lastStateful;
 
   /** Wraps {@code delegate}; ops built through {@code Ops.create(this)} reach {@link #opBuilder}. */
@@ -231,8 +234,18 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   public void release(List<Operation> ops) {
     for (Operation op : ops) {
       if (!kept.contains(op)) {
+        if (op.type().equals("Const")) {
+          releasedConstants++;
+        }
         NativeHandles.release(op);
       }
+    }
+    // TensorFlow keeps a kernel per distinct constant value forever: empty that cache now and then,
+    // or a loop over fresh batches grows by a batch per step.
+    if (releasedConstants >= CONSTANTS_BETWEEN_CACHE_CLEARS
+        && delegate instanceof org.tensorflow.EagerSession) {
+      NativeHandles.clearCaches((org.tensorflow.EagerSession) delegate);
+      releasedConstants = 0;
     }
   }
 

@@ -22,6 +22,7 @@ public final class NativeHandles {
   private static final Field OP_HANDLE;
   private static final Field OUTPUT_HANDLES;
   private static final Class<?> EAGER_OPERATION;
+  private static final java.lang.reflect.Method CONTEXT_HANDLE;
 
   static {
     Class<?> type = null;
@@ -42,6 +43,14 @@ public final class NativeHandles {
       type = null;
     }
     EAGER_OPERATION = type;
+    java.lang.reflect.Method context = null;
+    try {
+      context = org.tensorflow.EagerSession.class.getDeclaredMethod("nativeHandle");
+      context.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warning("keras-lite cannot reach the eager context to clear its kernel cache (" + e + ")");
+    }
+    CONTEXT_HANDLE = context;
     OP_HANDLE = op;
     OUTPUT_HANDLES = outputs;
   }
@@ -86,6 +95,25 @@ public final class NativeHandles {
       Pointer[] handles = (Pointer[]) OUTPUT_HANDLES.get(operation);
       return handles.length > 0 && (handles[0] == null || handles[0].isNull());
     } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Empties the eager context's kernel and op caches. TensorFlow caches one kernel per distinct
+   * {@code Const} value and never evicts it, so a loop that makes a constant of each new batch grows
+   * native memory by the batch's size per step (measured: ~170 KB per 50×784 batch) until this runs.
+   * Live tensors are not affected; the next op of each kind is instantiated again.
+   */
+  public static void clearCaches(org.tensorflow.EagerSession session) {
+    if (CONTEXT_HANDLE == null) {
+      return;
+    }
+    try {
+      org.tensorflow.internal.c_api.TFE_Context ctx =
+          (org.tensorflow.internal.c_api.TFE_Context) CONTEXT_HANDLE.invoke(session);
+      org.tensorflow.internal.c_api.global.tensorflow.TFE_ContextClearCaches(ctx);
+    } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
   }
