@@ -88,6 +88,27 @@ public final class Tutorial {
             }));
     list.add(
         new Example(
+            "RnnTextGeneration",
+            "7. character-level LSTM text generation (1,000 steps, 4 temperatures)",
+            full -> {
+              RnnTextGeneration.Result r = RnnTextGeneration.run(null, false, 1000, 400, 100, 0);
+              List<Float> losses = r.losses();
+              return String.format(
+                  Locale.ROOT, "%s: loss %.3f -> %.3f", r.textName(), losses.get(0), losses.get(losses.size() - 1));
+            }));
+    list.add(
+        new Example(
+            "DeepQLearningCartPole",
+            "8. Deep Q-Learning on CartPole-v1 (100 episodes; 500 with --full)",
+            full -> {
+              DeepQLearningCartPole.Result r = DeepQLearningCartPole.run(full ? 500 : 100, 0, true);
+              int[] scores = r.scores();
+              int best = java.util.Arrays.stream(scores).max().orElse(0);
+              double last10 = java.util.Arrays.stream(scores, Math.max(0, scores.length - 10), scores.length).average().orElse(0);
+              return String.format(Locale.ROOT, "%d episodes, best score %d, mean of last 10 %.1f", scores.length, best, last10);
+            }));
+    list.add(
+        new Example(
             "KerasPipeline",
             "9. Sequential and functional models with compile/fit/evaluate",
             full -> {
