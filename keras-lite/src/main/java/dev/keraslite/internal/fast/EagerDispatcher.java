@@ -24,6 +24,8 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
 
 import java.lang.ref.Reference;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.logging.Logger;
@@ -96,9 +98,10 @@ public final class EagerDispatcher {
   private final NativeOwner owner = new NativeOwner();
   private final HashMap<String, OpSlot> slots = new HashMap<>();
   private final TF_Status status;
-  private final LongPointer outputs;
   private final PointerPointer<?> outputsArgument;
-  private final IntPointer outputCount;
+  private final LongBuffer outputs;
+  private final IntPointer outputCountArgument;
+  private final IntBuffer outputCount;
   private final NativeBuffer inputList = new NativeBuffer();
   private final NativeBuffer bytes = new NativeBuffer();
   @SuppressWarnings("unused") // reachable for as long as the dispatcher is
@@ -112,11 +115,13 @@ public final class EagerDispatcher {
     // Native scratch memory comes from malloc, with no JavaCPP deallocator: no garbage collection
     // and no PointerScope of the caller can free it under the dispatcher. The owner frees it.
     this.status = TF_NewStatus();
+    // Java reads and writes the output array and count through direct buffers (no JNI call).
     Pointer outputMemory = NativeBuffer.malloc(8L * MAX_OUTPUTS);
-    this.outputs = new LongPointer(outputMemory).capacity(MAX_OUTPUTS);
     this.outputsArgument = new PointerPointer<>(outputMemory).capacity(MAX_OUTPUTS);
+    this.outputs = new LongPointer(outputMemory).capacity(MAX_OUTPUTS).asBuffer();
     Pointer countMemory = NativeBuffer.malloc(4);
-    this.outputCount = new IntPointer(countMemory).capacity(1);
+    this.outputCountArgument = new IntPointer(countMemory).capacity(1);
+    this.outputCount = outputCountArgument.asBuffer();
     owner.onClose(
         () -> {
           // After the owned handles and ops: none of them is used any more.
@@ -213,7 +218,7 @@ public final class EagerDispatcher {
     try {
       fill(tfeOp, op);
       outputCount.put(0, MAX_OUTPUTS);
-      TFE_Execute(tfeOp, outputsArgument, outputCount, status);
+      TFE_Execute(tfeOp, outputsArgument, outputCountArgument, status);
       check();
       int n = outputCount.get(0);
       TFE_TensorHandle[] handles = n == 0 ? NO_OUTPUTS : new TFE_TensorHandle[n];
@@ -308,11 +313,11 @@ public final class EagerDispatcher {
   }
 
   private void addInputList(TFE_Op tfeOp, Output<?>[] list, String type) {
-    LongPointer addresses = inputList.longs(list.length);
+    LongBuffer addresses = inputList.longs(list.length);
     for (int i = 0; i < list.length; i++) {
       addresses.put(i, handleOf(list[i], type).address());
     }
-    TFE_OpAddInputList(tfeOp, new PointerPointer<>(addresses), list.length, status);
+    TFE_OpAddInputList(tfeOp, inputList.asPointers(), list.length, status);
     // Only addresses crossed into native code: the handles' owners must stay reachable until here.
     Reference.reachabilityFence(list);
     check();
