@@ -40,6 +40,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <pre>
  * mvn -q -pl benchmarks -am process-classes -Pbench [-Dexec.args=ROUNDS]
+ * (or, after mvn -DskipTests -pl benchmarks -am install:
+ *  mvn -q -pl benchmarks exec:java -Dexec.mainClass=dev.keraslite.benchmarks.EagerDispatchBenchmark)
  * </pre>
  */
 public final class EagerDispatchBenchmark {

@@ -7,6 +7,7 @@ import dev.keraslite.Eager;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -68,41 +69,67 @@ class FastDispatchMemoryTest {
       }
       Operand<TFloat32> x = eager.keep(eager.tf().constant(values));
 
-      for (int i = 0; i < 5_000; i++) { // warm-up: JIT, allocator pools, reused ops
-        scopedIteration(eager, x);
-        tapedIteration(eager, x);
+      // Warm-up: the JIT, TensorFlow's allocator and kernel caches, the reused ops, and the JVM
+      // touching the heap it has committed (in a long test run that alone adds hundreds of MB of
+      // resident memory): until resident memory stops growing, within bounds.
+      long previous = residentKb();
+      for (int round = 0; round < 30; round++) {
+        for (int i = 0; i < 1_000; i++) {
+          scopedIteration(eager, x);
+          tapedIteration(eager, x);
+        }
+        long now = residentKb();
+        if (round >= 4 && now - previous < 2 * 1024) {
+          break;
+        }
+        previous = now;
       }
-      System.gc();
       long start = dispatcher.fastOpCount();
       int liveAtStart = dispatcher.liveNativeObjects();
       long rssAtStart = residentKb();
-      long peak = rssAtStart;
+      long heapAtStart = committedHeapKb();
+      long worstGrowth = 0;
       int iterations = 0;
       while (dispatcher.fastOpCount() - start < 1_000_000) {
         scopedIteration(eager, x);
         tapedIteration(eager, x);
-        if (++iterations % 5_000 == 0) {
-          peak = Math.max(peak, residentKb());
+        if (++iterations % 2_000 == 0) {
+          worstGrowth = Math.max(worstGrowth, nativeGrowthKb(rssAtStart, heapAtStart));
         }
       }
       long ops = dispatcher.fastOpCount() - start;
       long rssAtEnd = residentKb();
-      peak = Math.max(peak, rssAtEnd);
+      long heapAtEnd = committedHeapKb();
+      worstGrowth = Math.max(worstGrowth, nativeGrowthKb(rssAtStart, heapAtStart));
       System.out.printf(
-          "FastDispatchMemoryTest: %d fast ops (%d fallbacks) in %d iterations; VmRSS after warm-up %d MB,"
-              + " at end %d MB, peak %d MB; live native objects %d -> %d%n",
+          "FastDispatchMemoryTest: %d fast ops (%d fallbacks) in %d iterations; VmRSS after warm-up"
+              + " %d MB, at end %d MB; Java heap committed %d MB -> %d MB; largest growth of VmRSS"
+              + " beyond the heap's %d MB; live native objects %d -> %d%n",
           ops,
           dispatcher.javaOpCount(),
           iterations,
           rssAtStart / 1024,
           rssAtEnd / 1024,
-          peak / 1024,
+          heapAtStart / 1024,
+          heapAtEnd / 1024,
+          worstGrowth / 1024,
           liveAtStart,
           dispatcher.liveNativeObjects());
       assertEquals(0, dispatcher.javaOpCount(), "every op must have taken the fast path");
-      assertTrue(peak - rssAtStart < 50 * 1024, "resident memory grew by " + (peak - rssAtStart) / 1024 + " MB");
+      // The Java heap may legitimately grow (the JVM sizes it to the garbage rate); what must stay
+      // flat is everything else, native memory above all. A leaked output would cost 4 KB per op.
+      assertTrue(worstGrowth < 50 * 1024, "resident memory beyond the heap grew by " + worstGrowth / 1024 + " MB");
       // Every value was released: only the reused ops (one per type) can have been added.
       assertTrue(dispatcher.liveNativeObjects() - liveAtStart <= 5, "live native objects grew");
     }
+  }
+
+  private static long committedHeapKb() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
+  }
+
+  /** Growth of resident memory since the start, less the growth of the committed Java heap. */
+  private static long nativeGrowthKb(long rssAtStart, long heapAtStart) throws IOException {
+    return residentKb() - rssAtStart - Math.max(0, committedHeapKb() - heapAtStart);
   }
 }

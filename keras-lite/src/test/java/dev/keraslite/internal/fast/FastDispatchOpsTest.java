@@ -307,4 +307,21 @@ class FastDispatchOpsTest {
     assertEquals("dense/Mul", scoped.op().name());
     assertEquals(8f, scoped.asTensor().getFloat());
   }
+
+  @Test
+  void shapeOfReadsTheHandleAsShapeDoes() {
+    var tf = CONTEXTS.fast.tf();
+    EagerDispatcher dispatcher = FastAndSlow.dispatcher(CONTEXTS.fast);
+    List<Operand<?>> values =
+        List.of(
+            tf.constant(1f),
+            tf.constant(new float[] {1, 2, 3}),
+            tf.zeros(tf.constant(new int[] {2, 0, 4}), TFloat32.class),
+            tf.linalg.matMul(tf.constant(new float[][] {{1, 2}}), tf.constant(new float[][] {{1}, {2}})));
+    List<Shape> expected = List.of(Shape.scalar(), Shape.of(3), Shape.of(2, 0, 4), Shape.of(1, 1));
+    for (int i = 0; i < values.size(); i++) {
+      assertEquals(expected.get(i), dispatcher.shapeOf(values.get(i)));
+      assertEquals(values.get(i).shape(), dispatcher.shapeOf(values.get(i)));
+    }
+  }
 }
