@@ -1,6 +1,7 @@
 package dev.keraslite.autodiff;
 
 import dev.keraslite.internal.NativeHandles;
+import dev.keraslite.internal.fast.EagerDispatcher;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -28,6 +29,7 @@ import org.tensorflow.types.family.TType;
  */
 public final class RecordingEnvironment implements ExecutionEnvironment {
   private final ExecutionEnvironment delegate;
+  private final EagerDispatcher fastPath;
   private final Scope baseScope;
   private final List<Tape> recording = new ArrayList<>();
   private final List<List<Operation>> arenas = new ArrayList<>();
@@ -42,9 +44,19 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
 
   /** Wraps {@code delegate}; ops built through {@code Ops.create(this)} reach {@link #opBuilder}. */
   public RecordingEnvironment(ExecutionEnvironment delegate) {
+    this(delegate, null);
+  }
+
+  /**
+   * Wraps {@code delegate} and executes its eager ops through {@code fastPath}, keras-lite's C API
+   * dispatcher, when it is not null (then {@code delegate} is the dispatcher's session).
+   */
+  public RecordingEnvironment(ExecutionEnvironment delegate, EagerDispatcher fastPath) {
     this.delegate = delegate;
-    // Without OpScope(this) as base scope, ops would be built on the delegate directly.
-    this.baseScope = new OpScope(this);
+    this.fastPath = fastPath;
+    // Without a base scope on this environment, ops would be built on the delegate directly. The
+    // fast path's base scope is OpScope(this) minus the per-op name work.
+    this.baseScope = fastPath == null ? new OpScope(this) : fastPath.baseScope(this);
   }
 
   /** The environment ops are really built on. */
@@ -52,9 +64,17 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
     return delegate;
   }
 
+  /** The fast eager dispatcher, or null when ops go through TensorFlow Java's builders. */
+  public EagerDispatcher fastPath() {
+    return fastPath;
+  }
+
   @Override
   public OperationBuilder opBuilder(String type, String name, Scope scope) {
-    OperationBuilder builder = delegate.opBuilder(type, name, scope);
+    OperationBuilder builder =
+        fastPath != null
+            ? fastPath.opBuilder(type, name, scope)
+            : delegate.opBuilder(type, name, scope);
     boolean capture = !recording.isEmpty();
     boolean ordered = orderStatefulOps && !scope.isInit() && isStateful(type);
     if (ordered && lastStateful != null) {
