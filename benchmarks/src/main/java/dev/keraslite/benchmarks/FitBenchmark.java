@@ -11,6 +11,10 @@ import dev.keraslite.layers.Flatten;
 import dev.keraslite.losses.SparseCategoricalCrossentropy;
 import dev.keraslite.optimizers.Adam;
 import dev.keraslite.training.FitOptions;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -28,13 +32,19 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Steps per second of the tutorial's MLP (Flatten, Dense(100, relu), Dense(10); sparse categorical
- * cross-entropy from logits; Adam 1e-3; batch 50) on Fashion-MNIST, three ways in one run: keras-lite's
+ * cross-entropy from logits; Adam 1e-3; batch 50) on Fashion-MNIST, three ways: keras-lite's
  * compiled {@code fit}, its eager {@code fit}, and a hand-written TensorFlow Java {@code Graph} +
- * {@code Session} loop with the same math (the floor). Run on demand:
+ * {@code Session} loop with the same math (the floor; it feeds consecutive rows, fit shuffles).
+ *
+ * <p>The machines this runs on are shared and noisy, so each way is warmed up once and then timed
+ * for one epoch per round, the three ways interleaved round after round; the report gives the
+ * median over rounds of wall-clock steps/s and of process CPU time per step (all threads: the
+ * session's, the collector's), which contention disturbs less. Arguments: samples (default 15000),
+ * rounds (default 5). Run on demand:
  *
  * <pre>
- * mvn -B -q -DskipTests -pl benchmarks -am install
- * mvn -B -q -pl benchmarks exec:java -Dexec.mainClass=dev.keraslite.benchmarks.FitBenchmark
+ * mvn -B -q -DskipTests -pl keras-lite,benchmarks -am package dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * java -cp "$(cat benchmarks/cp.txt):benchmarks/target/classes" dev.keraslite.benchmarks.FitBenchmark 15000 5
  * </pre>
  */
 public final class FitBenchmark {
@@ -42,48 +52,105 @@ public final class FitBenchmark {
 
   private FitBenchmark() {}
 
+  /** One way of training, timed one epoch at a time. */
+  private interface Epoch extends AutoCloseable {
+    void run();
+
+    @Override
+    void close();
+  }
+
   public static void main(String[] args) throws Exception {
-    int samples = args.length > 0 ? Integer.parseInt(args[0]) : 30000;
+    int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     ImageData<FloatNdArray> data = FashionMnist.load(new LoadOptions().offline(true));
     FloatNdArray x = data.xTrain().slice(Indices.range(0, samples));
     IntNdArray y = data.yTrain().slice(Indices.range(0, samples));
-    int steps = samples / BATCH;
+    long steps = (samples + BATCH - 1) / BATCH;
 
-    double compiled = fitStepsPerSecond(x, y, false);
-    double eager = fitStepsPerSecond(x, y, true);
-    double graph = graphStepsPerSecond(x, y, steps);
+    String[] names = {"hand-written Graph + Session", "keras-lite fit (compiled)", "keras-lite fit (eager)"};
+    List<Epoch> ways = new ArrayList<>();
+    ways.add(new HandWritten(x, y));
+    ways.add(new KerasLiteFit(x, y, false));
+    ways.add(new KerasLiteFit(x, y, true));
+    double[][] wall = new double[ways.size()][rounds];
+    double[][] cpu = new double[ways.size()][rounds];
+    try {
+      for (Epoch way : ways) {
+        way.run(); // warm-up: tracing, JIT
+      }
+      for (int r = 0; r < rounds; r++) {
+        for (int w = 0; w < ways.size(); w++) {
+          long c0 = processCpuNanos();
+          long t0 = System.nanoTime();
+          ways.get(w).run();
+          wall[w][r] = (System.nanoTime() - t0) / 1e3 / steps;
+          cpu[w][r] = (processCpuNanos() - c0) / 1e3 / steps;
+        }
+      }
+    } finally {
+      ways.forEach(Epoch::close);
+    }
 
-    System.out.printf(Locale.ROOT, "MLP on Fashion-MNIST, batch %d, %d steps per measurement%n", BATCH, steps);
-    System.out.printf(Locale.ROOT, "  hand-written Graph + Session : %8.1f steps/s%n", graph);
-    System.out.printf(Locale.ROOT, "  keras-lite fit (compiled)    : %8.1f steps/s  (%.2fx the hand-written loop's time per step)%n",
-        compiled, graph / compiled);
-    System.out.printf(Locale.ROOT, "  keras-lite fit (eager)       : %8.1f steps/s  (%.2fx compiled's time per step)%n",
-        eager, compiled / eager);
+    System.out.printf(Locale.ROOT,
+        "MLP on Fashion-MNIST, batch %d, %d steps per epoch, median of %d rounds%n", BATCH, steps, rounds);
+    System.out.printf(Locale.ROOT, "  %-30s %10s %12s %14s%n", "", "steps/s", "wall us/step", "CPU us/step");
+    for (int w = 0; w < ways.size(); w++) {
+      System.out.printf(Locale.ROOT, "  %-30s %10.1f %12.0f %14.0f   (wall per round: %s)%n",
+          names[w], 1e6 / median(wall[w]), median(wall[w]), median(cpu[w]), rounded(wall[w]));
+    }
+    System.out.printf(Locale.ROOT,
+        "  compiled / hand-written time per step: %.2fx wall, %.2fx CPU%n",
+        median(wall[1]) / median(wall[0]), median(cpu[1]) / median(cpu[0]));
+    System.out.printf(Locale.ROOT,
+        "  eager / compiled time per step:        %.2fx wall, %.2fx CPU%n",
+        median(wall[2]) / median(wall[1]), median(cpu[2]) / median(cpu[1]));
   }
 
-  /** One warm-up epoch (tracing, JIT), then one timed epoch. */
-  private static double fitStepsPerSecond(FloatNdArray x, IntNdArray y, boolean eagerly) {
-    try (Eager eager = Eager.create()) {
-      Ops tf = eager.tf();
-      Sequential model =
-          new Sequential(new Flatten(), new Dense(100).activation(Activations.relu()), new Dense(10));
-      model.compile(tf, new Adam(1e-3f), new SparseCategoricalCrossentropy(true));
+  /** keras-lite's {@code fit}, one epoch per run, the model kept across runs. */
+  private static final class KerasLiteFit implements Epoch {
+    private final Eager eager = Eager.create();
+    private final Sequential model =
+        new Sequential(new Flatten(), new Dense(100).activation(Activations.relu()), new Dense(10));
+    private final FitOptions options = FitOptions.epochs(1).batchSize(BATCH).verbose(0).seed(1);
+    private final FloatNdArray x;
+    private final IntNdArray y;
+
+    KerasLiteFit(FloatNdArray x, IntNdArray y, boolean eagerly) {
+      this.x = x;
+      this.y = y;
+      model.compile(eager.tf(), new Adam(1e-3f), new SparseCategoricalCrossentropy(true));
       model.setRunEagerly(eagerly);
-      FitOptions options = FitOptions.epochs(1).batchSize(BATCH).verbose(0).seed(1);
+    }
+
+    @Override
+    public void run() {
       model.fit(x, y, options);
-      long t0 = System.nanoTime();
-      model.fit(x, y, options);
-      long steps = (x.shape().get(0) + BATCH - 1) / BATCH;
-      return steps / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    @Override
+    public void close() {
+      eager.close();
     }
   }
 
   /** The same model and update written directly against TensorFlow Java's graph API. */
-  private static double graphStepsPerSecond(FloatNdArray x, IntNdArray y, int steps) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+  private static final class HandWritten implements Epoch {
+    private final Graph g = new Graph();
+    private final Session s = new Session(g);
+    private final Placeholder<TFloat32> in;
+    private final Placeholder<TInt32> labels;
+    private final Op train;
+    private final Operand<TFloat32> loss;
+    private final FloatNdArray x;
+    private final IntNdArray y;
+
+    HandWritten(FloatNdArray x, IntNdArray y) {
+      this.x = x;
+      this.y = y;
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28)));
-      Placeholder<TInt32> labels = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 28, 28)));
+      labels = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Operand<TFloat32> flat = tf.reshape(in, tf.constant(new int[] {-1, 784}));
       Variable<TFloat32> w1 = tf.variable(glorot(tf, 784, 100, 1));
       Variable<TFloat32> b1 = tf.variable(tf.zeros(tf.constant(new int[] {100}), TFloat32.class));
@@ -93,27 +160,30 @@ public final class FitBenchmark {
       Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(h, w2), b2);
       // TensorFlow's C++ gradients lack the sparse kernel: one-hot labels give the same loss.
       Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(10), tf.constant(1f), tf.constant(0f));
-      Operand<TFloat32> loss =
-          tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
-      Op train = new org.tensorflow.framework.optimizers.Adam(g, 1e-3f, 0.9f, 0.999f, 1e-7f).minimize(loss);
+      loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+      train = new org.tensorflow.framework.optimizers.Adam(g, 1e-3f, 0.9f, 0.999f, 1e-7f).minimize(loss);
       s.initialize();
-      runGraphSteps(s, in, labels, train, loss, x, y, steps); // warm-up
-      long t0 = System.nanoTime();
-      runGraphSteps(s, in, labels, train, loss, x, y, steps);
-      return steps / ((System.nanoTime() - t0) / 1e9);
     }
-  }
 
-  private static void runGraphSteps(Session s, Placeholder<TFloat32> in, Placeholder<TInt32> labels,
-      Op train, Operand<TFloat32> loss, FloatNdArray x, IntNdArray y, int steps) {
-    for (int i = 0; i < steps; i++) {
-      try (TFloat32 xb = TFloat32.tensorOf(Shape.of(BATCH, 28, 28));
-          TInt32 yb = TInt32.tensorOf(Shape.of(BATCH))) {
-        x.slice(Indices.range((long) i * BATCH, (long) (i + 1) * BATCH)).copyTo(xb);
-        y.slice(Indices.range((long) i * BATCH, (long) (i + 1) * BATCH)).copyTo(yb);
-        // Fetch the loss each step, as fit does for its progress bar.
-        s.runner().feed(in, xb).feed(labels, yb).addTarget(train).fetch(loss).run().close();
+    @Override
+    public void run() {
+      long n = x.shape().get(0);
+      for (long start = 0; start < n; start += BATCH) {
+        long end = Math.min(n, start + BATCH);
+        try (TFloat32 xb = TFloat32.tensorOf(Shape.of(end - start, 28, 28));
+            TInt32 yb = TInt32.tensorOf(Shape.of(end - start))) {
+          x.slice(Indices.range(start, end)).copyTo(xb);
+          y.slice(Indices.range(start, end)).copyTo(yb);
+          // Fetch the loss each step, as fit fetches its logs for the callbacks.
+          s.runner().feed(in, xb).feed(labels, yb).addTarget(train).fetch(loss).run().close();
+        }
       }
+    }
+
+    @Override
+    public void close() {
+      s.close();
+      g.close();
     }
   }
 
@@ -122,9 +192,30 @@ public final class FitBenchmark {
     return tf.math.mul(
         tf.math.sub(
             tf.math.mul(
-                tf.random.statelessRandomUniform(tf.constant(new int[] {in, out}), tf.constant(new long[] {seed, 0}), TFloat32.class),
+                tf.random.statelessRandomUniform(
+                    tf.constant(new int[] {in, out}), tf.constant(new long[] {seed, 0}), TFloat32.class),
                 tf.constant(2f)),
             tf.constant(1f)),
         tf.constant(limit));
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String rounded(double[] values) {
+    StringBuilder sb = new StringBuilder();
+    for (double v : values) {
+      sb.append(sb.length() == 0 ? "" : " ").append(Math.round(v));
+    }
+    return sb.toString();
   }
 }

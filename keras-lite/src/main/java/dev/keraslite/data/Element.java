@@ -32,13 +32,25 @@ import org.tensorflow.types.family.TNumber;
  * }</pre>
  */
 public final class Element {
-  private final FloatNdArray x;
-  private final NdArray<?> y;
+  // A sample of an ArraySource is only a row index until its arrays are asked for (x and y stay
+  // null until then): batching copies the rows straight from the source.
+  private FloatNdArray x;
+  private NdArray<?> y;
+  private final ArraySource source;
+  private final long row;
 
   /** {@code y} is an {@link IntNdArray}, a {@link FloatNdArray} or null; both may be views. */
   Element(FloatNdArray x, NdArray<?> y) {
     this.x = x;
     this.y = y;
+    this.source = null;
+    this.row = -1;
+  }
+
+  /** Sample {@code row} of {@code source}. */
+  Element(ArraySource source, long row) {
+    this.source = source;
+    this.row = row;
   }
 
   /** An element with features only, as {@link Dataset#of(FloatNdArray)} gives for prediction. */
@@ -58,42 +70,44 @@ public final class Element {
 
   /** This element with new features; the labels are kept. */
   public Element withX(Shape shape, float[] values) {
-    return new Element(floats("x", shape, values), y);
+    return new Element(floats("x", shape, values), yArray());
   }
 
   /** This element with new int32 labels. */
   public Element withY(Shape shape, int[] values) {
-    return new Element(x, ints("y", shape, values));
+    return new Element(xArray(), ints("y", shape, values));
   }
 
   /** This element with new float32 labels. */
   public Element withY(Shape shape, float[] values) {
-    return new Element(x, floats("y", shape, values));
+    return new Element(xArray(), floats("y", shape, values));
   }
 
   /** The shape of the features: the sample shape, or {@code [B, ...]} after batching. */
   public Shape xShape() {
-    return x.shape();
+    return xArray().shape();
   }
 
   /** A copy of the features, row-major. */
   public float[] x() {
-    float[] values = new float[Math.toIntExact(x.size())];
-    x.copyTo(DataBuffers.of(values, false, false));
+    FloatNdArray xs = xArray();
+    float[] values = new float[Math.toIntExact(xs.size())];
+    xs.copyTo(DataBuffers.of(values, false, false));
     return values;
   }
 
   /** Whether this element has labels. */
   public boolean hasLabels() {
-    return y != null;
+    return yArray() != null;
   }
 
   /** {@code TInt32.class} or {@code TFloat32.class}, the type the labels batch to; null if none. */
   public Class<? extends TNumber> labelType() {
-    if (y == null) {
+    NdArray<?> ys = yArray();
+    if (ys == null) {
       return null;
     }
-    return y instanceof IntNdArray ? TInt32.class : TFloat32.class;
+    return ys instanceof IntNdArray ? TInt32.class : TFloat32.class;
   }
 
   /** The shape of the labels. */
@@ -103,37 +117,46 @@ public final class Element {
 
   /** A copy of int32 labels, row-major. */
   public int[] yInts() {
-    if (!(requireLabels() instanceof IntNdArray)) {
+    NdArray<?> ys = requireLabels();
+    if (!(ys instanceof IntNdArray)) {
       throw new IllegalStateException("Element: labels are float32; use yFloats()");
     }
-    int[] values = new int[Math.toIntExact(y.size())];
-    ((IntNdArray) y).copyTo(DataBuffers.of(values, false, false));
+    int[] values = new int[Math.toIntExact(ys.size())];
+    ((IntNdArray) ys).copyTo(DataBuffers.of(values, false, false));
     return values;
   }
 
   /** A copy of float32 labels, row-major. */
   public float[] yFloats() {
-    if (!(requireLabels() instanceof FloatNdArray)) {
+    NdArray<?> ys = requireLabels();
+    if (!(ys instanceof FloatNdArray)) {
       throw new IllegalStateException("Element: labels are int32; use yInts()");
     }
-    float[] values = new float[Math.toIntExact(y.size())];
-    ((FloatNdArray) y).copyTo(DataBuffers.of(values, false, false));
+    float[] values = new float[Math.toIntExact(ys.size())];
+    ((FloatNdArray) ys).copyTo(DataBuffers.of(values, false, false));
     return values;
   }
 
   FloatNdArray xArray() {
+    if (x == null) {
+      x = source.xRow(row);
+    }
     return x;
   }
 
   NdArray<?> yArray() {
+    if (y == null && source != null) {
+      y = source.yRow(row);
+    }
     return y;
   }
 
   @Override
   public String toString() {
+    NdArray<?> ys = yArray();
     return "Element(x: float32 "
-        + x.shape()
-        + (y == null ? "" : ", y: " + (y instanceof IntNdArray ? "int32 " : "float32 ") + y.shape())
+        + xArray().shape()
+        + (ys == null ? "" : ", y: " + (ys instanceof IntNdArray ? "int32 " : "float32 ") + ys.shape())
         + ")";
   }
 
@@ -143,30 +166,47 @@ public final class Element {
    */
   static Element stack(List<Element> elements, String context) {
     Element first = elements.get(0);
+    if (first.source != null && fromOneSource(elements, first.source)) {
+      return first.source.stack(elements);
+    }
     for (int i = 1; i < elements.size(); i++) {
       checkCompatible(first, elements.get(i), i, context);
     }
     int n = elements.size();
     FloatNdArray xs = stackFloats(elements, n, true);
     NdArray<?> ys = null;
-    if (first.y instanceof IntNdArray) {
+    if (first.yArray() instanceof IntNdArray) {
       ys = stackInts(elements, n);
-    } else if (first.y != null) {
+    } else if (first.yArray() != null) {
       ys = stackFloats(elements, n, false);
     }
     return new Element(xs, ys);
   }
 
+  private static boolean fromOneSource(List<Element> elements, ArraySource source) {
+    for (int i = 1; i < elements.size(); i++) {
+      if (elements.get(i).source != source) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The row of its source this element is, or -1 if it is not one. */
+  long sourceRow() {
+    return row;
+  }
+
   private static void checkCompatible(Element first, Element other, int index, String context) {
-    if (!first.x.shape().equals(other.x.shape())) {
+    if (!first.xArray().shape().equals(other.xArray().shape())) {
       throw new IllegalArgumentException(
           context
               + ": cannot batch elements with different shapes: element 0 has x shape "
-              + first.x.shape()
+              + first.xArray().shape()
               + " but element "
               + index
               + " has "
-              + other.x.shape()
+              + other.xArray().shape()
               + "; map them to a common shape first");
     }
     if (first.labelType() != other.labelType()) {
@@ -179,53 +219,54 @@ public final class Element {
               + " has "
               + describeLabels(other));
     }
-    if (first.y != null && !first.y.shape().equals(other.y.shape())) {
+    if (first.yArray() != null && !first.yArray().shape().equals(other.yArray().shape())) {
       throw new IllegalArgumentException(
           context
               + ": cannot batch elements with different shapes: element 0 has y shape "
-              + first.y.shape()
+              + first.yArray().shape()
               + " but element "
               + index
               + " has "
-              + other.y.shape());
+              + other.yArray().shape());
     }
   }
 
   private static String describeLabels(Element e) {
-    if (e.y == null) {
+    if (e.yArray() == null) {
       return "no labels";
     }
-    return (e.y instanceof IntNdArray ? "int32" : "float32") + " labels";
+    return (e.yArray() instanceof IntNdArray ? "int32" : "float32") + " labels";
   }
 
   private static FloatNdArray stackFloats(List<Element> elements, int n, boolean features) {
-    FloatNdArray first = features ? elements.get(0).x : (FloatNdArray) elements.get(0).y;
+    FloatNdArray first = features ? elements.get(0).xArray() : (FloatNdArray) elements.get(0).yArray();
     int rowSize = Math.toIntExact(first.size());
     float[] values = new float[Math.multiplyExact(n, rowSize)];
     FloatDataBuffer buffer = DataBuffers.of(values, false, false);
     for (int i = 0; i < n; i++) {
-      FloatNdArray row = features ? elements.get(i).x : (FloatNdArray) elements.get(i).y;
+      FloatNdArray row = features ? elements.get(i).xArray() : (FloatNdArray) elements.get(i).yArray();
       row.copyTo(buffer.offset((long) i * rowSize).narrow(rowSize));
     }
     return NdArrays.wrap(first.shape().prepend(n), buffer);
   }
 
   private static IntNdArray stackInts(List<Element> elements, int n) {
-    IntNdArray first = (IntNdArray) elements.get(0).y;
+    IntNdArray first = (IntNdArray) elements.get(0).yArray();
     int rowSize = Math.toIntExact(first.size());
     int[] values = new int[Math.multiplyExact(n, rowSize)];
     IntDataBuffer buffer = DataBuffers.of(values, false, false);
     for (int i = 0; i < n; i++) {
-      ((IntNdArray) elements.get(i).y).copyTo(buffer.offset((long) i * rowSize).narrow(rowSize));
+      ((IntNdArray) elements.get(i).yArray()).copyTo(buffer.offset((long) i * rowSize).narrow(rowSize));
     }
     return NdArrays.wrap(first.shape().prepend(n), buffer);
   }
 
   private NdArray<?> requireLabels() {
-    if (y == null) {
+    NdArray<?> ys = yArray();
+    if (ys == null) {
       throw new IllegalStateException("Element: this element has no labels (features only)");
     }
-    return y;
+    return ys;
   }
 
   private static FloatNdArray floats(String name, Shape shape, float[] values) {

@@ -38,7 +38,8 @@ final class ShuffleStage implements Pipeline {
     SplittableRandom random = new SplittableRandom(passSeed(reshuffleEachIteration ? pass : 0));
     Iterator<Element> in = upstream.iterator();
     return new Lookahead<>() {
-      private final List<Element> buffer = new ArrayList<>();
+      private final List<Element> buffer =
+          new ArrayList<>((int) Math.min(bufferSize, Math.max(0, upstream.cardinality())));
 
       @Override
       protected Element advance() {

@@ -1,11 +1,14 @@
 package dev.keraslite.optimizers;
 
 import dev.keraslite.Variable;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TType;
 
 /**
  * Adam, as Keras's {@code Adam}: with {@code t = iterations + 1},
@@ -113,16 +116,49 @@ public class Adam extends Optimizer {
     }
   }
 
+  /**
+   * The hyperparameters and beta powers of one update, per dtype, shared by its variables: they
+   * depend on the step only, so building them once per update rather than once per variable saves
+   * five ops per variable (one dispatch each when eager). Entries are recognised as this update's by
+   * the identity of {@link #localStep}, which is new on every update.
+   */
+  private final Map<Class<?>, StepValues<?>> stepValues = new HashMap<>();
+
+  private record StepValues<T extends TType>(
+      Operand<T> step, Operand<T> b1, Operand<T> b2, Operand<T> b1Power, Operand<T> b2Power,
+      Operand<T> eps) {}
+
+  @SuppressWarnings("unchecked")
+  private <T extends TFloating> StepValues<T> stepValues(Ops tf, Class<T> type) {
+    Operand<T> step = localStep(type);
+    StepValues<T> values = (StepValues<T>) stepValues.get(type);
+    if (values == null || values.step() != step) {
+      // No control dependencies: these are pure functions of the step, shared by every update.
+      Ops shared = tf.scope().env().isEager() ? tf : tf.withControlDependencies(List.of());
+      Operand<T> b1 = constant(shared, beta1, type);
+      Operand<T> b2 = constant(shared, beta2, type);
+      values =
+          new StepValues<>(
+              step,
+              b1,
+              b2,
+              shared.math.pow(b1, step),
+              shared.math.pow(b2, step),
+              constant(shared, epsilon, type));
+      stepValues.put(type, values);
+    }
+    return values;
+  }
+
   @Override
   protected <T extends TFloating> Op updateStep(
       Ops tf, Variable variable, Operand<T> gradient, Operand<T> learningRate) {
-    Class<T> type = gradient.type();
-    Operand<T> step = localStep(type);
-    Operand<T> b1 = constant(tf, beta1, type);
-    Operand<T> b2 = constant(tf, beta2, type);
-    Operand<T> b1Power = tf.math.pow(b1, step);
-    Operand<T> b2Power = tf.math.pow(b2, step);
-    Operand<T> eps = constant(tf, epsilon, type);
+    StepValues<T> shared = stepValues(tf, gradient.type());
+    Operand<T> b1 = shared.b1();
+    Operand<T> b2 = shared.b2();
+    Operand<T> b1Power = shared.b1Power();
+    Operand<T> b2Power = shared.b2Power();
+    Operand<T> eps = shared.eps();
     Operand<?> m = requireSlot(variable, "momentum").handle(tf);
     Operand<?> v = requireSlot(variable, "velocity").handle(tf);
     if (amsgrad) {

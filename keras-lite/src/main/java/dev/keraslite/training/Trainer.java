@@ -203,12 +203,27 @@ public final class Trainer {
       Operand<TFloat32> sampleWeight) {
     Map<String, Operand<TFloat32>> logs = new LinkedHashMap<>();
     // Keras weighs each batch's loss by its size, so the epoch's loss is a mean over samples.
-    Operand<TFloat32> batchSize = tf.dtypes.cast(tf.shape.size(yPred, tf.constant(0)), TFloat32.class);
-    logs.put(lossTracker.name(), lossTracker.apply(tf, lossValue, batchSize));
+    logs.put(lossTracker.name(), lossTracker.apply(tf, lossValue, batchSize(tf, yPred)));
     for (Metric m : metrics) {
       logs.put(m.name(), m.apply(tf, y, yPred, sampleWeight));
     }
     return logs;
+  }
+
+  /**
+   * The number of rows of {@code yPred} as a float32 scalar: a constant when the shape says it (eager
+   * steps), else read from the shape at run time (traced steps, whose batch size varies).
+   */
+  private static Operand<TFloat32> batchSize(Ops tf, Operand<TFloat32> yPred) {
+    Shape shape = yPred.shape();
+    if (shape.isUnknown() || shape.numDimensions() == 0) {
+      return tf.dtypes.cast(tf.shape.size(yPred, tf.constant(0)), TFloat32.class);
+    }
+    if (shape.get(0) >= 0) {
+      return tf.constant((float) shape.get(0));
+    }
+    return tf.dtypes.cast(
+        tf.gather(tf.shape(yPred), tf.constant(0), tf.constant(0)), TFloat32.class);
   }
 
   // ---- loops --------------------------------------------------------------------------------
