@@ -103,9 +103,13 @@ public abstract class Loss {
       requireReal("sample_weight", sampleWeight);
     }
     checkShapes(yTrue.shape(), yPred.shape());
-    Operand<TFloat32> labels = toFloat32(tf, yTrue);
-    Operand<TFloat32> values = call(tf, labels, yPred);
-    Operand<TBool> mask = mask(tf, labels, yPred);
+    Operand<TFloat32> values = callOnIntegerLabels(tf, yTrue, yPred);
+    Operand<TBool> mask = null;
+    if (values == null) {
+      Operand<TFloat32> labels = toFloat32(tf, yTrue);
+      values = call(tf, labels, yPred);
+      mask = mask(tf, labels, yPred);
+    }
     Operand<TFloat32> weight = sampleWeight == null ? null : toFloat32(tf, sampleWeight);
     if (weight != null) {
       Shape[] aligned = ShapeAlignment.alignedShapes(values.shape(), weight.shape(), true);
@@ -116,6 +120,17 @@ public abstract class Loss {
       }
     }
     return reduceWeighted(tf, values, weight, mask);
+  }
+
+  /**
+   * The per-sample losses computed from integer labels as given, or null to cast them to float32 and
+   * use {@link #call}. For built-in losses of class indices whose kernel takes integer labels: the
+   * cast to float32 and back is two ops per step for nothing (one dispatch each when eager). Only
+   * for losses that need no mask, and never for subclasses, whose {@code call} may differ.
+   */
+  Operand<TFloat32> callOnIntegerLabels(
+      Ops tf, Operand<? extends TNumber> yTrue, Operand<TFloat32> yPred) {
+    return null;
   }
 
   /**
