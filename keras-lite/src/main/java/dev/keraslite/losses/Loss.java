@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import java.util.List;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -208,18 +209,25 @@ public abstract class Loss {
     if (s.isUnknown()) {
       return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
     }
-    int[] axes = new int[s.numDimensions()];
-    for (int i = 0; i < axes.length; i++) {
-      axes[i] = i;
-    }
-    return tf.constant(axes);
+    int rank = s.numDimensions();
+    return EagerConstants.get(
+        tf,
+        List.of("axes", rank),
+        o -> {
+          int[] axes = new int[rank];
+          for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+          }
+          return o.constant(axes);
+        });
   }
 
   /** The number of elements of {@code x}, as a constant when its shape is static. */
   private static Operand<TFloat32> elementCount(Ops tf, Operand<?> x) {
     Shape s = x.shape();
     if (!s.isUnknown() && !s.hasUnknownDimension()) {
-      return tf.constant((float) s.size());
+      float count = s.size();
+      return EagerConstants.get(tf, List.of("count", count), o -> o.constant(count));
     }
     return tf.dtypes.cast(tf.size(x), TFloat32.class);
   }
