@@ -39,10 +39,14 @@ import org.tensorflow.types.TInt32;
  * <p>The machines this runs on are shared and noisy, so each way is warmed up once and then timed
  * for one epoch per round, the three ways interleaved round after round (with a collection before
  * each, so that one way's garbage is not collected in another's time). The report gives the median
- * and the best round of wall-clock steps/s, and the median process CPU time per step (all threads:
- * the session's, the collector's; TensorFlow's idle pool threads spin, so it overstates work done
- * between steps). Compare ratios, not absolute figures. Arguments: samples (default 15000), rounds
- * (default 7), and optionally which ways to run ({@code hand,compiled,eager}). Run on demand:
+ * and the best round of wall-clock steps/s, the median process CPU time per step (all threads: the
+ * session's, the collector's; TensorFlow's idle pool threads spin, so it overstates work done
+ * between steps), and the ratios between ways as the median of each round's ratio, which compares
+ * epochs run back to back under the same load. Each round of {@code fit} is a whole {@code fit}
+ * call, so its fixed costs (copying variables into and out of the compiled step's session,
+ * resetting metrics) are in its time. Compare ratios, not absolute figures. Arguments: samples
+ * (default 15000), rounds (default 7), and optionally which ways to run ({@code
+ * hand,compiled,eager}). Run on demand:
  *
  * <pre>
  * mvn -B -q -DskipTests -pl keras-lite,benchmarks -am package dependency:build-classpath -Dmdep.outputFile=cp.txt
