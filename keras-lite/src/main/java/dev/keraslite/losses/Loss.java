@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import java.util.List;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -103,9 +104,13 @@ public abstract class Loss {
       requireReal("sample_weight", sampleWeight);
     }
     checkShapes(yTrue.shape(), yPred.shape());
-    Operand<TFloat32> labels = toFloat32(tf, yTrue);
-    Operand<TFloat32> values = call(tf, labels, yPred);
-    Operand<TBool> mask = mask(tf, labels, yPred);
+    Operand<TFloat32> values = callOnIntegerLabels(tf, yTrue, yPred);
+    Operand<TBool> mask = null;
+    if (values == null) {
+      Operand<TFloat32> labels = toFloat32(tf, yTrue);
+      values = call(tf, labels, yPred);
+      mask = mask(tf, labels, yPred);
+    }
     Operand<TFloat32> weight = sampleWeight == null ? null : toFloat32(tf, sampleWeight);
     if (weight != null) {
       Shape[] aligned = ShapeAlignment.alignedShapes(values.shape(), weight.shape(), true);
@@ -116,6 +121,17 @@ public abstract class Loss {
       }
     }
     return reduceWeighted(tf, values, weight, mask);
+  }
+
+  /**
+   * The per-sample losses computed from integer labels as given, or null to cast them to float32 and
+   * use {@link #call}. For built-in losses of class indices whose kernel takes integer labels: the
+   * cast to float32 and back is two ops per step for nothing (one dispatch each when eager). Only
+   * for losses that need no mask, and never for subclasses, whose {@code call} may differ.
+   */
+  Operand<TFloat32> callOnIntegerLabels(
+      Ops tf, Operand<? extends TNumber> yTrue, Operand<TFloat32> yPred) {
+    return null;
   }
 
   /**
@@ -193,18 +209,25 @@ public abstract class Loss {
     if (s.isUnknown()) {
       return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
     }
-    int[] axes = new int[s.numDimensions()];
-    for (int i = 0; i < axes.length; i++) {
-      axes[i] = i;
-    }
-    return tf.constant(axes);
+    int rank = s.numDimensions();
+    return EagerConstants.get(
+        tf,
+        List.of("axes", rank),
+        o -> {
+          int[] axes = new int[rank];
+          for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+          }
+          return o.constant(axes);
+        });
   }
 
   /** The number of elements of {@code x}, as a constant when its shape is static. */
   private static Operand<TFloat32> elementCount(Ops tf, Operand<?> x) {
     Shape s = x.shape();
     if (!s.isUnknown() && !s.hasUnknownDimension()) {
-      return tf.constant((float) s.size());
+      float count = s.size();
+      return EagerConstants.get(tf, List.of("count", count), o -> o.constant(count));
     }
     return tf.dtypes.cast(tf.size(x), TFloat32.class);
   }

@@ -9,6 +9,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras's {@code SparseCategoricalCrossentropy}: cross-entropy against integer class indices, shaped
@@ -96,6 +97,17 @@ public class SparseCategoricalCrossentropy extends Loss {
   }
 
   @Override
+  Operand<TFloat32> callOnIntegerLabels(
+      Ops tf, Operand<? extends TNumber> yTrue, Operand<TFloat32> yPred) {
+    boolean integers = yTrue.type() == TInt32.class || yTrue.type() == TInt64.class;
+    if (!fromLogits || ignoreClass != null || !integers
+        || getClass() != SparseCategoricalCrossentropy.class) {
+      return null;
+    }
+    return fused(tf, squeezeLabels(tf, yTrue, yPred), yPred);
+  }
+
+  @Override
   protected Operand<TBool> mask(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
     return ignoreClass == null ? null : validMask(tf, squeezeLabels(tf, yTrue, yPred));
   }
@@ -104,8 +116,8 @@ public class SparseCategoricalCrossentropy extends Loss {
     return tf.math.notEqual(labels, LossMath.scalar(tf, ignoreClass));
   }
 
-  private static Operand<TFloat32> squeezeLabels(
-      Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
+  private static <L extends TNumber> Operand<L> squeezeLabels(
+      Ops tf, Operand<L> yTrue, Operand<TFloat32> yPred) {
     int rank = yTrue.shape().numDimensions();
     if (rank > 0 && rank == yPred.shape().numDimensions() && yTrue.shape().get(rank - 1) == 1) {
       return tf.squeeze(yTrue, Squeeze.axis((long) rank - 1));
@@ -113,7 +125,8 @@ public class SparseCategoricalCrossentropy extends Loss {
     return yTrue;
   }
 
-  private static Operand<TFloat32> fused(Ops tf, Operand<TInt64> labels, Operand<TFloat32> logits) {
+  private static Operand<TFloat32> fused(
+      Ops tf, Operand<? extends TNumber> labels, Operand<TFloat32> logits) {
     if (logits.shape().numDimensions() == 2) {
       return tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();
     }

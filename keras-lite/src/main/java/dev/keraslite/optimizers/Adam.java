@@ -135,8 +135,8 @@ public class Adam extends Optimizer {
     if (values == null || values.step() != step) {
       // No control dependencies: these are pure functions of the step, shared by every update.
       Ops shared = tf.scope().env().isEager() ? tf : tf.withControlDependencies(List.of());
-      Operand<T> b1 = constant(shared, beta1, type);
-      Operand<T> b2 = constant(shared, beta2, type);
+      Operand<T> b1 = sharedConstant(shared, beta1, type);
+      Operand<T> b2 = sharedConstant(shared, beta2, type);
       values =
           new StepValues<>(
               step,
@@ -144,7 +144,7 @@ public class Adam extends Optimizer {
               b2,
               shared.math.pow(b1, step),
               shared.math.pow(b2, step),
-              constant(shared, epsilon, type));
+              sharedConstant(shared, epsilon, type));
       stepValues.put(type, values);
     }
     return values;

@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Op;
@@ -70,6 +72,10 @@ public abstract class Optimizer {
   private Variable learningRateVariable;
   private final List<Variable> variables = new ArrayList<>();
   private final Map<Variable, Map<String, Variable>> slots = new IdentityHashMap<>();
+
+  // Constants of eager updates, made once per context and kept across steps (see sharedConstant).
+  private final Map<List<Object>, Operand<?>> eagerConstants = new HashMap<>();
+  private ExecutionEnvironment eagerConstantsContext;
 
   // Values shared by the per-variable updates of one applyGradients call, built once per dtype.
   private Ops stepOps;
@@ -482,7 +488,8 @@ public abstract class Optimizer {
       updates.add(updateVariable(ready, vars.get(i), grads.get(i)));
     }
     Ops done = after(phase, updates);
-    return done.assignAddVariableOp(iterations.handle(tf), done.constant(1L));
+    return done.assignAddVariableOp(
+        iterations.handle(tf), sharedConstant(done, List.of(TInt64.class, 1L), o -> o.constant(1L)));
   }
 
   @SuppressWarnings("unchecked")
@@ -546,8 +553,42 @@ public abstract class Optimizer {
             type,
             t ->
                 stepOps.dtypes.cast(
-                    stepOps.math.add(iterations.<TInt64>value(stepOps), stepOps.constant(1L)),
+                    stepOps.math.add(
+                        iterations.<TInt64>value(stepOps),
+                        sharedConstant(stepOps, List.of(TInt64.class, 1L), o -> o.constant(1L))),
                     type));
+  }
+
+  /**
+   * A scalar hyperparameter of {@code type}, as {@link #constant} makes it. Eagerly it is made once
+   * per context and kept across updates: every eager constant costs a dispatch and a tensor, and an
+   * optimizer's constants are the same at every step. In a graph it is a plain constant (a traced
+   * step is built once anyway, and a graph constant must not carry another step's control
+   * dependencies).
+   */
+  final <T extends TType> Operand<T> sharedConstant(Ops tf, double value, Class<T> type) {
+    return sharedConstant(tf, List.of(type, value), o -> constant(o, value, type));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends TType> Operand<T> sharedConstant(
+      Ops tf, List<Object> key, Function<Ops, Operand<T>> make) {
+    ExecutionEnvironment env = tf.scope().env();
+    if (!env.isEager() || !(env instanceof RecordingEnvironment)) {
+      return make.apply(tf);
+    }
+    if (env != eagerConstantsContext) {
+      eagerConstants.clear();
+      eagerConstantsContext = env;
+    }
+    Operand<T> value = (Operand<T>) eagerConstants.get(key);
+    if (value == null) {
+      value = make.apply(tf);
+      // Not released with the step that first needed it (nor recorded: tapes are paused here).
+      ((RecordingEnvironment) env).keep(value.op());
+      eagerConstants.put(key, value);
+    }
+    return value;
   }
 
   /**

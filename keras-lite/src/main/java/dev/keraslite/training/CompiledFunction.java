@@ -15,6 +15,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -42,6 +43,18 @@ public final class CompiledFunction implements AutoCloseable {
 
   /** An input's dtype and shape; -1 (or {@link Shape#UNKNOWN_SIZE}) for the batch dimension. */
   public record Spec(Class<? extends TType> type, Shape shape) {}
+
+  /**
+   * Sessions run a step's ops on the calling thread ({@code inter_op_parallelism_threads < 0}, as
+   * TensorFlow's {@code ConfigProto} documents), with the intra-op pool still parallelising each big
+   * kernel. A training step is a long chain of small ops: handing each ready op to the inter-op pool
+   * and waiting for it cost the tutorial's MLP 10-20% of its step on a 2-core machine (FitBenchmark,
+   * paired rounds), more than running independent branches side by side could give back on the
+   * sequential models keras-lite traces. The traced graphs hold no op that waits on another op of
+   * the same run (queues, receives), which is what a single inter-op thread could not run.
+   */
+  private static final ConfigProto SESSION_CONFIG =
+      ConfigProto.newBuilder().setInterOpParallelismThreads(-1).build();
 
   private final Graph graph;
   private final Session session;
@@ -78,7 +91,7 @@ public final class CompiledFunction implements AutoCloseable {
         pushOps.add(tf.assignVariableOp(e.getValue(), value).op());
         pullValues.add(tf.readVariableOp(e.getValue(), v.type()));
       }
-      session = new Session(graph);
+      session = new Session(graph, SESSION_CONFIG);
     } catch (RuntimeException e) {
       graph.close();
       throw e;

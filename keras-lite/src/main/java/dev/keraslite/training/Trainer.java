@@ -62,6 +62,7 @@ public final class Trainer {
   private final StepFunction testStep;
   private boolean runEagerly;
   private final Map<String, CompiledFunction> compiled = new HashMap<>();
+  private final Map<Float, Operand<TFloat32>> batchSizes = new HashMap<>();
 
   /**
    * @param model the model (its {@code apply} is the forward pass)
@@ -214,13 +215,24 @@ public final class Trainer {
    * The number of rows of {@code yPred} as a float32 scalar: a constant when the shape says it (eager
    * steps), else read from the shape at run time (traced steps, whose batch size varies).
    */
-  private static Operand<TFloat32> batchSize(Ops tf, Operand<TFloat32> yPred) {
+  private Operand<TFloat32> batchSize(Ops tf, Operand<TFloat32> yPred) {
     Shape shape = yPred.shape();
     if (shape.isUnknown() || shape.numDimensions() == 0) {
       return tf.dtypes.cast(tf.shape.size(yPred, tf.constant(0)), TFloat32.class);
     }
     if (shape.get(0) >= 0) {
-      return tf.constant((float) shape.get(0));
+      float rows = shape.get(0);
+      if (tf.scope().env() != this.tf.scope().env()) {
+        return tf.constant(rows);
+      }
+      // Eager steps: one kept constant per batch size, not a new one (and a dispatch) per step.
+      return batchSizes.computeIfAbsent(
+          rows,
+          n -> {
+            Operand<TFloat32> c = this.tf.constant(n);
+            ((RecordingEnvironment) this.tf.scope().env()).keep(c.op());
+            return c;
+          });
     }
     return tf.dtypes.cast(
         tf.gather(tf.shape(yPred), tf.constant(0), tf.constant(0)), TFloat32.class);
@@ -560,5 +572,6 @@ public final class Trainer {
     compiled.values().forEach(CompiledFunction::close);
     compiled.clear();
     compiledNames.clear();
+    batchSizes.clear();
   }
 }
