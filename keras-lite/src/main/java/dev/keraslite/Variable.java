@@ -1,5 +1,6 @@
 package dev.keraslite;
 
+import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.autodiff.RecordingEnvironment;
 import dev.keraslite.autodiff.Tape;
 import dev.keraslite.autodiff.VariableSource;
@@ -42,7 +43,7 @@ public final class Variable implements VariableSource {
    */
   public Variable(Ops tf, String name, Operand<? extends TType> initialValue, boolean trainable) {
     this.name = name;
-    this.shape = initialValue.shape();
+    this.shape = FastShape.of(initialValue);
     this.type = initialValue.type();
     this.dataType = initialValue.asOutput().dataType();
     this.trainable = trainable;
@@ -167,7 +168,7 @@ public final class Variable implements VariableSource {
           "Variable '" + name + "'." + what + ": expected dtype " + dtypeName(dataType)
               + ", received " + dtypeName(value.asOutput().dataType()));
     }
-    Shape s = value.shape();
+    Shape s = FastShape.of(value);
     if (!s.isUnknown() && !shape.isCompatibleWith(s)) {
       throw new IllegalArgumentException(
           "Variable '" + name + "'." + what + ": expected shape " + shape + ", received shape " + s);

@@ -30,6 +30,10 @@ import org.tensorflow.types.TFloat32;
  * {@code EagerSession}. Values are left to the garbage collector in all three, TensorFlow Java's
  * default; one more line runs the fast path with a scope per iteration, as training loops do.
  *
+ * <p>Recording: the same scalar add in an {@code EagerScope} and under a {@code GradientTape} that
+ * watches its input, so every op is recorded; both release their values at the end of each run.
+ * The difference is what recording costs per op (the eager core's target: at most 10%).
+ *
  * <p>Per step: the tutorial's eager linear regression (X=[[1,2,3],[4,5,6]], y=[[10],[20]],
  * variables kernel [3,1] and bias [1], a tape, loss mean(square(Xk+b−y)), SGD by assignSub) next
  * to the same step as a hand-written {@code Graph} run by a {@code Session}.
@@ -148,6 +152,7 @@ public final class EagerDispatchBenchmark {
         System.out.println("The fast path is unavailable in this JVM; see the warning above.");
       }
       perOp(rounds, fast, slow, bare);
+      recording(rounds, fast, slow);
       perStep(rounds, fast, slow);
     }
   }
@@ -242,6 +247,48 @@ public final class EagerDispatchBenchmark {
             }
           }
         });
+  }
+
+  /**
+   * What a recording tape adds to an op: the same scalar add in a scope (values released at its
+   * end) and under a tape that watches its input (recorded, and released when the tape closes).
+   */
+  private static void recording(int rounds, Eager fast, Eager slow) {
+    System.out.println();
+    System.out.println(
+        "µs per op, wall (cpu)           in a scope      recorded by a tape  | recording adds");
+    for (Eager eager : List.of(fast, slow)) {
+      Ops tf = eager.tf();
+      Operand<TFloat32> a = eager.keep(tf.constant(1.5f));
+      Operand<TFloat32> b = eager.keep(tf.constant(2.5f));
+      Figure[] f =
+          measure(
+              rounds,
+              eager.fastPath() ? 20_000 : 5_000,
+              1,
+              n -> {
+                try (var scope = eager.scope()) {
+                  for (int i = 0; i < n; i++) {
+                    tf.math.add(a, b);
+                  }
+                }
+              },
+              n -> {
+                try (GradientTape tape = new GradientTape(tf)) {
+                  tape.watch(a);
+                  for (int i = 0; i < n; i++) {
+                    tf.math.add(a, b);
+                  }
+                }
+              });
+      System.out.printf(
+          "%-30s %s %s  | %+5.1f%% (cpu %+5.1f%%)%n",
+          eager.fastPath() ? "scalar add, fast path" : "scalar add, without fast path",
+          f[0],
+          f[1],
+          100 * (f[1].wall / f[0].wall - 1),
+          100 * (f[1].cpu / f[0].cpu - 1));
+    }
   }
 
   private static void row(String name, int rounds, int count, int perCall, Work... configs) {

@@ -1,5 +1,6 @@
 package dev.keraslite.autodiff;
 
+import dev.keraslite.internal.fast.FastShape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -300,7 +301,7 @@ final class ArrayGradients {
     if (batchDims >= 0) {
       return batchDims;
     }
-    int indicesRank = op.input(1).shape().numDimensions();
+    int indicesRank = FastShape.of(op.input(1)).numDimensions();
     if (indicesRank < 0) {
       throw new IllegalArgumentException(
           "The gradient of "

@@ -1,5 +1,6 @@
 package dev.keraslite.autodiff;
 
+import dev.keraslite.internal.fast.FastShape;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -22,8 +23,8 @@ public final class Broadcasting {
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Operand<?> reduceTo(Ops tf, Operand<?> grad, Operand<?> input) {
-    Shape in = input.shape();
-    Shape out = grad.shape();
+    Shape in = FastShape.of(input);
+    Shape out = FastShape.of(grad);
     if (!in.isUnknown() && !out.isUnknown() && !hasUnknownDim(in) && !hasUnknownDim(out)) {
       if (in.equals(out)) {
         return grad;
@@ -38,10 +39,10 @@ public final class Broadcasting {
       Operand<?> reduced = grad;
       if (!axes.isEmpty()) {
         int[] a = axes.stream().mapToInt(Integer::intValue).toArray();
-        reduced = tf.sum((Operand) grad, tf.constant(a));
+        reduced = tf.sum((Operand) grad, KeptConstants.ints(tf, a));
       }
-      if (!reduced.shape().equals(in)) {
-        reduced = tf.reshape((Operand) reduced, tf.constant(in.asArray()));
+      if (!FastShape.of(reduced).equals(in)) {
+        reduced = tf.reshape((Operand) reduced, KeptConstants.ints(tf, in.asArray()));
       }
       return reduced;
     }

@@ -1,5 +1,6 @@
 package dev.keraslite.autodiff;
 
+import dev.keraslite.internal.fast.FastShape;
 import static dev.keraslite.autodiff.Broadcasting.reduceTo;
 
 import java.util.Arrays;
@@ -49,20 +50,27 @@ final class MathGradients {
   // ---- element-wise binary ops ---------------------------------------------------------------
 
   private static void registerArithmetic() {
+    // Each rule builds only the gradients the backward pass needs (RecordedOp.needsGradient):
+    // labels and inputs that no source reaches get none, which saves ops on every step.
     GradientFunction add =
-        (tf, op, g) -> List.of(reduceTo(tf, g.get(0), x(op)), reduceTo(tf, g.get(0), y(op)));
+        (tf, op, g) ->
+            Arrays.asList(
+                op.needsGradient(0) ? reduceTo(tf, g.get(0), x(op)) : null,
+                op.needsGradient(1) ? reduceTo(tf, g.get(0), y(op)) : null);
     Gradients.register("Add", add);
     Gradients.register("AddV2", add);
     Gradients.register(
         "Sub",
         (tf, op, g) ->
-            List.of(reduceTo(tf, g.get(0), x(op)), neg(tf, reduceTo(tf, g.get(0), y(op)))));
+            Arrays.asList(
+                op.needsGradient(0) ? reduceTo(tf, g.get(0), x(op)) : null,
+                op.needsGradient(1) ? neg(tf, reduceTo(tf, g.get(0), y(op))) : null));
     Gradients.register(
         "Mul",
         (tf, op, g) ->
-            List.of(
-                reduceTo(tf, mul(tf, g.get(0), y(op)), x(op)),
-                reduceTo(tf, mul(tf, x(op), g.get(0)), y(op))));
+            Arrays.asList(
+                op.needsGradient(0) ? reduceTo(tf, mul(tf, g.get(0), y(op)), x(op)) : null,
+                op.needsGradient(1) ? reduceTo(tf, mul(tf, x(op), g.get(0)), y(op)) : null));
     Gradients.register("Div", (tf, op, g) -> divGradient(tf, op, g.get(0), tf.math::div));
     Gradients.register("RealDiv", (tf, op, g) -> divGradient(tf, op, g.get(0), tf.math::realDiv));
     Gradients.register("DivNoNan", (tf, op, g) -> divGradient(tf, op, g.get(0), tf.math::divNoNan));
@@ -78,7 +86,9 @@ final class MathGradients {
         (tf, op, g) -> {
           Operand twiceDiff = mul(tf, constantLike(tf, 2, x(op)), tf.math.sub(x(op), y(op)));
           Operand scaled = mul(tf, g.get(0), twiceDiff);
-          return List.of(reduceTo(tf, scaled, x(op)), neg(tf, reduceTo(tf, scaled, y(op))));
+          return Arrays.asList(
+              op.needsGradient(0) ? reduceTo(tf, scaled, x(op)) : null,
+              op.needsGradient(1) ? neg(tf, reduceTo(tf, scaled, y(op))) : null);
         });
     // x - floor(x / y) * y: slope 1 in x and -floor(x / y) in y between the jumps.
     Gradients.register(
@@ -97,15 +107,19 @@ final class MathGradients {
     // d(x/y)/dy = -(x/y)/y: reuse g/y and the output rather than divide x by y twice. With
     // DivNoNan both factors are 0 where y is 0, as in TensorFlow's gradient.
     Operand gOverY = div.apply(grad, y(op));
-    return List.of(
-        reduceTo(tf, gOverY, x(op)), neg(tf, reduceTo(tf, mul(tf, gOverY, op.output(0)), y(op))));
+    return Arrays.asList(
+        op.needsGradient(0) ? reduceTo(tf, gOverY, x(op)) : null,
+        op.needsGradient(1)
+            ? neg(tf, reduceTo(tf, mul(tf, gOverY, op.output(0)), y(op)))
+            : null);
   }
 
   /** FloorMod and Mod: x - q * y with the piecewise-constant quotient q. */
   private static List<Operand<?>> modGradient(
       Ops tf, RecordedOp op, Operand<?> grad, Operand<?> quotient) {
-    return List.of(
-        reduceTo(tf, grad, x(op)), neg(tf, reduceTo(tf, mul(tf, grad, quotient), y(op))));
+    return Arrays.asList(
+        op.needsGradient(0) ? reduceTo(tf, grad, x(op)) : null,
+        op.needsGradient(1) ? neg(tf, reduceTo(tf, mul(tf, grad, quotient), y(op))) : null);
   }
 
   private static List<Operand<?>> powGradient(Ops tf, RecordedOp op, List<Operand<?>> g) {
@@ -126,9 +140,9 @@ final class MathGradients {
   /** Maximum and Minimum: the gradient goes to x where {@code xWins}, to y elsewhere. */
   private static List<Operand<?>> splitByMask(Ops tf, RecordedOp op, Operand grad, Operand xWins) {
     Operand zero = constantLike(tf, 0, grad);
-    return List.of(
-        reduceTo(tf, tf.select(xWins, grad, zero), x(op)),
-        reduceTo(tf, tf.select(xWins, zero, grad), y(op)));
+    return Arrays.asList(
+        op.needsGradient(0) ? reduceTo(tf, tf.select(xWins, grad, zero), x(op)) : null,
+        op.needsGradient(1) ? reduceTo(tf, tf.select(xWins, zero, grad), y(op)) : null);
   }
 
   // ---- element-wise unary ops ----------------------------------------------------------------
@@ -226,8 +240,8 @@ final class MathGradients {
 
   private static List<Operand<?>> meanGradient(Ops tf, RecordedOp op, List<Operand<?>> g) {
     Operand<?> input = op.input(0);
-    Shape in = input.shape();
-    Shape out = op.output(0).shape();
+    Shape in = FastShape.of(input);
+    Shape out = FastShape.of(op.output(0));
     Operand count;
     if (isFullyKnown(in) && isFullyKnown(out)) {
       count = constantLike(tf, in.size() / Math.max(out.size(), 1), input);
@@ -267,7 +281,7 @@ final class MathGradients {
       throw new IllegalArgumentException(
           "The gradient of " + op + " needs constant reduction axes; got " + op.input(1));
     }
-    int rank = input.shape().numDimensions();
+    int rank = FastShape.of(input).numDimensions();
     TreeSet<Long> distinct = new TreeSet<>();
     for (long a : axes) {
       // Cumprod and Prod accept negative axes themselves; normalise only to drop duplicates.
@@ -303,7 +317,7 @@ final class MathGradients {
     }
     Operand<?> input = op.input(0);
     Operand<?> axes = op.input(1);
-    Shape in = input.shape();
+    Shape in = FastShape.of(input);
     long[] values = isFullyKnown(in) ? constantValues(axes) : null;
     if (values != null) {
       int rank = in.numDimensions();
@@ -326,7 +340,7 @@ final class MathGradients {
       for (int i = 0; i < rank; i++) {
         kept[i] = reduced[i] ? 1 : (int) in.get(i);
       }
-      return tf.reshape((Operand) x, tf.constant(kept));
+      return tf.reshape((Operand) x, KeptConstants.ints(tf, kept));
     }
     return tf.reshape((Operand) x, (Operand) keepDimsShape(tf, input, axes));
   }
@@ -347,8 +361,12 @@ final class MathGradients {
    * or Tile so that the result stays differentiable with this family's own gradients (Add).
    */
   private static Operand<?> broadcastLike(Ops tf, Operand<?> grad, Operand<?> input) {
-    if (isFullyKnown(grad.shape()) && grad.shape().equals(input.shape())) {
+    if (isFullyKnown(FastShape.of(grad)) && FastShape.of(grad).equals(FastShape.of(input))) {
       return grad;
+    }
+    Shape target = FastShape.of(input);
+    if (isFullyKnown(target)) {
+      return tf.broadcastTo((Operand) grad, KeptConstants.ints(tf, target.asArray()));
     }
     return tf.math.add((Operand) grad, tf.zerosLike((Operand) input));
   }
@@ -534,7 +552,7 @@ final class MathGradients {
 
   /** A scalar of {@code x}'s dtype. */
   static Operand<?> constantLike(Ops tf, double value, Operand<?> x) {
-    return tf.constant((Class) x.type(), value);
+    return KeptConstants.scalar(tf, (Class) x.type(), value);
   }
 
   private static boolean isFullyKnown(Shape s) {

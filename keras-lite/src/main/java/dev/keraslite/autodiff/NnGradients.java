@@ -1,5 +1,6 @@
 package dev.keraslite.autodiff;
 
+import dev.keraslite.internal.fast.FastShape;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -363,11 +364,11 @@ final class NnGradients {
 
   /** The per-example loss gradient {@code [batch]} as {@code [batch, 1]}, to scale class rows. */
   private static Operand<?> perExample(Ops tf, Operand<?> lossGrad) {
-    return tf.reshape(lossGrad, tf.constant(new long[] {-1, 1}));
+    return tf.reshape(lossGrad, KeptConstants.ints(tf, -1, 1));
   }
 
   private static Operand<?> sumLastAxis(Ops tf, Operand x) {
-    return tf.sum(x, tf.constant(-1), Sum.keepDims(true));
+    return tf.sum(x, KeptConstants.scalar(tf, TInt32.class, -1), Sum.keepDims(true));
   }
 
   private static Operand<?> leakyReluGrad(Ops tf, RecordedOp op, Operand grad, Operand features) {
@@ -384,17 +385,14 @@ final class NnGradients {
 
   /** A scalar of {@code x}'s dtype, as one constant op for the float types. */
   private static Operand<?> scalarLike(Ops tf, double value, Operand<?> x) {
-    if (x.type() == TFloat32.class) {
-      return tf.constant((float) value);
-    }
-    if (x.type() == TFloat64.class) {
-      return tf.constant(value);
+    if (x.type() == TFloat32.class || x.type() == TFloat64.class) {
+      return KeptConstants.scalar(tf, (Class) x.type(), value);
     }
     return tf.dtypes.cast(tf.constant(value), (Class) x.type());
   }
 
   private static int staticRank(RecordedOp op, Operand<?> x) {
-    Shape s = x.shape();
+    Shape s = FastShape.of(x);
     if (s.isUnknown()) {
       throw new IllegalStateException(
           "The gradient of " + op + " needs the rank of its input, which is unknown");

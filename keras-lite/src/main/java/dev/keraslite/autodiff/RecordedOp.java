@@ -2,7 +2,6 @@ package dev.keraslite.autodiff;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.proto.DataType;
@@ -16,11 +15,11 @@ import org.tensorflow.proto.DataType;
 public final class RecordedOp {
   private final String type;
   private final List<Output<?>> inputs;
-  private final Map<String, Object> attrs;
+  private final OpAttributes attrs;
   private final Operation operation;
   private boolean[] needed;
 
-  RecordedOp(String type, List<Output<?>> inputs, Map<String, Object> attrs, Operation operation) {
+  RecordedOp(String type, List<Output<?>> inputs, OpAttributes attrs, Operation operation) {
     this.type = type;
     this.inputs = Collections.unmodifiableList(inputs);
     this.attrs = attrs;

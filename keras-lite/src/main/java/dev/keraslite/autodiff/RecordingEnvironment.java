@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operation;
@@ -41,6 +42,21 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   /** Released constants between two clears of TensorFlow's kernel cache (a few ms each). */
   private static final long CONSTANTS_BETWEEN_CACHE_CLEARS = 2_000;
   private Operation lastStateful;
+  /** Distinct cached constants kept at most; the least recently used beyond it are released. */
+  private static final int CACHED_CONSTANTS = 1_000;
+  private final LinkedHashMap<Object, Operand<?>> constants =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Object, Operand<?>> eldest) {
+          if (size() <= CACHED_CONSTANTS) {
+            return false;
+          }
+          Operation op = eldest.getValue().op();
+          kept.remove(op);
+          release(List.of(op));
+          return true;
+        }
+      };
 
   /** Wraps {@code delegate}; ops built through {@code Ops.create(this)} reach {@link #opBuilder}. */
   public RecordingEnvironment(ExecutionEnvironment delegate) {
@@ -113,7 +129,7 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   void built(
       String type,
       List<org.tensorflow.Output<?>> inputs,
-      Map<String, Object> attrs,
+      OpAttributes attrs,
       Operation op,
       boolean ordered) {
     if (ordered) {
@@ -254,7 +270,9 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   public void release(List<Operation> ops) {
     for (Operation op : ops) {
       if (!kept.contains(op)) {
-        if (op.type().equals("Const")) {
+        // The fast path makes constants without kernels; TensorFlow Java's builder executes a
+        // Const kernel per value.
+        if (fastPath == null && op.type().equals("Const")) {
           releasedConstants++;
         }
         NativeHandles.release(op);
@@ -267,6 +285,22 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
       NativeHandles.clearCaches((org.tensorflow.EagerSession) delegate);
       releasedConstants = 0;
     }
+  }
+
+  /**
+   * The constant cached under {@code key}, made by {@code make} on first use and kept, exempt from
+   * every release, while it is among the {@value #CACHED_CONSTANTS} most recently used (see {@link
+   * KeptConstants}). Eager contexts only: a graph keeps its constants itself.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends TType> Operand<T> cachedConstant(Object key, Supplier<Operand<T>> make) {
+    Operand<T> value = (Operand<T>) constants.get(key);
+    if (value == null) {
+      value = make.get();
+      keep(value.op());
+      constants.put(key, value);
+    }
+    return value;
   }
 
   /** Exempts {@code op}'s outputs from every release; they live until the session closes. */

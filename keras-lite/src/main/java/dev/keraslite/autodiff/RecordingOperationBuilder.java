@@ -2,9 +2,7 @@ package dev.keraslite.autodiff;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Operation;
 import org.tensorflow.OperationBuilder;
@@ -23,7 +21,7 @@ final class RecordingOperationBuilder implements OperationBuilder {
   private final OperationBuilder delegate;
   private final String type;
   private final List<Output<?>> inputs;
-  private final Map<String, Object> attrs;
+  private final OpAttributes attrs;
   private final boolean ordered;
 
   RecordingOperationBuilder(
@@ -37,7 +35,7 @@ final class RecordingOperationBuilder implements OperationBuilder {
     this.delegate = delegate;
     this.type = type;
     this.inputs = capture ? new ArrayList<>(4) : null;
-    this.attrs = capture ? new HashMap<>(8) : null;
+    this.attrs = capture ? new OpAttributes() : null;
   }
 
   @Override

@@ -1,10 +1,10 @@
 package dev.keraslite.autodiff;
 
+import dev.keraslite.internal.fast.FastShape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +12,8 @@ import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 
 /**
  * Reverse-mode autodiff in the style of micrograd: the tape keeps, in execution order, every op with
@@ -22,7 +24,7 @@ public final class Tape {
   private final RecordingEnvironment env;
   private final boolean watchAccessedVariables;
   private final List<RecordedOp> ops = new ArrayList<>();
-  private final Set<TensorKey> watched = new HashSet<>();
+  private final TensorSet watched = new TensorSet();
   private final Set<VariableSource> watchedVariables =
       Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<VariableSource, List<Output<?>>> variableReads = new IdentityHashMap<>();
@@ -34,7 +36,7 @@ public final class Tape {
 
   /** Watches a tensor: ops that consume it are recorded from now on. */
   public void watch(Operand<?> tensor) {
-    watched.add(TensorKey.of(tensor));
+    watched.add(tensor);
   }
 
   /** Watches a variable: its reads are recorded from now on, trainable or not. */
@@ -54,7 +56,7 @@ public final class Tape {
       VariableSource v = watchedVariable(op);
       if (v != null) {
         Output<?> read = op.output(0);
-        watched.add(TensorKey.of(read));
+        watched.add(read);
         variableReads.computeIfAbsent(v, k -> new ArrayList<>()).add(read);
         return;
       }
@@ -64,7 +66,7 @@ public final class Tape {
       VariableSource v = watchedVariable(op);
       if (v != null) {
         Output<?> handle = op.input(0);
-        watched.add(TensorKey.of(handle));
+        watched.add(handle);
         List<Output<?>> reads = variableReads.computeIfAbsent(v, k -> new ArrayList<>());
         if (!reads.contains(handle)) {
           reads.add(handle);
@@ -78,11 +80,9 @@ public final class Tape {
     }
     List<Output<?>> inputs = op.inputs();
     for (int i = 0; i < inputs.size(); i++) {
-      if (watched.contains(TensorKey.of(inputs.get(i)))) {
+      if (watched.contains(inputs.get(i))) {
         ops.add(op);
-        for (int j = 0; j < op.numOutputs(); j++) {
-          watched.add(TensorKey.of(op.output(j)));
-        }
+        watched.addOutputsOf(op.operation(), op.numOutputs());
         return;
       }
     }
@@ -109,18 +109,20 @@ public final class Tape {
   public List<Operand<?>> gradient(
       Ops tf, Operand<?> target, Operand<?> targetGradient, List<?> sources) {
     List<List<TensorKey>> sourceKeys = new ArrayList<>(sources.size());
-    Set<TensorKey> reachable = new HashSet<>();
+    TensorSet reachable = new TensorSet();
     for (Object source : sources) {
       List<TensorKey> keys = new ArrayList<>(1);
       if (source instanceof VariableSource) {
         for (Output<?> read : variableReads.getOrDefault((VariableSource) source, List.of())) {
           keys.add(TensorKey.of(read));
+          reachable.add(read);
         }
       } else if (source instanceof Operand) {
         TensorKey key = TensorKey.of((Operand<?>) source);
         // As in TensorFlow, a tensor the tape never watched has no gradient.
-        if (watched.contains(key)) {
+        if (watched.contains((Operand<?>) source)) {
           keys.add(key);
+          reachable.add((Operand<?>) source);
         }
       } else {
         throw new IllegalArgumentException(
@@ -128,18 +130,15 @@ public final class Tape {
                 + (source == null ? "null" : source.getClass().getName()));
       }
       sourceKeys.add(keys);
-      reachable.addAll(keys);
     }
 
     // Forward sweep: the ops through which some source reaches later tensors.
     List<RecordedOp> onPath = new ArrayList<>();
     for (RecordedOp op : ops) {
       for (Output<?> in : op.inputs()) {
-        if (reachable.contains(TensorKey.of(in))) {
+        if (reachable.contains(in)) {
           onPath.add(op);
-          for (int j = 0; j < op.numOutputs(); j++) {
-            reachable.add(TensorKey.of(op.output(j)));
-          }
+          reachable.addOutputsOf(op.operation(), op.numOutputs());
           break;
         }
       }
@@ -147,10 +146,10 @@ public final class Tape {
 
     Map<TensorKey, List<Operand<?>>> pending = new HashMap<>();
     TensorKey targetKey = TensorKey.of(target);
-    if (reachable.contains(targetKey)) {
+    if (reachable.contains(target)) {
       pending
           .computeIfAbsent(targetKey, k -> new ArrayList<>(1))
-          .add(targetGradient != null ? targetGradient : tf.onesLike(target));
+          .add(targetGradient != null ? targetGradient : ones(tf, target));
     }
 
     // Backward sweep: recording order is a topological order, so its reverse visits every consumer
@@ -183,7 +182,7 @@ public final class Tape {
       }
       boolean[] needed = new boolean[op.numInputs()];
       for (int i = 0; i < needed.length; i++) {
-        needed[i] = reachable.contains(TensorKey.of(op.input(i)));
+        needed[i] = reachable.contains(op.input(i));
       }
       op.setNeeded(needed);
       List<Operand<?>> inGrads;
@@ -204,9 +203,8 @@ public final class Tape {
       }
       for (int i = 0; i < inGrads.size(); i++) {
         Operand<?> g = inGrads.get(i);
-        TensorKey inKey = TensorKey.of(op.input(i));
-        if (g != null && reachable.contains(inKey)) {
-          pending.computeIfAbsent(inKey, x -> new ArrayList<>(1)).add(g);
+        if (g != null && needed[i]) {
+          pending.computeIfAbsent(TensorKey.of(op.input(i)), x -> new ArrayList<>(1)).add(g);
         }
       }
     }
@@ -223,6 +221,19 @@ public final class Tape {
       result.add(parts.isEmpty() ? null : sum(tf, parts));
     }
     return result;
+  }
+
+  /**
+   * The seed gradient: ones shaped like the target. A scalar target, the usual loss, gets a kept
+   * constant rather than an op per step.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<?> ones(Ops tf, Operand<?> target) {
+    Class<?> type = target.type();
+    if ((type == TFloat32.class || type == TFloat64.class) && FastShape.of(target).isScalar()) {
+      return KeptConstants.scalar(tf, (Class) type, 1);
+    }
+    return tf.onesLike((Operand) target);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

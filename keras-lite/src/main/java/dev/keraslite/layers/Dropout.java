@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.internal.fast.FastShape;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -110,7 +111,7 @@ public class Dropout extends Layer {
   }
 
   private Operand<TInt64> maskShape(Ops tf, Operand<TFloat32> input) {
-    Shape shape = input.shape();
+    Shape shape = FastShape.of(input);
     if (noiseShape == null) {
       return shape.hasUnknownDimension() ? tf.shape(input, TInt64.class) : tf.constant(shape.asArray());
     }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.internal.fast.FastShape;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -25,7 +26,7 @@ public class Flatten extends Layer {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
-    Shape shape = input.shape();
+    Shape shape = FastShape.of(input);
     long inner = Shapes.sizeFrom(shape, 1);
     if (inner >= 0) {
       return tf.reshape(input, tf.constant(new long[] {-1, inner}));

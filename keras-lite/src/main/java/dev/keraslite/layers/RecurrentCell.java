@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.internal.fast.FastShape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -97,7 +98,7 @@ public abstract class RecurrentCell extends Layer {
    * is unknown (a traced graph).
    */
   public List<Operand<TFloat32>> getInitialState(Ops tf, Operand<TFloat32> batchOf) {
-    long batch = batchOf.shape().isUnknown() ? -1 : batchOf.shape().get(0);
+    long batch = FastShape.of(batchOf).isUnknown() ? -1 : FastShape.of(batchOf).get(0);
     if (batch >= 0) {
       return getInitialState(tf, batch);
     }

@@ -1,5 +1,7 @@
 package dev.keraslite.losses;
 
+import dev.keraslite.autodiff.KeptConstants;
+import dev.keraslite.internal.fast.FastShape;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
@@ -103,7 +105,7 @@ public abstract class Loss {
     if (sampleWeight != null) {
       requireReal("sample_weight", sampleWeight);
     }
-    checkShapes(yTrue.shape(), yPred.shape());
+    checkShapes(FastShape.of(yTrue), FastShape.of(yPred));
     Operand<TFloat32> values = callOnIntegerLabels(tf, yTrue, yPred);
     Operand<TBool> mask = null;
     if (values == null) {
@@ -113,11 +115,11 @@ public abstract class Loss {
     }
     Operand<TFloat32> weight = sampleWeight == null ? null : toFloat32(tf, sampleWeight);
     if (weight != null) {
-      Shape[] aligned = ShapeAlignment.alignedShapes(values.shape(), weight.shape(), true);
+      Shape[] aligned = ShapeAlignment.alignedShapes(FastShape.of(values), FastShape.of(weight), true);
       if (!ShapeAlignment.broadcastable(aligned[0], aligned[1])) {
         throw new IllegalArgumentException(
-            "Loss '" + name + "': sample_weight of shape " + weight.shape()
-                + " does not broadcast to the per-sample losses of shape " + values.shape());
+            "Loss '" + name + "': sample_weight of shape " + FastShape.of(weight)
+                + " does not broadcast to the per-sample losses of shape " + FastShape.of(values));
       }
     }
     return reduceWeighted(tf, values, weight, mask);
@@ -167,7 +169,7 @@ public abstract class Loss {
           ShapeAlignment.squeezeOrExpandToSameRank(tf, values, weight);
       values = tf.math.mul(aligned.first(), aligned.second());
     }
-    if (reduction == Reduction.NONE || (values.shape().isScalar())) {
+    if (reduction == Reduction.NONE || (FastShape.of(values).isScalar())) {
       return values;
     }
     Operand<TFloat32> sum = tf.reduceSum(values, allAxes(tf, values));
@@ -205,12 +207,12 @@ public abstract class Loss {
    * bookkeeping off the tape (no {@code Rank} op depending on the loss).
    */
   private static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
-    Shape s = x.shape();
+    Shape s = FastShape.of(x);
     if (s.isUnknown()) {
       return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
     }
     int rank = s.numDimensions();
-    return EagerConstants.get(
+    return KeptConstants.get(
         tf,
         List.of("axes", rank),
         o -> {
@@ -224,10 +226,10 @@ public abstract class Loss {
 
   /** The number of elements of {@code x}, as a constant when its shape is static. */
   private static Operand<TFloat32> elementCount(Ops tf, Operand<?> x) {
-    Shape s = x.shape();
+    Shape s = FastShape.of(x);
     if (!s.isUnknown() && !s.hasUnknownDimension()) {
       float count = s.size();
-      return EagerConstants.get(tf, List.of("count", count), o -> o.constant(count));
+      return KeptConstants.get(tf, List.of("count", count), o -> o.constant(count));
     }
     return tf.dtypes.cast(tf.size(x), TFloat32.class);
   }

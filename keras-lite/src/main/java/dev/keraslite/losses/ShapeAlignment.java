@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import dev.keraslite.internal.fast.FastShape;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -31,8 +32,8 @@ public final class ShapeAlignment {
    */
   public static <A extends TType, B extends TType> Pair<A, B> squeezeOrExpandToSameRank(
       Ops tf, Operand<A> x1, Operand<B> x2, boolean expandRank1) {
-    Shape s1 = x1.shape();
-    Shape s2 = x2.shape();
+    Shape s1 = FastShape.of(x1);
+    Shape s2 = FastShape.of(x2);
     if (s1.isUnknown() || s2.isUnknown()) {
       return new Pair<>(x1, x2);
     }

@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import dev.keraslite.internal.fast.FastShape;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -118,8 +119,8 @@ public class SparseCategoricalCrossentropy extends Loss {
 
   private static <L extends TNumber> Operand<L> squeezeLabels(
       Ops tf, Operand<L> yTrue, Operand<TFloat32> yPred) {
-    int rank = yTrue.shape().numDimensions();
-    if (rank > 0 && rank == yPred.shape().numDimensions() && yTrue.shape().get(rank - 1) == 1) {
+    int rank = FastShape.of(yTrue).numDimensions();
+    if (rank > 0 && rank == FastShape.of(yPred).numDimensions() && FastShape.of(yTrue).get(rank - 1) == 1) {
       return tf.squeeze(yTrue, Squeeze.axis((long) rank - 1));
     }
     return yTrue;
@@ -127,7 +128,7 @@ public class SparseCategoricalCrossentropy extends Loss {
 
   private static Operand<TFloat32> fused(
       Ops tf, Operand<? extends TNumber> labels, Operand<TFloat32> logits) {
-    if (logits.shape().numDimensions() == 2) {
+    if (FastShape.of(logits).numDimensions() == 2) {
       return tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();
     }
     Operand<TFloat32> loss =
@@ -140,7 +141,7 @@ public class SparseCategoricalCrossentropy extends Loss {
 
   private Operand<TFloat32> fromProbabilities(
       Ops tf, Operand<TInt64> labels, Operand<TFloat32> probabilities) {
-    int last = probabilities.shape().numDimensions() - 1;
+    int last = FastShape.of(probabilities).numDimensions() - 1;
     Operand<TFloat32> total =
         tf.reduceSum(probabilities, tf.constant(-1), ReduceSum.keepDims(true));
     // Rows zeroed by ignoreClass sum to 0; divNoNan keeps them finite (their loss is masked anyway).

@@ -1,5 +1,6 @@
 package dev.keraslite.metrics;
 
+import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.losses.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -28,23 +29,23 @@ final class SampleReduction {
    */
   static SampleReduction of(
       Ops tf, Metric metric, Operand<TFloat32> values, Operand<TFloat32> weight, boolean mean) {
-    if (values.shape().isUnknown() || (weight != null && weight.shape().isUnknown())) {
+    if (FastShape.of(values).isUnknown() || (weight != null && FastShape.of(weight).isUnknown())) {
       throw new IllegalArgumentException(
           "Metric '" + metric.name() + "': needs values and sample weights of known rank, received "
-              + values.shape() + (weight == null ? "" : " and " + weight.shape()));
+              + FastShape.of(values) + (weight == null ? "" : " and " + FastShape.of(weight)));
     }
     if (weight != null) {
-      checkWeightShape(metric, values.shape(), weight.shape());
+      checkWeightShape(metric, FastShape.of(values), FastShape.of(weight));
       ShapeAlignment.Pair<TFloat32, TFloat32> aligned =
           ShapeAlignment.squeezeOrExpandToSameRank(tf, values, weight);
       values = aligned.first();
       weight = aligned.second();
-      int weightRank = weight.shape().numDimensions();
-      int valuesRank = values.shape().numDimensions();
+      int weightRank = FastShape.of(weight).numDimensions();
+      int valuesRank = FastShape.of(values).numDimensions();
       if (valuesRank > weightRank) {
         values = reduce(tf, values, weightRank, valuesRank, mean);
       }
-      if (!sameStaticShape(weight.shape(), values.shape())) {
+      if (!sameStaticShape(FastShape.of(weight), FastShape.of(values))) {
         weight = tf.broadcastTo(weight, tf.shape(values));
       }
       values = tf.math.mul(values, weight);
@@ -52,7 +53,7 @@ final class SampleReduction {
         weight = reduce(tf, weight, 1, weightRank, mean);
       }
     }
-    int rank = values.shape().numDimensions();
+    int rank = FastShape.of(values).numDimensions();
     if (rank > 1) {
       values = reduce(tf, values, 1, rank, mean);
     }
@@ -64,8 +65,8 @@ final class SampleReduction {
     if (weights != null) {
       return sumAll(tf, weights);
     }
-    if (values.shape().numDimensions() >= 1) {
-      long known = values.shape().get(0);
+    if (FastShape.of(values).numDimensions() >= 1) {
+      long known = FastShape.of(values).get(0);
       if (known >= 0) {
         return tf.constant((float) known);
       }
@@ -89,7 +90,7 @@ final class SampleReduction {
    * rank(x))} took four ops per sum, which eager steps pay one dispatch each for.
    */
   private static Operand<TFloat32> sumAll(Ops tf, Operand<TFloat32> x) {
-    int rank = x.shape().numDimensions();
+    int rank = FastShape.of(x).numDimensions();
     if (rank == 0) {
       return x;
     }

@@ -1,5 +1,6 @@
 package dev.keraslite.metrics;
 
+import dev.keraslite.internal.fast.FastShape;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
@@ -10,8 +11,8 @@ final class SparseLabels {
   private SparseLabels() {}
 
   static <T extends TType> Operand<T> squeeze(Ops tf, Operand<T> labels, Operand<?> yPred) {
-    int rank = labels.shape().numDimensions();
-    if (rank > 0 && rank == yPred.shape().numDimensions() && labels.shape().get(rank - 1) == 1) {
+    int rank = FastShape.of(labels).numDimensions();
+    if (rank > 0 && rank == FastShape.of(yPred).numDimensions() && FastShape.of(labels).get(rank - 1) == 1) {
       return tf.squeeze(labels, Squeeze.axis((long) rank - 1));
     }
     return labels;

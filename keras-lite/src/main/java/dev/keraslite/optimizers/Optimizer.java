@@ -1,5 +1,6 @@
 package dev.keraslite.optimizers;
 
+import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.Variable;
 import dev.keraslite.autodiff.RecordingEnvironment;
 import dev.keraslite.autodiff.Tape;
@@ -666,13 +667,13 @@ public abstract class Optimizer {
                 + dtypeName(v)
                 + " (the variable's dtype)");
       }
-      if (!g.shape().isUnknown() && !v.shape().isCompatibleWith(g.shape())) {
+      if (!FastShape.of(g).isUnknown() && !v.shape().isCompatibleWith(FastShape.of(g))) {
         throw new IllegalArgumentException(
             name
                 + ".applyGradients: the gradient of variable '"
                 + v.name()
                 + "' has shape "
-                + g.shape()
+                + FastShape.of(g)
                 + ", expected shape "
                 + v.shape()
                 + " (the variable's shape)");

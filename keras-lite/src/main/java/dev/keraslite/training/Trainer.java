@@ -1,5 +1,6 @@
 package dev.keraslite.training;
 
+import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
@@ -216,7 +217,7 @@ public final class Trainer {
    * steps), else read from the shape at run time (traced steps, whose batch size varies).
    */
   private Operand<TFloat32> batchSize(Ops tf, Operand<TFloat32> yPred) {
-    Shape shape = yPred.shape();
+    Shape shape = FastShape.of(yPred);
     if (shape.isUnknown() || shape.numDimensions() == 0) {
       return tf.dtypes.cast(tf.shape.size(yPred, tf.constant(0)), TFloat32.class);
     }

@@ -2,6 +2,7 @@ package dev.keraslite.internal.fast;
 
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_Execute;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewOp;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewTensorHandle;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpAddInput;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpAddInputList;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpReset;
@@ -18,9 +19,17 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetAttrStrin
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetAttrTensor;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetAttrType;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetAttrTypeList;
-import static org.tensorflow.internal.c_api.global.tensorflow.TFE_TensorHandleDim;
-import static org.tensorflow.internal.c_api.global.tensorflow.TFE_TensorHandleNumDims;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteStatus;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorType;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_NumDims;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_Dim;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorByteSize;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_AllocateTensor;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteTensor;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_STRING;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_RESOURCE;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_VARIANT;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetCode;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
@@ -205,30 +214,6 @@ public final class EagerDispatcher {
     return owner.liveCount();
   }
 
-  /**
-   * The shape of an eager value, read straight from its tensor handle. Same answer as {@code
-   * value.shape()}, several times cheaper: TensorFlow Java's {@code shape()} opens a JavaCPP
-   * {@code PointerScope} and allocates a registered {@code TF_Status} for the rank and again for
-   * every dimension, which costs more than a whole fast-path op. Gradient code that asks for shapes
-   * on every step is the intended user.
-   *
-   * @throws IllegalStateException if the value was released or the session is closed
-   * @throws IllegalArgumentException if it is not an eager value
-   */
-  public Shape shapeOf(Operand<?> value) {
-    owner.checkOpen();
-    TFE_TensorHandle handle = handleOf(value.asOutput(), "shapeOf");
-    int rank = TFE_TensorHandleNumDims(handle, status);
-    check();
-    long[] dims = new long[rank];
-    for (int i = 0; i < rank; i++) {
-      dims[i] = TFE_TensorHandleDim(handle, i, status);
-      check();
-    }
-    Reference.reachabilityFence(value);
-    return Shape.of(dims);
-  }
-
   /** Executes the op collected by {@code op}. */
   Operation execute(FastOperationBuilder op) {
     owner.checkOpen();
@@ -236,6 +221,12 @@ public final class EagerDispatcher {
     if (op.fallback) {
       javaOps++;
       return op.replayOnto(session.opBuilder(op.type, op.name, op.scope)).build();
+    }
+    if (op.type.equals("Const")) {
+      Operation constant = constant(op);
+      if (constant != null) {
+        return constant;
+      }
     }
     OpSlot slot = op.slot;
     // An op with list outputs keeps its TFE_Op (EagerOperation.outputListLength asks it).
@@ -265,6 +256,53 @@ public final class EagerDispatcher {
       } else {
         reset(slot, tfeOp);
       }
+    }
+  }
+
+  /**
+   * A constant becomes a tensor handle over a private copy of the attribute's buffer, without
+   * executing a {@code Const} kernel: TensorFlow would fingerprint the value to look up its
+   * kernel and, for every new value, create and cache one forever (DESIGN.md §1.4), which for a
+   * batch of images costs more than copying it. The copy keeps TensorFlow Java's semantics (a
+   * constant does not change when the tensor it was made from does). The handle lives in host
+   * memory; an op on another device receives a copy, as with TensorFlow Python's constants.
+   * Strings, resources and variants, whose buffers hold pointers, take the kernel.
+   */
+  private Operation constant(FastOperationBuilder op) {
+    Tensor value = null;
+    for (int i = 0; i < op.size; i++) {
+      if ("value".equals(op.keys[i])) {
+        value = (Tensor) op.values[i];
+      }
+    }
+    TF_Tensor source = value == null ? null : TfInternals.nativeTensor(value.asRawTensor());
+    if (source == null || source.isNull()) {
+      return null; // the kernel reports what is missing, with TensorFlow's message
+    }
+    int dtype = TF_TensorType(source);
+    if (dtype == TF_STRING || dtype == TF_RESOURCE || dtype == TF_VARIANT) {
+      return null;
+    }
+    int rank = TF_NumDims(source);
+    long[] dims = new long[rank];
+    for (int i = 0; i < rank; i++) {
+      dims[i] = TF_Dim(source, i);
+    }
+    long bytes = TF_TensorByteSize(source);
+    TF_Tensor copy = TF_AllocateTensor(dtype, dims, rank, bytes);
+    try {
+      if (bytes > 0) {
+        Pointer.memcpy(TF_TensorData(copy), TF_TensorData(source), bytes);
+      }
+      TFE_TensorHandle handle = TFE_NewTensorHandle(copy, status);
+      check();
+      TFE_TensorHandle[] handles = {new OwnedHandle(handle.address(), owner)};
+      fastOps++;
+      return TfInternals.newEagerOperation(session, NO_OP, handles, op.type, op.name);
+    } finally {
+      // The handle holds its own reference to the copy's buffer.
+      TF_DeleteTensor(copy);
+      Reference.reachabilityFence(value);
     }
   }
 

@@ -137,7 +137,7 @@ class FastDispatchErrorsTest {
     assertThrows(IllegalStateException.class, () -> tf.concat(List.of(x, unread), tf.constant(0)));
     assertThrows(IllegalStateException.class, unread::shape);
     assertThrows(IllegalStateException.class, unread::asTensor);
-    assertThrows(IllegalStateException.class, () -> FastAndSlow.dispatcher(CONTEXTS.fast).shapeOf(unread));
+    assertThrows(IllegalStateException.class, () -> FastShape.of(unread));
     // A tensor read before the release stays valid, as in TensorFlow Java.
     assertEquals(4f, read.asTensor().getFloat());
     // The live input still works.

@@ -309,19 +309,48 @@ class FastDispatchOpsTest {
   }
 
   @Test
-  void shapeOfReadsTheHandleAsShapeDoes() {
+  void constantsAreCopiesOfTheirTensorInEveryDtype() {
     var tf = CONTEXTS.fast.tf();
-    EagerDispatcher dispatcher = FastAndSlow.dispatcher(CONTEXTS.fast);
-    List<Operand<?>> values =
-        List.of(
-            tf.constant(1f),
-            tf.constant(new float[] {1, 2, 3}),
-            tf.zeros(tf.constant(new int[] {2, 0, 4}), TFloat32.class),
-            tf.linalg.matMul(tf.constant(new float[][] {{1, 2}}), tf.constant(new float[][] {{1}, {2}})));
-    List<Shape> expected = List.of(Shape.scalar(), Shape.of(3), Shape.of(2, 0, 4), Shape.of(1, 1));
-    for (int i = 0; i < values.size(); i++) {
-      assertEquals(expected.get(i), dispatcher.shapeOf(values.get(i)));
-      assertEquals(values.get(i).shape(), dispatcher.shapeOf(values.get(i)));
+    long fastBefore = FastAndSlow.dispatcher(CONTEXTS.fast).fastOpCount();
+    try (TFloat32 source = TFloat32.tensorOf(StdArrays.ndCopyOf(new float[][] {{1, 2}, {3, 4}}))) {
+      Operand<TFloat32> constant = tf.constantOf(source);
+      // TensorFlow Java's Const copies its value: changing the tensor afterwards must not show.
+      source.setFloat(99f, 0, 0);
+      assertEquals(1f, constant.asTensor().getFloat(0, 0));
+      assertEquals(Shape.of(2, 2), constant.shape());
+      assertEquals(10f, tf.sum(constant, tf.constant(new int[] {0, 1})).asTensor().getFloat());
+    }
+    assertEquals(2.5, tf.constant(2.5).asTensor().getDouble());
+    assertEquals(7L, tf.constant(7L).asTensor().getLong());
+    assertEquals(true, tf.constant(true).asTensor().getBoolean());
+    try (TFloat32 empty = TFloat32.tensorOf(Shape.of(0, 3))) {
+      assertEquals(Shape.of(0, 3), tf.math.add(tf.constantOf(empty), tf.constant(1f)).shape());
+    }
+    // Strings hold pointers in their buffer: they take the Const kernel, with the same result.
+    assertEquals("abc", tf.constant("abc").asTensor().getObject());
+    assertTrue(FastAndSlow.dispatcher(CONTEXTS.fast).fastOpCount() > fastBefore);
+  }
+
+  @Test
+  void shapesOfReadsTheHandleAsShapeDoes() {
+    for (var tf : List.of(CONTEXTS.fast.tf(), CONTEXTS.slow.tf())) {
+      List<Operand<?>> values =
+          List.of(
+              tf.constant(1f),
+              tf.constant(new float[] {1, 2, 3}),
+              tf.zeros(tf.constant(new int[] {2, 0, 4}), TFloat32.class),
+              tf.linalg.matMul(tf.constant(new float[][] {{1, 2}}), tf.constant(new float[][] {{1}, {2}})));
+      List<Shape> expected = List.of(Shape.scalar(), Shape.of(3), Shape.of(2, 0, 4), Shape.of(1, 1));
+      for (int i = 0; i < values.size(); i++) {
+        assertEquals(expected.get(i), FastShape.of(values.get(i)));
+        assertEquals(values.get(i).shape(), FastShape.of(values.get(i)));
+      }
+    }
+    try (org.tensorflow.Graph graph = new org.tensorflow.Graph()) {
+      var g = org.tensorflow.op.Ops.create(graph);
+      var unknownBatch = g.placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, 3)));
+      // Shape.equals is false for unknown dimensions; compare the dimensions.
+      assertArrayEquals(new long[] {-1, 3}, FastShape.of(unknownBatch).asArray());
     }
   }
 }

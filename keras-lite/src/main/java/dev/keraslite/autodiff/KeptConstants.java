@@ -1,0 +1,65 @@
+package dev.keraslite.autodiff;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The small constants eager code asks for on every step (reduction axes, target shapes, the 2 of
+ * a square's gradient, element counts): in a keras-lite eager context each distinct value is made
+ * once and kept (see {@link RecordingEnvironment#cachedConstant}), so a step pays a map lookup
+ * instead of a tensor allocation and a dispatch. In a graph being traced, and in other
+ * environments, each call makes a plain constant.
+ */
+public final class KeptConstants {
+  private KeptConstants() {}
+
+  /** The constant {@code make} builds, cached under {@code key} (which must identify its value). */
+  public static <T extends TType> Operand<T> get(
+      Ops tf, Object key, Function<Ops, Operand<T>> make) {
+    ExecutionEnvironment env = tf.scope().env();
+    if (env instanceof RecordingEnvironment && env.isEager()) {
+      return ((RecordingEnvironment) env).cachedConstant(key, () -> make.apply(tf));
+    }
+    return make.apply(tf);
+  }
+
+  /** An int32 vector. */
+  public static Operand<TInt32> ints(Ops tf, int... values) {
+    int[] copy = values.clone();
+    return get(tf, new Ints(copy), o -> o.constant(copy));
+  }
+
+  /** An int32 vector of {@code values} (dimensions or axes, which fit in an int). */
+  public static Operand<TInt32> ints(Ops tf, long[] values) {
+    int[] ints = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      ints[i] = Math.toIntExact(values[i]);
+    }
+    return get(tf, new Ints(ints), o -> o.constant(ints));
+  }
+
+  /** A scalar of numeric type {@code type}. */
+  public static <T extends TNumber> Operand<T> scalar(Ops tf, Class<T> type, double value) {
+    return get(tf, List.of(type, value), o -> o.constant(type, value));
+  }
+
+  /** An int array compared by content. */
+  private record Ints(int[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Ints && Arrays.equals(values, ((Ints) o).values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
+  }
+}

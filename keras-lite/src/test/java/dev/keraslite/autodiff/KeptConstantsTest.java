@@ -1,0 +1,119 @@
+package dev.keraslite.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keraslite.Eager;
+import dev.keraslite.EagerScope;
+import dev.keraslite.GradientTape;
+import dev.keraslite.Variable;
+import dev.keraslite.internal.NativeHandles;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+
+/** Cached eager constants, and the backward pass building only what the sources need. */
+class KeptConstantsTest {
+
+  @Test
+  void eagerConstantsAreMadeOnceAndOutliveScopesAndTapes() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Operand<TInt32> axes;
+      try (EagerScope scope = eager.scope()) {
+        axes = KeptConstants.ints(tf, 0, 1);
+      }
+      try (GradientTape tape = new GradientTape(tf)) {
+        assertSame(axes, KeptConstants.ints(tf, new long[] {0, 1}));
+      }
+      assertFalse(NativeHandles.isReleased(axes.op()));
+      assertArrayEquals(new int[] {0, 1}, StdArrays.array1dCopyOf(axes.asTensor()));
+      Operand<TFloat32> two = KeptConstants.scalar(tf, TFloat32.class, 2);
+      assertSame(two, KeptConstants.scalar(tf, TFloat32.class, 2));
+      assertEquals(2f, two.asTensor().getFloat());
+      // The dtype is part of the key.
+      Operand<TFloat64> twoDouble = KeptConstants.scalar(tf, TFloat64.class, 2);
+      assertEquals(2.0, twoDouble.asTensor().getDouble());
+      assertNotSame(KeptConstants.ints(tf, 1, 0), axes);
+    }
+  }
+
+  @Test
+  void theLeastRecentlyUsedAreReleasedPastTheCapacity() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Operand<TInt32> first = KeptConstants.ints(tf, -1);
+      Operand<TInt32> recent = KeptConstants.ints(tf, -2);
+      for (int i = 0; i < 1_000; i++) {
+        KeptConstants.ints(tf, i);
+        if (i % 100 == 0) {
+          KeptConstants.ints(tf, -2); // used again: stays
+        }
+      }
+      assertTrue(NativeHandles.isReleased(first.op()), "bounded: the oldest unused constant is freed");
+      assertFalse(NativeHandles.isReleased(recent.op()));
+      assertSame(recent, KeptConstants.ints(tf, -2));
+      Operand<TInt32> again = KeptConstants.ints(tf, -1);
+      assertNotSame(first, again);
+      assertEquals(-1, StdArrays.array1dCopyOf(again.asTensor())[0]);
+    }
+  }
+
+  @Test
+  void graphsGetAPlainConstantPerCall() {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      assertNotSame(KeptConstants.ints(tf, 0).op(), KeptConstants.ints(tf, 0).op());
+    }
+  }
+
+  @Test
+  void theBackwardPassBuildsNoGradientForInputsNoSourceReaches() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      RecordingEnvironment env = (RecordingEnvironment) tf.scope().env();
+      Variable w = new Variable(tf, "w", tf.constant(new float[][] {{1}, {2}}), true);
+      Operand<TFloat32> x = tf.constant(new float[][] {{1, 2}, {3, 4}});
+      Operand<TFloat32> labels = tf.constant(new float[][] {{1}, {0}});
+      Operand<TInt32> axes = tf.constant(new int[] {0, 1});
+      // A first pass fills the cache, so that the counted one shows a training loop's steady state.
+      gradient(tf, w, x, labels, axes);
+      env.pushArena(); // an enclosing region: it, not the tape, owns the values built below
+      float[][] g = gradient(tf, w, x, labels, axes);
+      List<String> types = new ArrayList<>();
+      for (Operation op : env.popArena()) {
+        types.add(op.type());
+      }
+      // d/dw mean((x w - labels)^2) = 2/N x^T (x w - labels), N = 2, x w - labels = [[4], [11]].
+      assertArrayEquals(new float[] {1 * 4 + 3 * 11, 2 * 4 + 4 * 11}, new float[] {g[0][0], g[1][0]}, 1e-4f);
+      // The labels and x are constants: no Neg for Sub's second input, no MatMul for x's gradient
+      // (one MatMul forward, one backward), and the seed and the reductions' constants are cached.
+      assertFalse(types.contains("Neg"), types.toString());
+      assertFalse(types.contains("OnesLike"), types.toString());
+      assertFalse(types.contains("Const"), types.toString());
+      assertEquals(2, types.stream().filter("MatMul"::equals).count(), types.toString());
+    }
+  }
+
+  private static float[][] gradient(
+      Ops tf, Variable w, Operand<TFloat32> x, Operand<TFloat32> labels, Operand<TInt32> axes) {
+    try (GradientTape tape = new GradientTape(tf)) {
+      Operand<TFloat32> diff = tf.math.sub(tf.linalg.matMul(x, w.<TFloat32>value(tf)), labels);
+      Operand<TFloat32> loss = tf.math.mean(tf.math.square(diff), axes);
+      Operand<?> grad = tape.gradient(loss, List.of(w)).get(0);
+      return StdArrays.array2dCopyOf((TFloat32) grad.asTensor());
+    }
+  }
+}
