@@ -1,5 +1,6 @@
 package dev.keraslite.training;
 
+import dev.keraslite.autodiff.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
@@ -63,7 +64,6 @@ public final class Trainer {
   private final StepFunction testStep;
   private boolean runEagerly;
   private final Map<String, CompiledFunction> compiled = new HashMap<>();
-  private final Map<Float, Operand<TFloat32>> batchSizes = new HashMap<>();
 
   /**
    * @param model the model (its {@code apply} is the forward pass)
@@ -222,18 +222,8 @@ public final class Trainer {
       return tf.dtypes.cast(tf.shape.size(yPred, tf.constant(0)), TFloat32.class);
     }
     if (shape.get(0) >= 0) {
-      float rows = shape.get(0);
-      if (tf.scope().env() != this.tf.scope().env()) {
-        return tf.constant(rows);
-      }
-      // Eager steps: one kept constant per batch size, not a new one (and a dispatch) per step.
-      return batchSizes.computeIfAbsent(
-          rows,
-          n -> {
-            Operand<TFloat32> c = this.tf.constant(n);
-            ((RecordingEnvironment) this.tf.scope().env()).keep(c.op());
-            return c;
-          });
+      // Eager steps take it from the cache of kept constants, not a new one (and a dispatch) per step.
+      return KeptConstants.scalar(tf, TFloat32.class, shape.get(0));
     }
     return tf.dtypes.cast(
         tf.gather(tf.shape(yPred), tf.constant(0), tf.constant(0)), TFloat32.class);
@@ -573,6 +563,5 @@ public final class Trainer {
     compiled.values().forEach(CompiledFunction::close);
     compiled.clear();
     compiledNames.clear();
-    batchSizes.clear();
   }
 }
