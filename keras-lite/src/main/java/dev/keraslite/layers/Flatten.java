@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.autodiff.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -29,7 +30,7 @@ public class Flatten extends Layer {
     Shape shape = FastShape.of(input);
     long inner = Shapes.sizeFrom(shape, 1);
     if (inner >= 0) {
-      return tf.reshape(input, tf.constant(new long[] {-1, inner}));
+      return tf.reshape(input, KeptConstants.ints(tf, new long[] {-1, inner}));
     }
     // Unknown inner sizes (a traced graph): keep the run-time batch size, infer the rest.
     Operand<TInt64> batch =

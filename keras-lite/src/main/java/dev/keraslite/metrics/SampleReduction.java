@@ -1,5 +1,6 @@
 package dev.keraslite.metrics;
 
+import dev.keraslite.autodiff.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.losses.ShapeAlignment;
 import org.tensorflow.Operand;
@@ -68,7 +69,7 @@ final class SampleReduction {
     if (FastShape.of(values).numDimensions() >= 1) {
       long known = FastShape.of(values).get(0);
       if (known >= 0) {
-        return tf.constant((float) known);
+        return KeptConstants.scalar(tf, TFloat32.class, known);
       }
       Operand<TInt32> n =
           tf.reshape(
@@ -98,7 +99,7 @@ final class SampleReduction {
     for (int i = 0; i < rank; i++) {
       axes[i] = i;
     }
-    return tf.reduceSum(x, tf.constant(axes));
+    return tf.reduceSum(x, KeptConstants.ints(tf, axes));
   }
 
   /** Whether both shapes are fully known and equal, so broadcasting one to the other is a no-op. */

@@ -1,8 +1,10 @@
 package dev.keraslite.metrics;
 
+import dev.keraslite.autodiff.KeptConstants;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Keras's {@code SparseCategoricalAccuracy}: how often the arg-max of the predictions equals the
@@ -30,7 +32,7 @@ public class SparseCategoricalAccuracy extends MeanMetricWrapper {
     // Keras compares in y_pred's dtype: the label becomes float32, and so does the arg-max.
     Operand<TFloat32> labels = SparseLabels.squeeze(tf, MetricInputs.toFloat32(tf, yTrue), yPred);
     Operand<TFloat32> predicted =
-        tf.dtypes.cast(tf.math.argMax(yPred, tf.constant(-1)), TFloat32.class);
+        tf.dtypes.cast(tf.math.argMax(yPred, KeptConstants.scalar(tf, TInt32.class, -1)), TFloat32.class);
     return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);
   }
 }
