@@ -1,10 +1,10 @@
 package dev.keraslite.autodiff;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Function;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -38,17 +38,57 @@ public final class KeptConstants {
 
   /** An int32 vector of {@code values} (dimensions or axes, which fit in an int). */
   public static Operand<TInt32> ints(Ops tf, long[] values) {
-    int[] ints = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      ints[i] = Math.toIntExact(values[i]);
-    }
+    int[] ints = toInts(values);
     return get(tf, new Ints(ints), o -> o.constant(ints));
   }
 
   /** A scalar of numeric type {@code type}. */
   public static <T extends TNumber> Operand<T> scalar(Ops tf, Class<T> type, double value) {
-    return get(tf, List.of(type, value), o -> o.constant(type, value));
+    return get(tf, new Scalar(type, value), o -> o.constant(type, value));
   }
+
+  /**
+   * A tensor of {@code shape} with every element {@code value}: a reduction's gradient when the
+   * gradient flowing in is a known scalar (the loss's seed), so that {@code mean(...)}'s backward
+   * pass costs no op per step, as TensorFlow's graph optimizer folds it in a traced step.
+   */
+  public static <T extends TNumber> Operand<T> filled(
+      Ops tf, Class<T> type, Shape shape, double value) {
+    long[] dims = shape.asArray();
+    return get(
+        tf,
+        new Filled(type, new Ints(toInts(dims)), value),
+        o -> o.fill(o.constant(dims), o.constant(type, value)));
+  }
+
+  /**
+   * The value of {@code x} if it is a scalar made by {@link #scalar} in this eager context, else
+   * null (also in graphs, whose constants are not tracked here).
+   */
+  public static Double scalarValue(Ops tf, Operand<?> x) {
+    ExecutionEnvironment env = tf.scope().env();
+    if (env instanceof RecordingEnvironment && env.isEager()) {
+      Object key = ((RecordingEnvironment) env).cachedConstantKey(x);
+      if (key instanceof Scalar) {
+        return ((Scalar) key).value();
+      }
+    }
+    return null;
+  }
+
+  private static int[] toInts(long[] values) {
+    int[] ints = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      ints[i] = Math.toIntExact(values[i]);
+    }
+    return ints;
+  }
+
+  /** The key of a scalar: its dtype and value. */
+  private record Scalar(Class<?> type, double value) {}
+
+  /** The key of a filled tensor: dtype, shape and value. */
+  private record Filled(Class<?> type, Ints shape, double value) {}
 
   /** An int array compared by content. */
   private record Ints(int[] values) {

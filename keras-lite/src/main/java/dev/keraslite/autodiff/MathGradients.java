@@ -16,6 +16,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.IntDataBuffer;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
 import org.tensorflow.op.core.Prod;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Cumprod;
@@ -234,6 +235,10 @@ final class MathGradients {
 
   private static List<Operand<?>> sumGradient(Ops tf, RecordedOp op, List<Operand<?>> g) {
     Operand<?> input = op.input(0);
+    Operand<?> folded = foldedReductionGradient(tf, op, g.get(0), 1);
+    if (folded != null) {
+      return Arrays.asList(folded, null);
+    }
     Operand<?> grad = toKeptDims(tf, op, g.get(0));
     return Arrays.asList(broadcastLike(tf, grad, input), null);
   }
@@ -244,6 +249,11 @@ final class MathGradients {
     Shape out = FastShape.of(op.output(0));
     Operand count;
     if (isFullyKnown(in) && isFullyKnown(out)) {
+      Operand<?> folded =
+          foldedReductionGradient(tf, op, g.get(0), 1.0 / (in.size() / Math.max(out.size(), 1)));
+      if (folded != null) {
+        return Arrays.asList(folded, null);
+      }
       count = constantLike(tf, in.size() / Math.max(out.size(), 1), input);
     } else {
       count =
@@ -254,6 +264,28 @@ final class MathGradients {
     // Scale the small reduced gradient before it is spread over the input.
     Operand<?> scaled = tf.math.div((Operand) g.get(0), count);
     return Arrays.asList(broadcastLike(tf, toKeptDims(tf, op, scaled), input), null);
+  }
+
+  /** Largest input (in elements) whose reduction gradient is folded into a kept constant. */
+  private static final long FOLD_LIMIT = 1 << 16;
+
+  /**
+   * The gradient of a full reduction (scalar output) when the gradient flowing in is a kept scalar
+   * constant, the loss's seed: the input's shape filled with that value times {@code scale}, a
+   * kept constant as well, so the step issues no op for it. Null when it does not apply.
+   */
+  private static Operand<?> foldedReductionGradient(
+      Ops tf, RecordedOp op, Operand<?> grad, double scale) {
+    Double seed = KeptConstants.scalarValue(tf, grad);
+    if (seed == null || !FastShape.of(op.output(0)).isScalar()) {
+      return null;
+    }
+    Operand<?> input = op.input(0);
+    Shape in = FastShape.of(input);
+    if (!isFullyKnown(in) || in.size() > FOLD_LIMIT || !(TNumber.class.isAssignableFrom(input.type()))) {
+      return null;
+    }
+    return KeptConstants.filled(tf, (Class) input.type(), in, seed * scale);
   }
 
   /** Max and Min: the gradient is split evenly among the elements equal to the result (ties). */

@@ -44,6 +44,7 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   private Operation lastStateful;
   /** Distinct cached constants kept at most; the least recently used beyond it are released. */
   private static final int CACHED_CONSTANTS = 1_000;
+  private final Map<Operation, Object> constantKeys = new IdentityHashMap<>();
   private final LinkedHashMap<Object, Operand<?>> constants =
       new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -52,6 +53,7 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
             return false;
           }
           Operation op = eldest.getValue().op();
+          constantKeys.remove(op);
           kept.remove(op);
           release(List.of(op));
           return true;
@@ -299,8 +301,14 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
       value = make.get();
       keep(value.op());
       constants.put(key, value);
+      constantKeys.put(value.op(), key);
     }
     return value;
+  }
+
+  /** The key {@code value} is cached under by {@link #cachedConstant}, or null if it is not one. */
+  public Object cachedConstantKey(Operand<?> value) {
+    return constantKeys.get(value.op());
   }
 
   /** Exempts {@code op}'s outputs from every release; they live until the session closes. */

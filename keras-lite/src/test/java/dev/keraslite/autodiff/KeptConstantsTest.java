@@ -104,6 +104,34 @@ class KeptConstantsTest {
       assertFalse(types.contains("OnesLike"), types.toString());
       assertFalse(types.contains("Const"), types.toString());
       assertEquals(2, types.stream().filter("MatMul"::equals).count(), types.toString());
+      // mean's gradient under the seed is folded into a kept constant (1/N everywhere).
+      assertFalse(types.contains("BroadcastTo") || types.contains("Div"), types.toString());
+    }
+  }
+
+  @Test
+  void reductionGradientsFoldOnlyAKeptSeed() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Operand<TFloat32> x = tf.constant(new float[][] {{1, 2, 3}, {4, 5, 6}});
+      Operand<TInt32> axes = tf.constant(new int[] {0, 1});
+      try (GradientTape tape = GradientTape.persistent(tf)) {
+        tape.watch(x);
+        Operand<TFloat32> mean = tf.math.mean(x, axes);
+        Operand<TFloat32> sum = tf.sum(x, axes);
+        float[][] seeded = StdArrays.array2dCopyOf((TFloat32) tape.gradient(mean, x).asTensor());
+        float[][] summed = StdArrays.array2dCopyOf((TFloat32) tape.gradient(sum, x).asTensor());
+        // An upstream gradient that is not a kept constant takes the general path.
+        Operand<?> scaled = tape.gradient(mean, List.of(x), tf.constant(3f)).get(0);
+        float[][] three = StdArrays.array2dCopyOf((TFloat32) scaled.asTensor());
+        for (int i = 0; i < 2; i++) {
+          for (int j = 0; j < 3; j++) {
+            assertEquals(1f / 6, seeded[i][j], 1e-7f);
+            assertEquals(1f, summed[i][j], 0f);
+            assertEquals(3f / 6, three[i][j], 1e-7f);
+          }
+        }
+      }
     }
   }
 
