@@ -81,7 +81,11 @@ public final class DataLoaders {
   }
 
   public static void main(String[] args) {
-    MNISTLoader loader = new MNISTLoader(0);
+    print(new MNISTLoader(0));
+  }
+
+  /** What the example prints: the dataset's arrays and one sampled batch. */
+  static void print(MNISTLoader loader) {
     System.out.printf(
         "%s: train %s %s, test %s %s%n",
         loader.name(), loader.trainData.shape(), loader.trainLabel.shape(),

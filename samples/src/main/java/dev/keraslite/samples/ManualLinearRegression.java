@@ -4,6 +4,7 @@ import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
 import java.util.List;
+import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -67,9 +68,14 @@ public final class ManualLinearRegression {
     return (Operand<TFloat32>) gradient;
   }
 
+  /** What the example prints: the final variables and the last loss. */
+  static void print(Result r) {
+    System.out.printf(
+        Locale.ROOT, "a = [%f, %f, %f], b = %f, loss = %f%n", r.a()[0], r.a()[1], r.a()[2], r.b(), r.lastLoss());
+  }
+
   public static void main(String[] args) {
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-    Result r = run(steps);
-    System.out.printf("a = [%f, %f, %f], b = %f, loss = %f%n", r.a()[0], r.a()[1], r.a()[2], r.b(), r.lastLoss());
+    print(run(steps));
   }
 }

@@ -30,6 +30,7 @@ public final class Tutorial {
             "previous chapter: tape + hand-written gradient descent",
             full -> {
               ManualLinearRegression.Result r = ManualLinearRegression.run(100);
+              ManualLinearRegression.print(r);
               return String.format(
                   Locale.ROOT, "a=[%.6f, %.6f, %.6f] b=%.6f", r.a()[0], r.a()[1], r.a()[2], r.b());
             }));
@@ -51,6 +52,7 @@ public final class Tutorial {
             "2. the MNISTLoader (MNIST if present, else Fashion-MNIST)",
             full -> {
               DataLoaders.MNISTLoader loader = new DataLoaders.MNISTLoader(0);
+              DataLoaders.print(loader);
               return String.format(
                   Locale.ROOT, "%s train %s test %s", loader.name(), loader.trainData.shape(),
                   loader.testData.shape());
