@@ -28,27 +28,23 @@ public class EarlyStopping extends Callback {
   private static final Logger LOG = Logger.getLogger(EarlyStopping.class.getName());
   private static final String NAME = "EarlyStopping";
 
-  private String monitor = "val_loss";
-  private double minDelta;
+  private final Monitor monitored =
+      new Monitor(NAME, 0, LOG, "Early stopping conditioned on", "");
   private int patience;
   private int verbose;
-  private String mode = "auto";
   private Double baseline;
   private boolean restoreBestWeights;
   private int startFromEpoch;
   private PrintStream out = System.out;
 
-  private boolean maximize;
   private int wait;
   private int stoppedEpoch;
   private int bestEpoch;
-  private Double best;
   private WeightsSnapshot bestWeights;
-  private boolean warned;
 
   /** Quantity to monitor (default {@code "val_loss"}). */
   public EarlyStopping monitor(String monitor) {
-    this.monitor = Monitor.checkMonitor(NAME, monitor);
+    monitored.monitor(monitor);
     return this;
   }
 
@@ -57,10 +53,7 @@ public class EarlyStopping extends Callback {
    * Keras.
    */
   public EarlyStopping minDelta(double minDelta) {
-    if (!Double.isFinite(minDelta)) {
-      throw new IllegalArgumentException(NAME + ": minDelta must be finite, received " + minDelta);
-    }
-    this.minDelta = Math.abs(minDelta);
+    monitored.minDelta(minDelta);
     return this;
   }
 
@@ -86,7 +79,7 @@ public class EarlyStopping extends Callback {
    * know when training begins.
    */
   public EarlyStopping mode(String mode) {
-    this.mode = Monitor.checkMode(NAME, mode);
+    monitored.mode(mode);
     return this;
   }
 
@@ -128,11 +121,11 @@ public class EarlyStopping extends Callback {
   }
 
   public String monitor() {
-    return monitor;
+    return monitored.monitor();
   }
 
   public double minDelta() {
-    return minDelta;
+    return monitored.minDelta();
   }
 
   public int patience() {
@@ -140,7 +133,7 @@ public class EarlyStopping extends Callback {
   }
 
   public String mode() {
-    return mode;
+    return monitored.mode();
   }
 
   public Double baseline() {
@@ -167,7 +160,7 @@ public class EarlyStopping extends Callback {
 
   /** The best monitored value of this fit so far, or null before the first. */
   public Double best() {
-    return best;
+    return monitored.best();
   }
 
   /** Epochs since the last reset of the wait (Keras's {@code wait}). */
@@ -178,23 +171,21 @@ public class EarlyStopping extends Callback {
   @Override
   public void onTrainBegin(Map<String, Double> logs) {
     // Reset, so that one instance can serve several fits, as in Keras.
-    maximize = Monitor.maximizes(NAME, monitor, mode);
+    monitored.start();
     wait = 0;
     stoppedEpoch = 0;
-    best = null;
     bestWeights = null;
     bestEpoch = 0;
-    warned = false;
   }
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
-    Double current = monitorValue(logs);
+    Double current = monitored.current(logs);
     if (current == null || epoch < startFromEpoch) {
       return;
     }
     wait++;
-    boolean improved = Monitor.improves(maximize, minDelta, current, best);
+    boolean improved = monitored.improvesOnBest(current);
     if (restoreBestWeights && (improved || bestWeights == null)) {
       // Keras also snapshots a first monitored epoch that does not improve: until one does, it
       // is the best there is.
@@ -202,10 +193,10 @@ public class EarlyStopping extends Callback {
       bestEpoch = epoch;
     }
     if (improved) {
-      best = current;
+      monitored.best(current);
       bestEpoch = epoch;
       // The wait restarts only for a value that beats both the best so far and the baseline.
-      if (baseline == null || Monitor.improves(maximize, minDelta, current, baseline)) {
+      if (baseline == null || monitored.improvesOn(current, baseline)) {
         wait = 0;
       }
       return;
@@ -228,17 +219,5 @@ public class EarlyStopping extends Callback {
       }
       bestWeights.restore();
     }
-  }
-
-  private Double monitorValue(Map<String, Double> logs) {
-    Double value = logs == null ? null : logs.get(monitor);
-    if (value == null && !warned) {
-      warned = true;
-      LOG.warning(
-          "Early stopping conditioned on metric `" + monitor + "` which is not available."
-              + " Available metrics are: "
-              + (logs == null ? "" : String.join(",", logs.keySet())));
-    }
-    return value;
   }
 }

@@ -1,11 +1,18 @@
 package dev.keraslite.callbacks;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
  * The shared logic of callbacks that watch one metric (Keras's {@code MonitorCallback}): the
- * {@code mode} argument, which direction is better, and whether a value improves on a reference.
+ * {@code monitor}, {@code mode} and {@code min_delta} arguments, which direction is better, whether
+ * a value improves on a reference, and the best value of the current fit.
+ *
+ * <p>An instance is one callback's monitored metric ({@link EarlyStopping}, {@link
+ * ReduceLROnPlateau}); the static methods serve callbacks that keep their own state ({@link
+ * ModelCheckpoint}).
  */
 final class Monitor {
   /** Keras's {@code mode} values. */
@@ -31,7 +38,99 @@ final class Monitor {
   // Keras numbers repeated metric names: auc, auc_1, auc_2, ...
   private static final Pattern INSTANCE_SUFFIX = Pattern.compile("_[0-9]+$");
 
-  private Monitor() {}
+  private final String owner;
+  private final Logger log;
+  private final String missingLead;
+  private final String missingEnd;
+  private String monitor = "val_loss";
+  private String mode = "auto";
+  private double minDelta;
+  private boolean maximize;
+  private Double best;
+  private boolean warned;
+
+  /**
+   * A monitor of {@code val_loss} in auto mode for the callback {@code owner}, which names it in
+   * errors. A missing metric is reported once per fit on {@code log} as {@code missingLead + "
+   * metric `name` which is not available. Available metrics are: a,b" + missingEnd} (each
+   * callback's Keras wording).
+   */
+  Monitor(String owner, double minDelta, Logger log, String missingLead, String missingEnd) {
+    this.owner = owner;
+    this.minDelta = minDelta;
+    this.log = log;
+    this.missingLead = missingLead;
+    this.missingEnd = missingEnd;
+  }
+
+  void monitor(String monitor) {
+    this.monitor = checkMonitor(owner, monitor);
+  }
+
+  String monitor() {
+    return monitor;
+  }
+
+  void mode(String mode) {
+    this.mode = checkMode(owner, mode);
+  }
+
+  String mode() {
+    return mode;
+  }
+
+  /** Sets the minimum change that counts as an improvement; its absolute value is kept. */
+  void minDelta(double minDelta) {
+    if (!Double.isFinite(minDelta)) {
+      throw new IllegalArgumentException(owner + ": minDelta must be finite, received " + minDelta);
+    }
+    this.minDelta = Math.abs(minDelta);
+  }
+
+  double minDelta() {
+    return minDelta;
+  }
+
+  /**
+   * Starts a fit: decides the direction (see {@link #maximizes}), forgets the previous fit's best
+   * value and warning.
+   */
+  void start() {
+    maximize = maximizes(owner, monitor, mode);
+    best = null;
+    warned = false;
+  }
+
+  /** The monitored value in {@code logs}, or null, with a warning the first time it is missing. */
+  Double current(Map<String, Double> logs) {
+    Double value = logs == null ? null : logs.get(monitor);
+    if (value == null && !warned) {
+      warned = true;
+      log.warning(
+          missingLead + " metric `" + monitor + "` which is not available. Available metrics are: "
+              + (logs == null ? "" : String.join(",", logs.keySet())) + missingEnd);
+    }
+    return value;
+  }
+
+  /** Whether {@code current} improves on the best value of this fit (see {@link #improves}). */
+  boolean improvesOnBest(double current) {
+    return improves(maximize, minDelta, current, best);
+  }
+
+  /** Whether {@code current} improves on {@code reference}, such as a baseline. */
+  boolean improvesOn(double current, Double reference) {
+    return improves(maximize, minDelta, current, reference);
+  }
+
+  /** The best value of this fit, or null before the first. */
+  Double best() {
+    return best;
+  }
+
+  void best(double best) {
+    this.best = best;
+  }
 
   /** Rejects a mode other than auto, min and max. */
   static String checkMode(String owner, String mode) {

@@ -25,25 +25,21 @@ public class ReduceLROnPlateau extends Callback {
   private static final Logger LOG = Logger.getLogger(ReduceLROnPlateau.class.getName());
   private static final String NAME = "ReduceLROnPlateau";
 
-  private String monitor = "val_loss";
+  private final Monitor monitored =
+      new Monitor(NAME, 1e-4, LOG, "Learning rate reduction is conditioned on", ".");
   private double factor = 0.1;
   private int patience = 10;
   private int verbose;
-  private String mode = "auto";
-  private double minDelta = 1e-4;
   private int cooldown;
   private double minLr;
   private PrintStream out = System.out;
 
-  private boolean maximize;
-  private Double best;
   private int wait;
   private int cooldownCounter;
-  private boolean warned;
 
   /** Quantity to monitor (default {@code "val_loss"}). */
   public ReduceLROnPlateau monitor(String monitor) {
-    this.monitor = Monitor.checkMonitor(NAME, monitor);
+    monitored.monitor(monitor);
     return this;
   }
 
@@ -74,16 +70,13 @@ public class ReduceLROnPlateau extends Callback {
 
   /** {@code "auto"} (default), {@code "min"} or {@code "max"}, as {@link EarlyStopping#mode}. */
   public ReduceLROnPlateau mode(String mode) {
-    this.mode = Monitor.checkMode(NAME, mode);
+    monitored.mode(mode);
     return this;
   }
 
   /** Threshold for measuring a new optimum (default 1e-4); its absolute value is used. */
   public ReduceLROnPlateau minDelta(double minDelta) {
-    if (!Double.isFinite(minDelta)) {
-      throw new IllegalArgumentException(NAME + ": minDelta must be finite, received " + minDelta);
-    }
-    this.minDelta = Math.abs(minDelta);
+    monitored.minDelta(minDelta);
     return this;
   }
 
@@ -116,7 +109,7 @@ public class ReduceLROnPlateau extends Callback {
   }
 
   public String monitor() {
-    return monitor;
+    return monitored.monitor();
   }
 
   public double factor() {
@@ -128,11 +121,11 @@ public class ReduceLROnPlateau extends Callback {
   }
 
   public String mode() {
-    return mode;
+    return monitored.mode();
   }
 
   public double minDelta() {
-    return minDelta;
+    return monitored.minDelta();
   }
 
   public int cooldown() {
@@ -155,22 +148,20 @@ public class ReduceLROnPlateau extends Callback {
 
   /** The best monitored value of this fit so far, or null before the first. */
   public Double best() {
-    return best;
+    return monitored.best();
   }
 
   @Override
   public void onTrainBegin(Map<String, Double> logs) {
-    maximize = Monitor.maximizes(NAME, monitor, mode);
+    monitored.start();
     Optimizer optimizer = optimizer();
     if (optimizer.learningRateSchedule() != null) {
       throw new IllegalStateException(
           NAME + ": the optimizer " + optimizer.name() + " follows a LearningRateSchedule, so"
               + " its learning rate cannot be reduced; create it with a float learning rate");
     }
-    best = null;
     wait = 0;
     cooldownCounter = 0;
-    warned = false;
   }
 
   @Override
@@ -180,23 +171,16 @@ public class ReduceLROnPlateau extends Callback {
     if (logs != null) {
       logs.put("learning_rate", (double) oldLr);
     }
-    Double current = logs == null ? null : logs.get(monitor);
+    Double current = monitored.current(logs);
     if (current == null) {
-      if (!warned) {
-        warned = true;
-        LOG.warning(
-            "Learning rate reduction is conditioned on metric `" + monitor + "` which is not"
-                + " available. Available metrics are: "
-                + (logs == null ? "" : String.join(",", logs.keySet())) + ".");
-      }
       return;
     }
     if (cooldownCounter > 0) {
       cooldownCounter--;
       wait = 0;
     }
-    if (Monitor.improves(maximize, minDelta, current, best)) {
-      best = current;
+    if (monitored.improvesOnBest(current)) {
+      monitored.best(current);
       wait = 0;
     } else if (cooldownCounter == 0) {
       wait++;

@@ -4,7 +4,6 @@ import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.initializers.Initializer;
-import dev.keraslite.initializers.Initializers;
 import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -40,14 +39,8 @@ public class GRUCell extends RecurrentCell {
 
   private Activation activation = Activations.tanh();
   private Activation recurrentActivation = Activations.sigmoid();
-  private boolean useBias = true;
   private boolean resetAfter = true;
-  private Initializer kernelInitializer = Initializers.glorotUniform();
-  private Initializer recurrentInitializer = Initializers.orthogonal();
-  private Initializer biasInitializer = Initializers.zeros();
-  private Variable kernel;
-  private Variable recurrentKernel;
-  private Variable bias;
+  private final GateWeights gateWeights = new GateWeights(this, GATES);
 
   /**
    * A cell of {@code units} units.
@@ -85,8 +78,7 @@ public class GRUCell extends RecurrentCell {
 
   /** Whether the cell adds biases (default true). */
   public GRUCell useBias(boolean useBias) {
-    checkNotBuilt("useBias");
-    this.useBias = useBias;
+    gateWeights.useBias(useBias);
     return this;
   }
 
@@ -102,22 +94,19 @@ public class GRUCell extends RecurrentCell {
 
   /** The kernel's initializer (default {@code glorot_uniform}). */
   public GRUCell kernelInitializer(Initializer initializer) {
-    checkNotBuilt("kernelInitializer");
-    this.kernelInitializer = Objects.requireNonNull(initializer, "kernelInitializer");
+    gateWeights.kernelInitializer(initializer);
     return this;
   }
 
   /** The recurrent kernel's initializer (default {@code orthogonal}). */
   public GRUCell recurrentInitializer(Initializer initializer) {
-    checkNotBuilt("recurrentInitializer");
-    this.recurrentInitializer = Objects.requireNonNull(initializer, "recurrentInitializer");
+    gateWeights.recurrentInitializer(initializer);
     return this;
   }
 
   /** The bias's initializer (default {@code zeros}). */
   public GRUCell biasInitializer(Initializer initializer) {
-    checkNotBuilt("biasInitializer");
-    this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
+    gateWeights.biasInitializer(initializer);
     return this;
   }
 
@@ -134,14 +123,12 @@ public class GRUCell extends RecurrentCell {
 
   /** The input kernel, {@code [inputDim, 3 units]}, gate blocks {@code z, r, h}. */
   public Variable kernel() {
-    requireBuilt("kernel");
-    return kernel;
+    return gateWeights.kernel();
   }
 
   /** The recurrent kernel, {@code [units, 3 units]}. */
   public Variable recurrentKernel() {
-    requireBuilt("recurrent_kernel");
-    return recurrentKernel;
+    return gateWeights.recurrentKernel();
   }
 
   /**
@@ -149,27 +136,15 @@ public class GRUCell extends RecurrentCell {
    * units]}; null without one.
    */
   public Variable bias() {
-    requireBuilt("bias");
-    return bias;
-  }
-
-  private void requireBuilt(String what) {
-    if (!built()) {
-      throw new IllegalStateException(
-          describe() + ": the " + what + " is created on the first apply(); the cell is not built yet");
-    }
+    return gateWeights.bias();
   }
 
   @Override
   protected void build(Shape inputShape) {
     super.build(inputShape);
-    long units = units();
-    kernel = addWeight("kernel", Shape.of(inputShape.get(1), GATES * units), kernelInitializer);
-    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, GATES * units), recurrentInitializer);
-    if (useBias) {
-      Shape shape = resetAfter ? Shape.of(2, GATES * units) : Shape.of(GATES * units);
-      bias = addWeight("bias", shape, biasInitializer);
-    }
+    long columns = GATES * units();
+    Shape biasShape = resetAfter ? Shape.of(2, columns) : Shape.of(columns);
+    gateWeights.build(inputShape.get(1), biasShape, gateWeights.biasInitializer());
   }
 
   @Override
@@ -178,7 +153,8 @@ public class GRUCell extends RecurrentCell {
     Operand<TFloat32> h = states.get(0);
     Operand<TFloat32> inputBias = null;
     Operand<TFloat32> recurrentBias = null;
-    if (useBias) {
+    if (gateWeights.useBias()) {
+      Variable bias = gateWeights.bias();
       if (resetAfter) {
         List<Output<TFloat32>> biases =
             tf.unstack(bias.<TFloat32>value(tf), 2L, Unstack.axis(0L)).output();
@@ -188,7 +164,7 @@ public class GRUCell extends RecurrentCell {
         inputBias = bias.value(tf);
       }
     }
-    Operand<TFloat32> mx = tf.linalg.matMul(input, kernel.value(tf));
+    Operand<TFloat32> mx = tf.linalg.matMul(input, gateWeights.kernel().value(tf));
     if (inputBias != null) {
       mx = tf.nn.biasAdd(mx, inputBias);
     }
@@ -197,7 +173,7 @@ public class GRUCell extends RecurrentCell {
     Operand<TFloat32> r;
     Operand<TFloat32> recurrentH;
     if (resetAfter) {
-      Operand<TFloat32> mh = tf.linalg.matMul(h, recurrentKernel.value(tf));
+      Operand<TFloat32> mh = tf.linalg.matMul(h, gateWeights.recurrentKernel().value(tf));
       if (recurrentBias != null) {
         mh = tf.nn.biasAdd(mh, recurrentBias);
       }
@@ -206,7 +182,7 @@ public class GRUCell extends RecurrentCell {
       r = recurrentActivation.apply(tf, tf.math.add(xs.get(1), hs.get(1)));
       recurrentH = tf.math.mul(r, hs.get(2));
     } else {
-      List<Output<TFloat32>> rk = split(tf, recurrentKernel.value(tf));
+      List<Output<TFloat32>> rk = split(tf, gateWeights.recurrentKernel().value(tf));
       z = recurrentActivation.apply(tf, tf.math.add(xs.get(0), tf.linalg.matMul(h, rk.get(0))));
       r = recurrentActivation.apply(tf, tf.math.add(xs.get(1), tf.linalg.matMul(h, rk.get(1))));
       recurrentH = tf.linalg.matMul(tf.math.mul(r, h), rk.get(2));

@@ -35,14 +35,8 @@ public class LSTMCell extends RecurrentCell {
 
   private Activation activation = Activations.tanh();
   private Activation recurrentActivation = Activations.sigmoid();
-  private boolean useBias = true;
   private boolean unitForgetBias = true;
-  private Initializer kernelInitializer = Initializers.glorotUniform();
-  private Initializer recurrentInitializer = Initializers.orthogonal();
-  private Initializer biasInitializer = Initializers.zeros();
-  private Variable kernel;
-  private Variable recurrentKernel;
-  private Variable bias;
+  private final GateWeights gateWeights = new GateWeights(this, GATES);
 
   /**
    * A cell of {@code units} units.
@@ -80,8 +74,7 @@ public class LSTMCell extends RecurrentCell {
 
   /** Whether the cell adds a bias (default true). */
   public LSTMCell useBias(boolean useBias) {
-    checkNotBuilt("useBias");
-    this.useBias = useBias;
+    gateWeights.useBias(useBias);
     return this;
   }
 
@@ -97,22 +90,19 @@ public class LSTMCell extends RecurrentCell {
 
   /** The kernel's initializer (default {@code glorot_uniform}). */
   public LSTMCell kernelInitializer(Initializer initializer) {
-    checkNotBuilt("kernelInitializer");
-    this.kernelInitializer = Objects.requireNonNull(initializer, "kernelInitializer");
+    gateWeights.kernelInitializer(initializer);
     return this;
   }
 
   /** The recurrent kernel's initializer (default {@code orthogonal}). */
   public LSTMCell recurrentInitializer(Initializer initializer) {
-    checkNotBuilt("recurrentInitializer");
-    this.recurrentInitializer = Objects.requireNonNull(initializer, "recurrentInitializer");
+    gateWeights.recurrentInitializer(initializer);
     return this;
   }
 
   /** The bias's initializer (default {@code zeros}; see {@link #unitForgetBias}). */
   public LSTMCell biasInitializer(Initializer initializer) {
-    checkNotBuilt("biasInitializer");
-    this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
+    gateWeights.biasInitializer(initializer);
     return this;
   }
 
@@ -124,44 +114,29 @@ public class LSTMCell extends RecurrentCell {
 
   /** The input kernel, {@code [inputDim, 4 units]}, gate blocks {@code i, f, c, o}. */
   public Variable kernel() {
-    requireBuilt("kernel");
-    return kernel;
+    return gateWeights.kernel();
   }
 
   /** The recurrent kernel, {@code [units, 4 units]}. */
   public Variable recurrentKernel() {
-    requireBuilt("recurrent_kernel");
-    return recurrentKernel;
+    return gateWeights.recurrentKernel();
   }
 
   /** The bias, {@code [4 units]}, or null without one. */
   public Variable bias() {
-    requireBuilt("bias");
-    return bias;
-  }
-
-  private void requireBuilt(String what) {
-    if (!built()) {
-      throw new IllegalStateException(
-          describe() + ": the " + what + " is created on the first apply(); the cell is not built yet");
-    }
+    return gateWeights.bias();
   }
 
   @Override
   protected void build(Shape inputShape) {
     super.build(inputShape);
-    long units = units();
-    kernel = addWeight("kernel", Shape.of(inputShape.get(1), GATES * units), kernelInitializer);
-    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, GATES * units), recurrentInitializer);
-    if (useBias) {
-      Initializer init = unitForgetBias ? forgetBiasOnes() : biasInitializer;
-      bias = addWeight("bias", Shape.of(GATES * units), init);
-    }
+    Initializer biasStart = unitForgetBias ? forgetBiasOnes() : gateWeights.biasInitializer();
+    gateWeights.build(inputShape.get(1), Shape.of(GATES * units()), biasStart);
   }
 
   /** Keras's {@code unit_forget_bias}: the bias initializer's values, with the forget block set to one. */
   private Initializer forgetBiasOnes() {
-    Initializer base = biasInitializer;
+    Initializer base = gateWeights.biasInitializer();
     long units = units();
     return (tf, shape) ->
         tf.concat(
@@ -179,9 +154,10 @@ public class LSTMCell extends RecurrentCell {
     Operand<TFloat32> c = states.get(1);
     Operand<TFloat32> z =
         tf.math.add(
-            tf.linalg.matMul(input, kernel.value(tf)), tf.linalg.matMul(h, recurrentKernel.value(tf)));
-    if (useBias) {
-      z = tf.nn.biasAdd(z, bias.value(tf));
+            tf.linalg.matMul(input, gateWeights.kernel().value(tf)),
+            tf.linalg.matMul(h, gateWeights.recurrentKernel().value(tf)));
+    if (gateWeights.useBias()) {
+      z = tf.nn.biasAdd(z, gateWeights.bias().value(tf));
     }
     List<Output<TFloat32>> gates = tf.split(tf.constant(1), z, (long) GATES).output();
     Operand<TFloat32> i = recurrentActivation.apply(tf, gates.get(0));

@@ -1,5 +1,6 @@
 package dev.keraslite.saving;
 
+import dev.keraslite.EagerScope;
 import dev.keraslite.Variable;
 import dev.keraslite.autodiff.RecordingEnvironment;
 import dev.keraslite.autodiff.Tape;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.tensorflow.Operation;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -33,13 +33,11 @@ final class VariableValues {
     List<WeightValue> out = new ArrayList<>(variables.size());
     for (Variable v : variables) {
       Ops tf = v.ops();
-      Region region = new Region(tf);
-      try (Tensor t = v.value(tf).asTensor()) {
+      try (Region region = new Region(tf);
+          Tensor t = v.value(tf).asTensor()) {
         byte[] data = new byte[Math.toIntExact(t.numBytes())];
         t.asRawTensor().data().read(data);
         out.add(new WeightValue(v.name(), v.dataType(), v.shape(), toLittleEndian(data, v)));
-      } finally {
-        region.close();
       }
     }
     return out;
@@ -53,12 +51,9 @@ final class VariableValues {
     for (int i = 0; i < variables.size(); i++) {
       Variable v = variables.get(i);
       Ops tf = v.ops();
-      Region region = new Region(tf);
-      try {
+      try (Region region = new Region(tf)) {
         byte[] data = toLittleEndian(values.get(i).data(), v); // the swap is its own inverse
         v.assign(tf, constant(tf, v.type(), v, data));
-      } finally {
-        region.close();
       }
     }
   }
@@ -117,33 +112,29 @@ final class VariableValues {
   }
 
   /**
-   * The eager ops built between its creation and {@link #close}, unrecorded and then released:
-   * what {@code Eager.scope()} does, for code that only has the variable's {@code Ops}.
+   * The eager ops built between its creation and {@link #close}, unrecorded and then released: an
+   * {@link EagerScope} with the tapes paused, so that it releases even inside a recording tape.
    */
-  private static final class Region {
+  private static final class Region implements AutoCloseable {
     private final RecordingEnvironment env;
     private final List<Tape> paused;
+    private final EagerScope scope;
 
     Region(Ops tf) {
       env =
           tf.scope().env() instanceof RecordingEnvironment
               ? (RecordingEnvironment) tf.scope().env()
               : null;
-      if (env != null) {
-        paused = env.pauseAll();
-        env.pushArena();
-      } else {
-        paused = List.of();
-      }
+      paused = env != null ? env.pauseAll() : List.of();
+      scope = EagerScope.open(tf);
     }
 
-    void close() {
-      if (env == null) {
-        return;
+    @Override
+    public void close() {
+      scope.close();
+      if (env != null) {
+        env.resumeRecording(paused);
       }
-      List<Operation> ops = env.popArena();
-      env.release(ops);
-      env.resumeRecording(paused);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.training;
 
+import dev.keraslite.EagerScope;
 import dev.keraslite.Variable;
 import dev.keraslite.autodiff.RecordingEnvironment;
 import dev.keraslite.autodiff.VariableSource;
@@ -114,26 +115,27 @@ public final class CompiledFunction implements AutoCloseable {
       return;
     }
     List<Tensor> values = new ArrayList<>(variables.size());
-    RecordingEnvironment eager = eagerEnvironment();
-    eager.pushArena(); // the eager reads below are released when the copy is done
-    try {
-      Session.Runner runner = session.runner();
-      for (int i = 0; i < variables.size(); i++) {
-        Variable v = variables.get(i);
-        Tensor t = v.value(v.ops()).asTensor();
-        values.add(t);
-        runner.feed(pushValues.get(i), t);
-        runner.addTarget(pushOps.get(i));
+    // The eager reads below are released when the copy is done.
+    try (EagerScope scope = EagerScope.open(eagerOps())) {
+      try {
+        Session.Runner runner = session.runner();
+        for (int i = 0; i < variables.size(); i++) {
+          Variable v = variables.get(i);
+          Tensor t = v.value(v.ops()).asTensor();
+          values.add(t);
+          runner.feed(pushValues.get(i), t);
+          runner.addTarget(pushOps.get(i));
+        }
+        runner.run().close();
+      } finally {
+        values.forEach(Tensor::close); // before the scope releases the reads they come from
       }
-      runner.run().close();
-    } finally {
-      values.forEach(Tensor::close);
-      eager.release(eager.popArena());
     }
   }
 
-  private RecordingEnvironment eagerEnvironment() {
-    return (RecordingEnvironment) variables.get(0).ops().scope().env();
+  /** The eager context the variables live in (all in one: a model's). */
+  private Ops eagerOps() {
+    return variables.get(0).ops();
   }
 
   /** Copies the session's values back into the eager variables. */
@@ -144,16 +146,14 @@ public final class CompiledFunction implements AutoCloseable {
     }
     Session.Runner runner = session.runner();
     pullValues.forEach(runner::fetch);
-    RecordingEnvironment eager = eagerEnvironment();
-    eager.pushArena();
-    try (Result r = runner.run()) {
+    // One eager constant per variable per pull: the scope releases them once they are assigned.
+    try (EagerScope scope = EagerScope.open(eagerOps());
+        Result r = runner.run()) {
       for (int i = 0; i < variables.size(); i++) {
         Variable v = variables.get(i);
         Ops tf = v.ops();
         v.assign(tf, (Operand) tf.constantOf((TType) r.get(i)));
       }
-    } finally {
-      eager.release(eager.popArena());
     }
   }
 

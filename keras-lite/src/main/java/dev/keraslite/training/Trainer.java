@@ -63,7 +63,9 @@ public final class Trainer {
   private final StepFunction trainStep;
   private final StepFunction testStep;
   private boolean runEagerly;
+  private boolean optimizerBuilt;
   private final Map<String, CompiledFunction> compiled = new HashMap<>();
+  private final Map<CompiledFunction, LogNames> compiledNames = new HashMap<>();
 
   /**
    * @param model the model (its {@code apply} is the forward pass)
@@ -287,17 +289,14 @@ public final class Trainer {
     Shape rowShape = null;
     long rows = 0;
     CompiledFunction fn = null;
-    RecordingEnvironment env = (RecordingEnvironment) tf.scope().env();
     for (Batch batch : data) {
       try (batch) {
         ensureBuilt(batch);
         if (runEagerly) {
-          env.pushArena();
-          try (TFloat32 out = model.apply(tf, tf.constantOf(batch.x()), false).asTensor()) {
+          try (EagerScope scope = EagerScope.open(tf);
+              TFloat32 out = model.apply(tf, tf.constantOf(batch.x()), false).asTensor()) {
             parts.add(copy(out));
             rowShape = out.shape().tail();
-          } finally {
-            env.release(env.popArena());
           }
         } else {
           if (fn == null) {
@@ -405,8 +404,6 @@ public final class Trainer {
     }
   }
 
-  private final Map<CompiledFunction, LogNames> compiledNames = new HashMap<>();
-
   private CompiledFunction compiledStep(
       boolean training, StepFunction step, Batch batch, Map<Integer, Float> classWeight) {
     String key = (training ? "train" : "test") + signature(batch) + (classWeight == null ? "" : classWeight);
@@ -430,17 +427,13 @@ public final class Trainer {
   }
 
   private Map<String, Double> eagerStep(StepFunction step, Batch batch, Map<Integer, Float> classWeight) {
-    RecordingEnvironment env = (RecordingEnvironment) tf.scope().env();
-    env.pushArena(); // owns the step's values, tapes included
-    try {
+    try (EagerScope scope = EagerScope.open(tf)) { // owns the step's values, tapes included
       Operand<TFloat32> x = tf.constantOf(batch.x());
       Operand<? extends TNumber> y = castNumber(tf.constantOf(batch.y()));
       Map<String, Operand<TFloat32>> out = step.apply(tf, x, y, sampleWeights(tf, y, classWeight));
       Map<String, Double> logs = new LinkedHashMap<>();
       out.forEach((k, v) -> logs.put(k, (double) v.asTensor().getFloat()));
       return logs;
-    } finally {
-      env.release(env.popArena());
     }
   }
 
@@ -464,9 +457,7 @@ public final class Trainer {
     if (model.built() && optimizerBuilt) {
       return;
     }
-    RecordingEnvironment env = (RecordingEnvironment) tf.scope().env();
-    env.pushArena();
-    try {
+    try (EagerScope scope = EagerScope.open(tf)) {
       if (!model.built()) {
         model.build(tf, Shape.of(-1).append(batch.x().shape().tail()));
       }
@@ -474,12 +465,8 @@ public final class Trainer {
         optimizer.build(model.trainableVariables());
       }
       optimizerBuilt = true;
-    } finally {
-      env.release(env.popArena());
     }
   }
-
-  private boolean optimizerBuilt;
 
   private static String signature(Batch batch) {
     String s = batch.x().shape().tail().toString();

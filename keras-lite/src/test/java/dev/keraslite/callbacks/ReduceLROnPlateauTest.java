@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Tensor;
 import org.tensorflow.types.TFloat32;
@@ -137,6 +138,29 @@ class ReduceLROnPlateauTest {
       assertEquals(0.2f, sgd.learningRate());
       cb.onEpochEnd(2, TinyModel.logs("val_accuracy", 0.6));
       assertEquals((float) (0.2f * 0.5), sgd.learningRate());
+    }
+  }
+
+  @Test
+  void aMissingMetricWarnsOnceInKerasWordingAndReducesNothing() {
+    Logger log = Logger.getLogger(ReduceLROnPlateau.class.getName());
+    List<String> warnings = new ArrayList<>();
+    log.setFilter(
+        record -> {
+          warnings.add(record.getLevel() + " " + record.getMessage());
+          return false;
+        });
+    try (TinyModel model = new TinyModel()) {
+      ReduceLROnPlateau cb = new ReduceLROnPlateau().monitor("val_auc").patience(0);
+      assertEquals(List.of(0.1f, 0.1f), run(model, new SGD(0.1f), cb, 1.0, 2.0));
+      // As Keras, the learning rate is in the logs before the metric is looked up.
+      assertEquals(
+          List.of(
+              "WARNING Learning rate reduction is conditioned on metric `val_auc` which is not"
+                  + " available. Available metrics are: loss,val_loss,learning_rate."),
+          warnings);
+    } finally {
+      log.setFilter(null);
     }
   }
 
