@@ -1,5 +1,23 @@
 package dev.keraslite.benchmarks;
 
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_DeleteContext;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_DeleteContextOptions;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_DeleteOp;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_DeleteTensorHandle;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_Execute;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewContext;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewContextOptions;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewOp;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewTensorHandleFromScalar;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpAddInput;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpReset;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteStatus;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_FLOAT;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetCode;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_Message;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
+
 import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
@@ -10,11 +28,20 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.internal.c_api.TFE_Context;
+import org.tensorflow.internal.c_api.TFE_ContextOptions;
+import org.tensorflow.internal.c_api.TFE_Op;
+import org.tensorflow.internal.c_api.TFE_TensorHandle;
+import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -157,6 +184,66 @@ public final class EagerDispatchBenchmark {
     }
   }
 
+  /**
+   * The floor: a scalar add issued straight through TensorFlow's eager C API from Java, with one
+   * reused op ({@code TFE_OpReset}), no TensorFlow Java objects at all, and each result deleted at
+   * once. What keras-lite's fast path costs above this is its own overhead.
+   */
+  private static final class CApiFloor implements AutoCloseable {
+    private final TF_Status status = TF_NewStatus();
+    private final TFE_ContextOptions options = TFE_NewContextOptions();
+    private final TFE_Context context;
+    private final BytePointer type = new BytePointer("Add");
+    private final TFE_Op op;
+    private final TFE_TensorHandle a;
+    private final TFE_TensorHandle b;
+    private final PointerPointer<TFE_TensorHandle> results = new PointerPointer<>(1);
+    private final IntPointer resultCount = new IntPointer(1);
+
+    CApiFloor() {
+      context = TFE_NewContext(options, status);
+      check();
+      op = TFE_NewOp(context, type, status);
+      check();
+      a = scalar(1.5f);
+      b = scalar(2.5f);
+    }
+
+    private TFE_TensorHandle scalar(float value) {
+      TFE_TensorHandle h = TFE_NewTensorHandleFromScalar(TF_FLOAT, new FloatPointer(value), 4, status);
+      check();
+      return h;
+    }
+
+    private void check() {
+      if (TF_GetCode(status) != TF_OK) {
+        throw new IllegalStateException(TF_Message(status).getString());
+      }
+    }
+
+    void add(int n) {
+      for (int i = 0; i < n; i++) {
+        TFE_OpAddInput(op, a, status);
+        TFE_OpAddInput(op, b, status);
+        resultCount.put(0, 1);
+        TFE_Execute(op, results, resultCount, status);
+        check();
+        TFE_DeleteTensorHandle(results.get(TFE_TensorHandle.class, 0));
+        TFE_OpReset(op, type, (BytePointer) null, status);
+      }
+    }
+
+    @Override
+    public void close() {
+      TFE_DeleteTensorHandle(a);
+      TFE_DeleteTensorHandle(b);
+      TFE_DeleteOp(op);
+      TFE_DeleteContext(context);
+      TFE_DeleteContextOptions(options);
+      TF_DeleteStatus(status);
+    }
+  }
+
   private static void perOp(int rounds, Eager fast, Eager slow, EagerSession bare) {
     Ops fastTf = fast.tf();
     Ops slowTf = slow.tf();
@@ -193,6 +280,22 @@ public final class EagerDispatchBenchmark {
             }
           }
         });
+    try (CApiFloor floor = new CApiFloor()) {
+      Figure[] f =
+          measure(
+              rounds,
+              20_000,
+              1,
+              n -> {
+                for (int i = 0; i < n; i++) {
+                  fastTf.math.add(fastIn.a, fastIn.b);
+                }
+              },
+              floor::add);
+      System.out.printf(
+          "%-26s %s  C API floor %s  | keras-lite adds %.2f µs%n",
+          "scalar add, vs the floor", f[0], f[1], f[0].wall - f[1].wall);
+    }
     row(
         "matmul 50x784 . 784x100",
         rounds,

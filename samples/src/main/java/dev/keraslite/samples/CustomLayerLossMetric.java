@@ -9,6 +9,7 @@ import dev.keraslite.layers.Layer;
 import dev.keraslite.losses.Loss;
 import dev.keraslite.metrics.Metric;
 import dev.keraslite.optimizers.Adam;
+import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.ndarray.Shape;
@@ -148,10 +149,15 @@ public final class CustomLayerLossMetric {
     }
   }
 
-  public static void main(String[] args) {
-    Result r = run(100);
+  /** What the example prints: the trained weights, the last loss and the custom metric's result. */
+  static void print(Result r) {
     System.out.printf(
+        Locale.ROOT,
         "w = [%f, %f, %f], b = %f, loss = %f%ncustom SparseCategoricalAccuracy: %f%n",
         r.w()[0], r.w()[1], r.w()[2], r.b(), r.lastLoss(), r.accuracy());
+  }
+
+  public static void main(String[] args) {
+    print(run(100));
   }
 }

@@ -131,6 +131,7 @@ public final class Tutorial {
             "10-12. custom layer, loss and metric (Adam 0.01, 100 steps)",
             full -> {
               CustomLayerLossMetric.Result r = CustomLayerLossMetric.run(100);
+              CustomLayerLossMetric.print(r);
               return String.format(
                   Locale.ROOT,
                   "w=[%.5f, %.6f, %.6f] b=%.6f accuracy=%.2f",
