@@ -266,8 +266,11 @@ final class MathGradients {
     return Arrays.asList(broadcastLike(tf, toKeptDims(tf, op, scaled), input), null);
   }
 
-  /** Largest input (in elements) whose reduction gradient is folded into a kept constant. */
-  private static final long FOLD_LIMIT = 1 << 16;
+  /**
+   * Largest input (in elements) whose reduction gradient is folded into a kept constant: 16 KB of
+   * float32, so that even a full cache of them (1,000 shapes) stays small.
+   */
+  private static final long FOLD_LIMIT = 1 << 12;
 
   /**
    * The gradient of a full reduction (scalar output) when the gradient flowing in is a kept scalar
