@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * context, not just from how common each character is.
  *
  * <p>Why 27% and not the issue's 30%: an independent PyTorch implementation of the same recipe
- * (Keras initialisers and Adam, 1 thread) falls by 30.3% on this text with seed 0 and by 24.9%,
+ * (Keras initialisers and Adam, 1 thread; integration-tests/reference/lstm_reference.py, run on demand
+ * with PyTorch, never in CI) falls by 30.3% on this text with seed 0 and by 24.9%,
  * 27.6% and 28.8% on the GPL-3 text alone with seeds 0-2, so 30% in 300 steps is within seed noise
  * of what the recipe reaches at all; keras-lite measured 29.5% here. A fall clearly short of the
  * reference (a broken gradient, initialiser or optimizer) fails.
