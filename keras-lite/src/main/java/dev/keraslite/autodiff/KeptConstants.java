@@ -42,6 +42,15 @@ public final class KeptConstants {
     return get(tf, new Ints(ints), o -> o.constant(ints));
   }
 
+  /** The int32 vector {@code [0, 1, ..., rank - 1]}: every axis of a tensor of that rank. */
+  public static Operand<TInt32> allAxes(Ops tf, int rank) {
+    int[] axes = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      axes[i] = i;
+    }
+    return ints(tf, axes);
+  }
+
   /** A scalar of numeric type {@code type}. */
   public static <T extends TNumber> Operand<T> scalar(Ops tf, Class<T> type, double value) {
     return get(tf, new Scalar(type, value), o -> o.constant(type, value));

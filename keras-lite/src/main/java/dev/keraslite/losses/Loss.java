@@ -2,7 +2,6 @@ package dev.keraslite.losses;
 
 import dev.keraslite.autodiff.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -211,25 +210,14 @@ public abstract class Loss {
     if (s.isUnknown()) {
       return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
     }
-    int rank = s.numDimensions();
-    return KeptConstants.get(
-        tf,
-        List.of("axes", rank),
-        o -> {
-          int[] axes = new int[rank];
-          for (int i = 0; i < axes.length; i++) {
-            axes[i] = i;
-          }
-          return o.constant(axes);
-        });
+    return KeptConstants.allAxes(tf, s.numDimensions());
   }
 
   /** The number of elements of {@code x}, as a constant when its shape is static. */
   private static Operand<TFloat32> elementCount(Ops tf, Operand<?> x) {
     Shape s = FastShape.of(x);
     if (!s.isUnknown() && !s.hasUnknownDimension()) {
-      float count = s.size();
-      return KeptConstants.get(tf, List.of("count", count), o -> o.constant(count));
+      return KeptConstants.scalar(tf, TFloat32.class, s.size());
     }
     return tf.dtypes.cast(tf.size(x), TFloat32.class);
   }

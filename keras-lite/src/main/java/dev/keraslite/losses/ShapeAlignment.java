@@ -16,6 +16,21 @@ import org.tensorflow.types.family.TType;
 public final class ShapeAlignment {
   private ShapeAlignment() {}
 
+  /**
+   * Class-index labels given as {@code [batch, 1]} (rank equal to the predictions', last dimension
+   * 1) become {@code [batch]}, as in Keras's sparse losses and metrics; other labels are returned as
+   * given.
+   */
+  public static <T extends TType> Operand<T> squeezeSparseLabels(
+      Ops tf, Operand<T> labels, Operand<?> yPred) {
+    Shape shape = FastShape.of(labels);
+    int rank = shape.numDimensions();
+    if (rank > 0 && rank == FastShape.of(yPred).numDimensions() && shape.get(rank - 1) == 1) {
+      return tf.squeeze(labels, Squeeze.axis((long) rank - 1));
+    }
+    return labels;
+  }
+
   /** Two operands after alignment. */
   public record Pair<A extends TType, B extends TType>(Operand<A> first, Operand<B> second) {}
 

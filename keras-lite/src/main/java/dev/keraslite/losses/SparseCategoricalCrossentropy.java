@@ -5,7 +5,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.ReduceSum;
-import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -84,7 +83,7 @@ public class SparseCategoricalCrossentropy extends Loss {
 
   @Override
   public Operand<TFloat32> call(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    Operand<TFloat32> labels = squeezeLabels(tf, yTrue, yPred);
+    Operand<TFloat32> labels = ShapeAlignment.squeezeSparseLabels(tf, yTrue, yPred);
     Operand<TBool> valid = null;
     if (ignoreClass != null) {
       valid = validMask(tf, labels);
@@ -105,25 +104,16 @@ public class SparseCategoricalCrossentropy extends Loss {
         || getClass() != SparseCategoricalCrossentropy.class) {
       return null;
     }
-    return fused(tf, squeezeLabels(tf, yTrue, yPred), yPred);
+    return fused(tf, ShapeAlignment.squeezeSparseLabels(tf, yTrue, yPred), yPred);
   }
 
   @Override
   protected Operand<TBool> mask(Ops tf, Operand<TFloat32> yTrue, Operand<TFloat32> yPred) {
-    return ignoreClass == null ? null : validMask(tf, squeezeLabels(tf, yTrue, yPred));
+    return ignoreClass == null ? null : validMask(tf, ShapeAlignment.squeezeSparseLabels(tf, yTrue, yPred));
   }
 
   private Operand<TBool> validMask(Ops tf, Operand<TFloat32> labels) {
     return tf.math.notEqual(labels, LossMath.scalar(tf, ignoreClass));
-  }
-
-  private static <L extends TNumber> Operand<L> squeezeLabels(
-      Ops tf, Operand<L> yTrue, Operand<TFloat32> yPred) {
-    int rank = FastShape.of(yTrue).numDimensions();
-    if (rank > 0 && rank == FastShape.of(yPred).numDimensions() && FastShape.of(yTrue).get(rank - 1) == 1) {
-      return tf.squeeze(yTrue, Squeeze.axis((long) rank - 1));
-    }
-    return yTrue;
   }
 
   private static Operand<TFloat32> fused(

@@ -95,11 +95,7 @@ final class SampleReduction {
     if (rank == 0) {
       return x;
     }
-    int[] axes = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      axes[i] = i;
-    }
-    return tf.reduceSum(x, KeptConstants.ints(tf, axes));
+    return tf.reduceSum(x, KeptConstants.allAxes(tf, rank));
   }
 
   /** Whether both shapes are fully known and equal, so broadcasting one to the other is a no-op. */

@@ -1,6 +1,7 @@
 package dev.keraslite.metrics;
 
 import dev.keraslite.autodiff.KeptConstants;
+import dev.keraslite.losses.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -30,7 +31,7 @@ public class SparseCategoricalAccuracy extends MeanMetricWrapper {
   @Override
   protected Operand<TFloat32> values(Ops tf, Operand<?> yTrue, Operand<?> yPred) {
     // Keras compares in y_pred's dtype: the label becomes float32, and so does the arg-max.
-    Operand<TFloat32> labels = SparseLabels.squeeze(tf, MetricInputs.toFloat32(tf, yTrue), yPred);
+    Operand<TFloat32> labels = ShapeAlignment.squeezeSparseLabels(tf, MetricInputs.toFloat32(tf, yTrue), yPred);
     Operand<TFloat32> predicted =
         tf.dtypes.cast(tf.math.argMax(yPred, KeptConstants.scalar(tf, TInt32.class, -1)), TFloat32.class);
     return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);

@@ -1,5 +1,6 @@
 package dev.keraslite.metrics;
 
+import dev.keraslite.losses.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -43,6 +44,6 @@ public class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<TFloat32> values(Ops tf, Operand<?> yTrue, Operand<?> yPred) {
     Operand<TInt32> labels = tf.dtypes.cast((Operand) yTrue, TInt32.class);
-    return TopK.inTopK(tf, MetricInputs.toFloat32(tf, yPred), SparseLabels.squeeze(tf, labels, yPred), k);
+    return TopK.inTopK(tf, MetricInputs.toFloat32(tf, yPred), ShapeAlignment.squeezeSparseLabels(tf, labels, yPred), k);
   }
 }
