@@ -93,8 +93,11 @@ public final class EagerDispatchBenchmark {
     }
   }
 
-  /** One row of the report: several configurations measured in turns. */
-  private static Figure[] measure(int rounds, int count, int perCall, Work... configs) {
+  /** Microseconds per unit of each configuration ([config][round]), wall clock and CPU. */
+  private record Timings(double[][] wall, double[][] cpu) {}
+
+  /** Runs {@code configs} in turns, {@code rounds} times each, after one warm-up each. */
+  private static Timings time(int rounds, int count, int perCall, Work... configs) {
     double[][] wall = new double[configs.length][rounds];
     double[][] cpu = new double[configs.length][rounds];
     for (Work config : configs) {
@@ -110,9 +113,15 @@ public final class EagerDispatchBenchmark {
         wall[c][r] = (System.nanoTime() - wall0) / 1e3 / count / perCall;
       }
     }
+    return new Timings(wall, cpu);
+  }
+
+  /** One row of the report: several configurations measured in turns, median per configuration. */
+  private static Figure[] measure(int rounds, int count, int perCall, Work... configs) {
+    Timings t = time(rounds, count, perCall, configs);
     Figure[] figures = new Figure[configs.length];
     for (int c = 0; c < configs.length; c++) {
-      figures[c] = new Figure(median(wall[c]), median(cpu[c]));
+      figures[c] = new Figure(median(t.wall()[c]), median(t.cpu()[c]));
     }
     return figures;
   }
@@ -387,20 +396,11 @@ public final class EagerDispatchBenchmark {
           };
       int count = eager.fastPath() ? 5_000 : 2_000;
       int runs = 5 * rounds;
-      scoped.run(count);
-      recorded.run(count);
+      Timings t = time(runs, count, 1, scoped, recorded);
+      double[][] wall = t.wall();
+      double[][] cpu = t.cpu();
       double[] ratios = new double[runs];
-      double[][] wall = new double[2][runs];
-      double[][] cpu = new double[2][runs];
       for (int r = 0; r < runs; r++) {
-        for (int k = 0; k < 2; k++) {
-          int c = (k + r) % 2;
-          long wall0 = System.nanoTime();
-          long cpu0 = THREADS.getCurrentThreadCpuTime();
-          (c == 0 ? scoped : recorded).run(count);
-          cpu[c][r] = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e3 / count;
-          wall[c][r] = (System.nanoTime() - wall0) / 1e3 / count;
-        }
         ratios[r] = wall[1][r] / wall[0][r];
       }
       double bestScoped = Arrays.stream(wall[0]).min().orElseThrow();

@@ -249,12 +249,12 @@ final class MathGradients {
     Shape out = FastShape.of(op.output(0));
     Operand count;
     if (isFullyKnown(in) && isFullyKnown(out)) {
-      Operand<?> folded =
-          foldedReductionGradient(tf, op, g.get(0), 1.0 / (in.size() / Math.max(out.size(), 1)));
+      long reduced = in.size() / Math.max(out.size(), 1);
+      Operand<?> folded = foldedReductionGradient(tf, op, g.get(0), 1.0 / reduced);
       if (folded != null) {
         return Arrays.asList(folded, null);
       }
-      count = constantLike(tf, in.size() / Math.max(out.size(), 1), input);
+      count = constantLike(tf, reduced, input);
     } else {
       count =
           tf.dtypes.cast(
@@ -396,10 +396,11 @@ final class MathGradients {
    * or Tile so that the result stays differentiable with this family's own gradients (Add).
    */
   private static Operand<?> broadcastLike(Ops tf, Operand<?> grad, Operand<?> input) {
-    if (isFullyKnown(FastShape.of(grad)) && FastShape.of(grad).equals(FastShape.of(input))) {
+    Shape from = FastShape.of(grad);
+    Shape target = FastShape.of(input);
+    if (isFullyKnown(from) && from.equals(target)) {
       return grad;
     }
-    Shape target = FastShape.of(input);
     if (isFullyKnown(target)) {
       return tf.broadcastTo((Operand) grad, KeptConstants.ints(tf, target.asArray()));
     }

@@ -98,7 +98,8 @@ public abstract class RecurrentCell extends Layer {
    * is unknown (a traced graph).
    */
   public List<Operand<TFloat32>> getInitialState(Ops tf, Operand<TFloat32> batchOf) {
-    long batch = FastShape.of(batchOf).isUnknown() ? -1 : FastShape.of(batchOf).get(0);
+    Shape batchShape = FastShape.of(batchOf);
+    long batch = batchShape.isUnknown() ? -1 : batchShape.get(0);
     if (batch >= 0) {
       return getInitialState(tf, batch);
     }

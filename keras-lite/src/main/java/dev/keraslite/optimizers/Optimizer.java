@@ -20,6 +20,7 @@ import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Op;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
@@ -667,13 +668,14 @@ public abstract class Optimizer {
                 + dtypeName(v)
                 + " (the variable's dtype)");
       }
-      if (!FastShape.of(g).isUnknown() && !v.shape().isCompatibleWith(FastShape.of(g))) {
+      Shape gradShape = FastShape.of(g);
+      if (!gradShape.isUnknown() && !v.shape().isCompatibleWith(gradShape)) {
         throw new IllegalArgumentException(
             name
                 + ".applyGradients: the gradient of variable '"
                 + v.name()
                 + "' has shape "
-                + FastShape.of(g)
+                + gradShape
                 + ", expected shape "
                 + v.shape()
                 + " (the variable's shape)");
