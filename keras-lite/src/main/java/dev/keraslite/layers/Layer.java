@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -606,6 +608,22 @@ public abstract class Layer {
    */
   public Optional<Shape> outputShape() {
     return Optional.ofNullable(outputShape);
+  }
+
+  /**
+   * The layer's configuration with Keras 3's config keys ({@code name}, {@code trainable}, {@code
+   * dtype}, then the layer's own options such as {@code units} or {@code activation}), as Keras's
+   * {@code get_config()} returns it: plain values only (strings, numbers, booleans, lists, nested
+   * maps for initializers), so that the saving code can write it as JSON. Subclasses with options
+   * start from {@code super.getConfig()} and add theirs; a layer class that can be rebuilt from its
+   * config offers a static {@code fromConfig(Map<String, Object>)}.
+   */
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("name", name);
+    config.put("trainable", trainable);
+    config.put("dtype", "float32");
+    return config;
   }
 
   /** Keras's form: {@code <Dense name=dense, built=true>}. */
