@@ -1,5 +1,7 @@
 package dev.keraslite;
 
+import dev.keraslite.models.Model;
+import dev.keraslite.models.Input;
 import static dev.keraslite.layers.LayerTestHarness.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,7 @@
 package dev.keraslite.benchmarks;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Sequential;
+import dev.keraslite.models.Sequential;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.datasets.FashionMnist;
 import dev.keraslite.datasets.ImageData;

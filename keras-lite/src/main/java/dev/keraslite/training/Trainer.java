@@ -1,5 +1,6 @@
 package dev.keraslite.training;
 
+import dev.keraslite.CompiledFunction;
 import dev.keraslite.autodiff.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.EagerScope;

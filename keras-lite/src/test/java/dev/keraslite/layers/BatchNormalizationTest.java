@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
-import dev.keraslite.Input;
+import dev.keraslite.models.Input;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializers;
 import java.util.HashSet;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.keraslite.Eager;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
-import dev.keraslite.Input;
+import dev.keraslite.models.Input;
 import dev.keraslite.Variable;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Input;
+import dev.keraslite.models.Input;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.Shape;

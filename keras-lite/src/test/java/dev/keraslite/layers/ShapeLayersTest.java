@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keraslite.Input;
+import dev.keraslite.models.Input;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.Shape;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Input;
-import dev.keraslite.Sequential;
+import dev.keraslite.models.Input;
+import dev.keraslite.models.Sequential;
 import dev.keraslite.activations.Activations;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Sequential;
+import dev.keraslite.models.Sequential;
 import dev.keraslite.Variable;
 import dev.keraslite.callbacks.CSVLogger;
 import dev.keraslite.callbacks.EarlyStopping;

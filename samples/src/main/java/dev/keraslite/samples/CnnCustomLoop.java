@@ -1,7 +1,7 @@
 package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Model;
+import dev.keraslite.models.Model;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.layers.Conv2D;
 import dev.keraslite.layers.Dense;

@@ -1,7 +1,7 @@
 package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Sequential;
+import dev.keraslite.models.Sequential;
 import dev.keraslite.initializers.Initializers;
 import dev.keraslite.layers.Conv2D;
 import dev.keraslite.layers.Layer;

@@ -2,7 +2,7 @@ package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
-import dev.keraslite.Model;
+import dev.keraslite.models.Model;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializers;
 import dev.keraslite.layers.Layer;

@@ -1,9 +1,9 @@
 package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Input;
-import dev.keraslite.Model;
-import dev.keraslite.Sequential;
+import dev.keraslite.models.Input;
+import dev.keraslite.models.Model;
+import dev.keraslite.models.Sequential;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.layers.Conv2D;

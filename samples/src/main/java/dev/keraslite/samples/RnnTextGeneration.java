@@ -3,7 +3,7 @@ package dev.keraslite.samples;
 import dev.keraslite.Eager;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
-import dev.keraslite.Model;
+import dev.keraslite.models.Model;
 import dev.keraslite.datasets.KerasFiles;
 import dev.keraslite.layers.Dense;
 import dev.keraslite.layers.LSTMCell;

@@ -1,5 +1,8 @@
-package dev.keraslite;
+package dev.keraslite.models;
 
+import dev.keraslite.Eager;
+import dev.keraslite.GradientTape;
+import dev.keraslite.Variable;
 import static dev.keraslite.layers.LayerTestHarness.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.keraslite;
+package dev.keraslite.models;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,5 @@
-package dev.keraslite.training;
+package dev.keraslite;
 
-import dev.keraslite.EagerScope;
-import dev.keraslite.Variable;
 import dev.keraslite.autodiff.RecordingEnvironment;
 import dev.keraslite.autodiff.VariableSource;
 import java.util.ArrayList;

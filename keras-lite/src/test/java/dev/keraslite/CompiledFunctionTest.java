@@ -1,10 +1,7 @@
-package dev.keraslite.training;
+package dev.keraslite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.keraslite.Eager;
-import dev.keraslite.GradientTape;
-import dev.keraslite.Variable;
 import dev.keraslite.optimizers.Adam;
 import dev.keraslite.optimizers.Optimizer;
 import dev.keraslite.optimizers.SGD;

@@ -1,4 +1,4 @@
-package dev.keraslite;
+package dev.keraslite.models;
 
 import dev.keraslite.layers.InputLayer;
 import dev.keraslite.layers.KerasTensor;

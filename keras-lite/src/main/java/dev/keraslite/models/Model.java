@@ -1,5 +1,6 @@
-package dev.keraslite;
+package dev.keraslite.models;
 
+import dev.keraslite.Variable;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.KerasTensor;

@@ -1,5 +1,6 @@
-package dev.keraslite;
+package dev.keraslite.models;
 
+import dev.keraslite.Eager;
 import static dev.keraslite.layers.LayerTestHarness.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
