@@ -1,7 +1,7 @@
 package dev.keraslite;
 
-import dev.keraslite.autodiff.RecordingEnvironment;
-import dev.keraslite.autodiff.VariableSource;
+import dev.keraslite.internal.recording.RecordingEnvironment;
+import dev.keraslite.internal.recording.VariableSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

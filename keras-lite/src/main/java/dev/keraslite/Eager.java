@@ -1,6 +1,6 @@
 package dev.keraslite;
 
-import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.internal.recording.RecordingEnvironment;
 import dev.keraslite.internal.fast.EagerDispatcher;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Operand;

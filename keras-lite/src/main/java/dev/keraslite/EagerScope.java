@@ -1,6 +1,6 @@
 package dev.keraslite;
 
-import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.internal.recording.RecordingEnvironment;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.op.Ops;
 

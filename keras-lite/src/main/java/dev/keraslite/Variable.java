@@ -1,9 +1,9 @@
 package dev.keraslite;
 
 import dev.keraslite.internal.fast.FastShape;
-import dev.keraslite.autodiff.RecordingEnvironment;
-import dev.keraslite.autodiff.Tape;
-import dev.keraslite.autodiff.VariableSource;
+import dev.keraslite.internal.recording.RecordingEnvironment;
+import dev.keraslite.internal.recording.Tape;
+import dev.keraslite.internal.recording.VariableSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.ExecutionEnvironment;

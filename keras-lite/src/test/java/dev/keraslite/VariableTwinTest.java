@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.internal.recording.RecordingEnvironment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;

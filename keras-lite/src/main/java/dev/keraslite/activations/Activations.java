@@ -1,6 +1,6 @@
 package dev.keraslite.activations;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -113,14 +113,14 @@ public final class Activations {
   }
 
   private static Operand<TFloat32> softmax(Ops tf, Operand<TFloat32> x, int axis) {
-    int rank = FastShape.of(x).numDimensions();
+    int rank = Recording.shape(x).numDimensions();
     if (rank < 0) {
       throw new IllegalArgumentException("softmax: the input's rank must be known");
     }
     int positive = axis < 0 ? axis + rank : axis;
     if (rank == 0 || positive < 0 || positive >= rank) {
       throw new IllegalArgumentException(
-          "softmax: axis " + axis + " is out of range for an input of shape " + FastShape.of(x));
+          "softmax: axis " + axis + " is out of range for an input of shape " + Recording.shape(x));
     }
     if (positive == rank - 1) {
       return tf.nn.softmax(x);

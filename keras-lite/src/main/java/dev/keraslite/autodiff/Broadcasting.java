@@ -1,5 +1,6 @@
 package dev.keraslite.autodiff;
 
+import dev.keraslite.internal.fast.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.tensorflow.types.TInt32;
  * Undoes broadcasting for every binary op: the gradient of an input that was broadcast is the
  * incoming gradient summed over the broadcast axes and reshaped to the input's shape.
  */
-public final class Broadcasting {
+final class Broadcasting {
   private Broadcasting() {}
 
   /**

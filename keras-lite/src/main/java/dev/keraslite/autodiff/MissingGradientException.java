@@ -4,7 +4,8 @@ package dev.keraslite.autodiff;
 public final class MissingGradientException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  MissingGradientException(RecordedOp op) {
+  /** For {@code op}, whose type has no gradient function; thrown by the tape's backward pass. */
+  public MissingGradientException(RecordedOp op) {
     super(
         "No gradient is registered for op type '"
             + op.type()

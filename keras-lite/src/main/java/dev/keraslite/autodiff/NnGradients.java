@@ -1,5 +1,6 @@
 package dev.keraslite.autodiff;
 
+import dev.keraslite.internal.fast.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
 import java.util.Arrays;
 import java.util.List;

@@ -1,8 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.Recording;
 import dev.keraslite.Variable;
-import dev.keraslite.autodiff.RecordingEnvironment;
-import dev.keraslite.autodiff.Tape;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
 import java.util.Arrays;
@@ -263,10 +262,7 @@ public class BatchNormalization extends Layer {
 
   /** moving = moving * momentum + batch * (1 - momentum), outside every tape: state, not math. */
   private void updateMovingStatistics(Ops tf, Operand<TFloat32> mean, Operand<TFloat32> variance) {
-    RecordingEnvironment env =
-        tf.scope().env() instanceof RecordingEnvironment ? (RecordingEnvironment) tf.scope().env() : null;
-    List<Tape> paused = env == null ? List.of() : env.pauseAll();
-    try {
+    try (Recording.Paused paused = Recording.paused(tf)) {
       Operand<TFloat32> keep = tf.constant((float) momentum);
       Operand<TFloat32> take = tf.constant((float) (1 - momentum));
       Operand<TInt32> vector = tf.constant(new int[] {(int) features});
@@ -280,10 +276,6 @@ public class BatchNormalization extends Layer {
           tf.math.add(
               tf.math.mul(movingVariance.<TFloat32>value(tf), keep),
               tf.math.mul(tf.reshape(variance, vector), take)));
-    } finally {
-      if (env != null) {
-        env.resumeRecording(paused);
-      }
     }
   }
 

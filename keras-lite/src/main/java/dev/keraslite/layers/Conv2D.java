@@ -1,6 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -262,7 +262,7 @@ public class Conv2D extends Layer {
   private Operand<TFloat32> dilate(Ops tf, Operand<TFloat32> k) {
     long kh = kernelSize[0];
     long kw = kernelSize[1];
-    long cin = FastShape.of(k).get(2);
+    long cin = Recording.shape(k).get(2);
     int dh = dilationRate[0];
     int dw = dilationRate[1];
     Operand<TFloat32> taps = tf.reshape(k, tf.constant(new long[] {kh, 1, kw, 1, cin, filters}));

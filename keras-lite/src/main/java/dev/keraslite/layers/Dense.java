@@ -1,6 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -148,7 +148,7 @@ public class Dense extends Layer {
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
     Operand<TFloat32> w = kernel.value(tf);
     Operand<TFloat32> y;
-    Shape shape = FastShape.of(input);
+    Shape shape = Recording.shape(input);
     if (shape.numDimensions() == 2) {
       y = tf.linalg.matMul(input, w);
     } else {
@@ -163,7 +163,7 @@ public class Dense extends Layer {
   }
 
   private Operand<TInt64> outputDims(Ops tf, Operand<TFloat32> input) {
-    Shape shape = FastShape.of(input);
+    Shape shape = Recording.shape(input);
     int rank = shape.numDimensions();
     if (Shapes.sizeFrom(shape, 1) >= 0) {
       long[] dims = shape.asArray();

@@ -1,6 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -111,7 +111,7 @@ public class Dropout extends Layer {
   }
 
   private Operand<TInt64> maskShape(Ops tf, Operand<TFloat32> input) {
-    Shape shape = FastShape.of(input);
+    Shape shape = Recording.shape(input);
     if (noiseShape == null) {
       return shape.hasUnknownDimension() ? tf.shape(input, TInt64.class) : tf.constant(shape.asArray());
     }

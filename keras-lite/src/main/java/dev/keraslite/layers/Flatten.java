@@ -1,7 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.autodiff.KeptConstants;
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -27,10 +26,10 @@ public class Flatten extends Layer {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
-    Shape shape = FastShape.of(input);
+    Shape shape = Recording.shape(input);
     long inner = Shapes.sizeFrom(shape, 1);
     if (inner >= 0) {
-      return tf.reshape(input, KeptConstants.ints(tf, new long[] {-1, inner}));
+      return tf.reshape(input, Recording.ints(tf, new long[] {-1, inner}));
     }
     // Unknown inner sizes (a traced graph): keep the run-time batch size, infer the rest.
     Operand<TInt64> batch =

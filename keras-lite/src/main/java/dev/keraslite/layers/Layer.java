@@ -1,6 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import java.util.ArrayList;
@@ -191,10 +191,10 @@ public abstract class Layer {
     // being traced; eagerly it is simply computed now.
     Ops initOps = frame.tf().scope().env().isEager() ? frame.tf() : frame.tf().withInitScope();
     Operand<TFloat32> initial = Objects.requireNonNull(initializer, "initializer").apply(initOps, shape);
-    if (!Shapes.same(FastShape.of(initial), shape)) {
+    if (!Shapes.same(Recording.shape(initial), shape)) {
       throw new IllegalArgumentException(
           describe() + ": initializer " + initializer + " returned shape "
-              + Shapes.format(FastShape.of(initial)) + " for weight '" + name + "' of shape "
+              + Shapes.format(Recording.shape(initial)) + " for weight '" + name + "' of shape "
               + Shapes.format(shape));
     }
     Variable v = new Variable(frame.tf(), frame.path() + "/" + name + ":0", initial, trainable && this.trainable);
@@ -347,7 +347,7 @@ public abstract class Layer {
           throw new IllegalStateException(describe() + ": call returned null");
         }
       }
-      recordOutputShape(FastShape.of(outputs.get(0)));
+      recordOutputShape(Recording.shape(outputs.get(0)));
       return outputs;
     } finally {
       CallContext.pop(frame);
@@ -364,7 +364,7 @@ public abstract class Layer {
       if (x == null) {
         throw new IllegalArgumentException(describe() + ": input " + i + " is null");
       }
-      shapes.add(FastShape.of(x));
+      shapes.add(Recording.shape(x));
     }
     return shapes;
   }

@@ -1,6 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -155,9 +155,9 @@ public class RNN extends Layer {
   protected List<Operand<TFloat32>> callOutputs(
       Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
     Operand<TFloat32> x = inputs.get(0);
-    long time = FastShape.of(x).get(1);
+    long time = Recording.shape(x).get(1);
     if (time < 0) {
-      throw inputError("the time dimension must be known to unroll the loop", FastShape.of(x));
+      throw inputError("the time dimension must be known to unroll the loop", Recording.shape(x));
     }
     List<Operand<TFloat32>> states =
         inputs.size() > 1 ? inputs.subList(1, inputs.size()) : cell.getInitialState(tf, x);

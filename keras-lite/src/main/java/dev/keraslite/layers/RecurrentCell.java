@@ -1,6 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -98,7 +98,7 @@ public abstract class RecurrentCell extends Layer {
    * is unknown (a traced graph).
    */
   public List<Operand<TFloat32>> getInitialState(Ops tf, Operand<TFloat32> batchOf) {
-    Shape batchShape = FastShape.of(batchOf);
+    Shape batchShape = Recording.shape(batchOf);
     long batch = batchShape.isUnknown() ? -1 : batchShape.get(0);
     if (batch >= 0) {
       return getInitialState(tf, batch);

@@ -1,6 +1,6 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -65,8 +65,8 @@ public class Reshape extends Layer {
 
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
-    Shape out = computeOutputShape(FastShape.of(input));
-    long batch = FastShape.of(input).get(0);
+    Shape out = computeOutputShape(Recording.shape(input));
+    long batch = Recording.shape(input).get(0);
     if (batch >= 0 || Shapes.sizeFrom(out, 1) >= 0) {
       long[] dims = out.asArray();
       dims[0] = batch >= 0 ? batch : -1;

@@ -1,6 +1,6 @@
 package dev.keraslite.losses;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.Arrays;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -69,11 +69,11 @@ public class CategoricalCrossentropy extends Loss {
         ShapeAlignment.squeezeOrExpandToSameRank(tf, yTrue, yPred);
     Operand<TFloat32> y = p.first();
     Operand<TFloat32> pred = p.second();
-    int rank = FastShape.of(pred).numDimensions();
+    int rank = Recording.shape(pred).numDimensions();
     if (rank < 1) {
       throw new IllegalArgumentException(
           "Loss '" + name() + "': expected y_pred of rank >= 1 with known rank, received shape "
-              + FastShape.of(pred));
+              + Recording.shape(pred));
     }
     int a = LossMath.canonicalAxis(name(), axis, rank);
     if (labelSmoothing > 0) {
@@ -94,7 +94,7 @@ public class CategoricalCrossentropy extends Loss {
   /** The fused kernel wants [batch, classes]: move the class axis last and flatten the rest. */
   private static Operand<TFloat32> softmaxCrossEntropy(
       Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits, int axis) {
-    int rank = FastShape.of(logits).numDimensions();
+    int rank = Recording.shape(logits).numDimensions();
     if (axis != rank - 1) {
       int[] perm = new int[rank];
       for (int i = 0, j = 0; i < rank; i++) {
@@ -118,7 +118,7 @@ public class CategoricalCrossentropy extends Loss {
 
   /** {@code [-1, classes]} for a tensor whose classes are on its last axis. */
   static Operand<TInt32> flatShape(Ops tf, Operand<TFloat32> logits) {
-    int rank = FastShape.of(logits).numDimensions();
+    int rank = Recording.shape(logits).numDimensions();
     return tf.concat(
         Arrays.asList(tf.constant(new int[] {-1}), sliceShape(tf, logits, rank - 1, 1)),
         tf.constant(0));
@@ -126,7 +126,7 @@ public class CategoricalCrossentropy extends Loss {
 
   /** The shape without the last axis. */
   static Operand<TInt32> batchShape(Ops tf, Operand<TFloat32> logits) {
-    return sliceShape(tf, logits, 0, FastShape.of(logits).numDimensions() - 1);
+    return sliceShape(tf, logits, 0, Recording.shape(logits).numDimensions() - 1);
   }
 
   private static Operand<TInt32> sliceShape(Ops tf, Operand<?> x, int begin, int size) {
@@ -135,7 +135,7 @@ public class CategoricalCrossentropy extends Loss {
 
   /** Dimension {@code axis} of {@code x}: a constant when the static shape knows it. */
   static Operand<TInt32> dimension(Ops tf, Operand<?> x, int axis) {
-    long d = FastShape.of(x).get(axis);
+    long d = Recording.shape(x).get(axis);
     if (d >= 0) {
       return tf.constant((int) d);
     }

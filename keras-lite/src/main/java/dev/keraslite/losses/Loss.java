@@ -1,7 +1,6 @@
 package dev.keraslite.losses;
 
-import dev.keraslite.autodiff.KeptConstants;
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -104,7 +103,7 @@ public abstract class Loss {
     if (sampleWeight != null) {
       requireReal("sample_weight", sampleWeight);
     }
-    checkShapes(FastShape.of(yTrue), FastShape.of(yPred));
+    checkShapes(Recording.shape(yTrue), Recording.shape(yPred));
     Operand<TFloat32> values = callOnIntegerLabels(tf, yTrue, yPred);
     Operand<TBool> mask = null;
     if (values == null) {
@@ -114,11 +113,11 @@ public abstract class Loss {
     }
     Operand<TFloat32> weight = sampleWeight == null ? null : toFloat32(tf, sampleWeight);
     if (weight != null) {
-      Shape[] aligned = ShapeAlignment.alignedShapes(FastShape.of(values), FastShape.of(weight), true);
+      Shape[] aligned = ShapeAlignment.alignedShapes(Recording.shape(values), Recording.shape(weight), true);
       if (!ShapeAlignment.broadcastable(aligned[0], aligned[1])) {
         throw new IllegalArgumentException(
-            "Loss '" + name + "': sample_weight of shape " + FastShape.of(weight)
-                + " does not broadcast to the per-sample losses of shape " + FastShape.of(values));
+            "Loss '" + name + "': sample_weight of shape " + Recording.shape(weight)
+                + " does not broadcast to the per-sample losses of shape " + Recording.shape(values));
       }
     }
     return reduceWeighted(tf, values, weight, mask);
@@ -168,7 +167,7 @@ public abstract class Loss {
           ShapeAlignment.squeezeOrExpandToSameRank(tf, values, weight);
       values = tf.math.mul(aligned.first(), aligned.second());
     }
-    if (reduction == Reduction.NONE || (FastShape.of(values).isScalar())) {
+    if (reduction == Reduction.NONE || (Recording.shape(values).isScalar())) {
       return values;
     }
     Operand<TFloat32> sum = tf.reduceSum(values, allAxes(tf, values));
@@ -206,18 +205,18 @@ public abstract class Loss {
    * bookkeeping off the tape (no {@code Rank} op depending on the loss).
    */
   private static Operand<TInt32> allAxes(Ops tf, Operand<?> x) {
-    Shape s = FastShape.of(x);
+    Shape s = Recording.shape(x);
     if (s.isUnknown()) {
       return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
     }
-    return KeptConstants.allAxes(tf, s.numDimensions());
+    return Recording.allAxes(tf, s.numDimensions());
   }
 
   /** The number of elements of {@code x}, as a constant when its shape is static. */
   private static Operand<TFloat32> elementCount(Ops tf, Operand<?> x) {
-    Shape s = FastShape.of(x);
+    Shape s = Recording.shape(x);
     if (!s.isUnknown() && !s.hasUnknownDimension()) {
-      return KeptConstants.scalar(tf, TFloat32.class, s.size());
+      return Recording.scalar(tf, TFloat32.class, s.size());
     }
     return tf.dtypes.cast(tf.size(x), TFloat32.class);
   }

@@ -1,6 +1,6 @@
 package dev.keraslite.losses;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -23,9 +23,9 @@ public final class ShapeAlignment {
    */
   public static <T extends TType> Operand<T> squeezeSparseLabels(
       Ops tf, Operand<T> labels, Operand<?> yPred) {
-    Shape shape = FastShape.of(labels);
+    Shape shape = Recording.shape(labels);
     int rank = shape.numDimensions();
-    if (rank > 0 && rank == FastShape.of(yPred).numDimensions() && shape.get(rank - 1) == 1) {
+    if (rank > 0 && rank == Recording.shape(yPred).numDimensions() && shape.get(rank - 1) == 1) {
       return tf.squeeze(labels, Squeeze.axis((long) rank - 1));
     }
     return labels;
@@ -47,8 +47,8 @@ public final class ShapeAlignment {
    */
   public static <A extends TType, B extends TType> Pair<A, B> squeezeOrExpandToSameRank(
       Ops tf, Operand<A> x1, Operand<B> x2, boolean expandRank1) {
-    Shape s1 = FastShape.of(x1);
-    Shape s2 = FastShape.of(x2);
+    Shape s1 = Recording.shape(x1);
+    Shape s2 = Recording.shape(x2);
     if (s1.isUnknown() || s2.isUnknown()) {
       return new Pair<>(x1, x2);
     }

@@ -1,6 +1,6 @@
 package dev.keraslite.losses;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -118,7 +118,7 @@ public class SparseCategoricalCrossentropy extends Loss {
 
   private static Operand<TFloat32> fused(
       Ops tf, Operand<? extends TNumber> labels, Operand<TFloat32> logits) {
-    if (FastShape.of(logits).numDimensions() == 2) {
+    if (Recording.shape(logits).numDimensions() == 2) {
       return tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();
     }
     Operand<TFloat32> loss =
@@ -131,7 +131,7 @@ public class SparseCategoricalCrossentropy extends Loss {
 
   private Operand<TFloat32> fromProbabilities(
       Ops tf, Operand<TInt64> labels, Operand<TFloat32> probabilities) {
-    int last = FastShape.of(probabilities).numDimensions() - 1;
+    int last = Recording.shape(probabilities).numDimensions() - 1;
     Operand<TFloat32> total =
         tf.reduceSum(probabilities, tf.constant(-1), ReduceSum.keepDims(true));
     // Rows zeroed by ignoreClass sum to 0; divNoNan keeps them finite (their loss is masked anyway).

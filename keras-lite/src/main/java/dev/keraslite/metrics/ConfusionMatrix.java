@@ -1,6 +1,6 @@
 package dev.keraslite.metrics;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.losses.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -41,7 +41,7 @@ final class ConfusionMatrix {
       Integer classId) {
     MetricInputs.requireDtypes(metric, yTrue, yPred, weight);
     MetricInputs.requireSameShape(metric, yTrue, yPred);
-    Shape[] aligned = ShapeAlignment.alignedShapes(FastShape.of(yPred), FastShape.of(yTrue), true);
+    Shape[] aligned = ShapeAlignment.alignedShapes(Recording.shape(yPred), Recording.shape(yTrue), true);
     Shape target = aligned[0];
     if (topK != null || classId != null) {
       MetricInputs.requireRank(metric, yPred, classId != null ? 2 : 1);
@@ -49,24 +49,24 @@ final class ConfusionMatrix {
       if (classId != null && classes >= 0 && (classId < 0 || classId >= classes)) {
         throw new IllegalArgumentException(
             "Metric '" + metric.name() + "': class_id " + classId + " is out of range for y_pred "
-                + "of shape " + FastShape.of(yPred));
+                + "of shape " + Recording.shape(yPred));
       }
       if (topK != null && classes >= 0 && topK > classes) {
         throw new IllegalArgumentException(
             "Metric '" + metric.name() + "': top_k " + topK + " exceeds the " + classes
-                + " classes of y_pred of shape " + FastShape.of(yPred));
+                + " classes of y_pred of shape " + Recording.shape(yPred));
       }
       if (classId != null) {
         target = target.take(target.numDimensions() - 1).append(1);
       }
     }
-    if (weight != null && !target.isUnknown() && !FastShape.of(weight).isUnknown()) {
+    if (weight != null && !target.isUnknown() && !Recording.shape(weight).isUnknown()) {
       Shape w =
-          ShapeAlignment.alignedShapes(aligned[1], FastShape.of(weight).append(1), false)[1];
+          ShapeAlignment.alignedShapes(aligned[1], Recording.shape(weight).append(1), false)[1];
       if (!broadcastsTo(w, target)) {
         throw new IllegalArgumentException(
-            "Metric '" + metric.name() + "': sample_weight of shape " + FastShape.of(weight)
-                + " does not broadcast to y_pred of shape " + FastShape.of(yPred));
+            "Metric '" + metric.name() + "': sample_weight of shape " + Recording.shape(weight)
+                + " does not broadcast to y_pred of shape " + Recording.shape(yPred));
       }
     }
   }
@@ -185,7 +185,7 @@ final class ConfusionMatrix {
 
   /** Keeps the {@code k} largest values of each row and pushes the rest to {@link #NEG_INF}. */
   private static Operand<TFloat32> filterTopK(Ops tf, Operand<TFloat32> x, int k) {
-    int rank = FastShape.of(x).numDimensions();
+    int rank = Recording.shape(x).numDimensions();
     Operand<TInt32> indices = tf.nn.topK(x, tf.constant(k), TInt32.class).indices();
     Operand<TInt32> classes =
         tf.reshape(

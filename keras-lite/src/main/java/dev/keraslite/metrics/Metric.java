@@ -1,8 +1,7 @@
 package dev.keraslite.metrics;
 
+import dev.keraslite.Recording;
 import dev.keraslite.Variable;
-import dev.keraslite.autodiff.RecordingEnvironment;
-import dev.keraslite.autodiff.Tape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -216,26 +215,13 @@ public abstract class Metric {
    * bookkeeping, not part of any computation being differentiated.
    */
   protected static void withoutRecording(Ops tf, Runnable body) {
-    ExecutionEnvironment env = tf.scope().env();
-    if (!(env instanceof RecordingEnvironment)) {
+    try (Recording.Paused paused = Recording.paused(tf)) {
       body.run();
-      return;
-    }
-    RecordingEnvironment recording = (RecordingEnvironment) env;
-    List<Tape> paused = recording.pauseAll();
-    try {
-      body.run();
-    } finally {
-      recording.resumeRecording(paused);
     }
   }
 
   private static Graph graphOf(Ops tf) {
-    ExecutionEnvironment env = tf.scope().env();
-    if (env instanceof RecordingEnvironment) {
-      env = ((RecordingEnvironment) env).delegate();
-    }
-    return env instanceof Graph ? (Graph) env : null;
+    return Recording.graph(tf);
   }
 
   private static int countOperations(Graph graph) {

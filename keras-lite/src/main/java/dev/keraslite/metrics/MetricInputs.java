@@ -1,6 +1,6 @@
 package dev.keraslite.metrics;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.losses.ShapeAlignment;
 import java.util.Locale;
 import org.tensorflow.Operand;
@@ -43,18 +43,18 @@ final class MetricInputs {
 
   /** Equal shapes once a trailing dimension of 1 is aligned; unknown dimensions match anything. */
   static void requireSameShape(Metric metric, Operand<?> yTrue, Operand<?> yPred) {
-    if (!ShapeAlignment.sameShapeAfterAlignment(FastShape.of(yTrue), FastShape.of(yPred))) {
+    if (!ShapeAlignment.sameShapeAfterAlignment(Recording.shape(yTrue), Recording.shape(yPred))) {
       throw new IllegalArgumentException(
           "Metric '" + metric.name() + "': expected y_true with the shape of y_pred "
-              + FastShape.of(yPred) + " (a trailing dimension of 1 aside), received y_true shape "
-              + FastShape.of(yTrue));
+              + Recording.shape(yPred) + " (a trailing dimension of 1 aside), received y_true shape "
+              + Recording.shape(yTrue));
     }
   }
 
   /** Class indices: the shape of {@code yPred} without its last axis (or with it as 1). */
   static void requireSparseShape(Metric metric, Operand<?> yTrue, Operand<?> yPred) {
-    Shape t = FastShape.of(yTrue);
-    Shape p = FastShape.of(yPred);
+    Shape t = Recording.shape(yTrue);
+    Shape p = Recording.shape(yPred);
     if (t.isUnknown() || p.isUnknown()) {
       return;
     }
@@ -76,7 +76,7 @@ final class MetricInputs {
 
   /** {@code yPred} must have a known rank of at least {@code min}. */
   static void requireRank(Metric metric, Operand<?> yPred, int min) {
-    Shape p = FastShape.of(yPred);
+    Shape p = Recording.shape(yPred);
     if (p.isUnknown() || p.numDimensions() < min) {
       throw new IllegalArgumentException(
           "Metric '" + metric.name() + "': expected y_pred of rank >= " + min

@@ -1,7 +1,6 @@
 package dev.keraslite.metrics;
 
-import dev.keraslite.autodiff.KeptConstants;
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.losses.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -30,23 +29,23 @@ final class SampleReduction {
    */
   static SampleReduction of(
       Ops tf, Metric metric, Operand<TFloat32> values, Operand<TFloat32> weight, boolean mean) {
-    if (FastShape.of(values).isUnknown() || (weight != null && FastShape.of(weight).isUnknown())) {
+    if (Recording.shape(values).isUnknown() || (weight != null && Recording.shape(weight).isUnknown())) {
       throw new IllegalArgumentException(
           "Metric '" + metric.name() + "': needs values and sample weights of known rank, received "
-              + FastShape.of(values) + (weight == null ? "" : " and " + FastShape.of(weight)));
+              + Recording.shape(values) + (weight == null ? "" : " and " + Recording.shape(weight)));
     }
     if (weight != null) {
-      checkWeightShape(metric, FastShape.of(values), FastShape.of(weight));
+      checkWeightShape(metric, Recording.shape(values), Recording.shape(weight));
       ShapeAlignment.Pair<TFloat32, TFloat32> aligned =
           ShapeAlignment.squeezeOrExpandToSameRank(tf, values, weight);
       values = aligned.first();
       weight = aligned.second();
-      int weightRank = FastShape.of(weight).numDimensions();
-      int valuesRank = FastShape.of(values).numDimensions();
+      int weightRank = Recording.shape(weight).numDimensions();
+      int valuesRank = Recording.shape(values).numDimensions();
       if (valuesRank > weightRank) {
         values = reduce(tf, values, weightRank, valuesRank, mean);
       }
-      if (!sameStaticShape(FastShape.of(weight), FastShape.of(values))) {
+      if (!sameStaticShape(Recording.shape(weight), Recording.shape(values))) {
         weight = tf.broadcastTo(weight, tf.shape(values));
       }
       values = tf.math.mul(values, weight);
@@ -54,7 +53,7 @@ final class SampleReduction {
         weight = reduce(tf, weight, 1, weightRank, mean);
       }
     }
-    int rank = FastShape.of(values).numDimensions();
+    int rank = Recording.shape(values).numDimensions();
     if (rank > 1) {
       values = reduce(tf, values, 1, rank, mean);
     }
@@ -66,10 +65,10 @@ final class SampleReduction {
     if (weights != null) {
       return sumAll(tf, weights);
     }
-    if (FastShape.of(values).numDimensions() >= 1) {
-      long known = FastShape.of(values).get(0);
+    if (Recording.shape(values).numDimensions() >= 1) {
+      long known = Recording.shape(values).get(0);
       if (known >= 0) {
-        return KeptConstants.scalar(tf, TFloat32.class, known);
+        return Recording.scalar(tf, TFloat32.class, known);
       }
       Operand<TInt32> n =
           tf.reshape(
@@ -91,11 +90,11 @@ final class SampleReduction {
    * rank(x))} took four ops per sum, which eager steps pay one dispatch each for.
    */
   private static Operand<TFloat32> sumAll(Ops tf, Operand<TFloat32> x) {
-    int rank = FastShape.of(x).numDimensions();
+    int rank = Recording.shape(x).numDimensions();
     if (rank == 0) {
       return x;
     }
-    return tf.reduceSum(x, KeptConstants.allAxes(tf, rank));
+    return tf.reduceSum(x, Recording.allAxes(tf, rank));
   }
 
   /** Whether both shapes are fully known and equal, so broadcasting one to the other is a no-op. */

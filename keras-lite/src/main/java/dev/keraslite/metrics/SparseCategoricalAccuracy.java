@@ -1,6 +1,6 @@
 package dev.keraslite.metrics;
 
-import dev.keraslite.autodiff.KeptConstants;
+import dev.keraslite.Recording;
 import dev.keraslite.losses.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -33,7 +33,7 @@ public class SparseCategoricalAccuracy extends MeanMetricWrapper {
     // Keras compares in y_pred's dtype: the label becomes float32, and so does the arg-max.
     Operand<TFloat32> labels = ShapeAlignment.squeezeSparseLabels(tf, MetricInputs.toFloat32(tf, yTrue), yPred);
     Operand<TFloat32> predicted =
-        tf.dtypes.cast(tf.math.argMax(yPred, KeptConstants.scalar(tf, TInt32.class, -1)), TFloat32.class);
+        tf.dtypes.cast(tf.math.argMax(yPred, Recording.scalar(tf, TInt32.class, -1)), TFloat32.class);
     return tf.dtypes.cast(tf.math.equal(labels, predicted), TFloat32.class);
   }
 }

@@ -1,6 +1,6 @@
 package dev.keraslite.metrics;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -17,7 +17,7 @@ final class TopK {
    */
   static Operand<TFloat32> inTopK(
       Ops tf, Operand<TFloat32> predictions, Operand<TInt32> targets, int k) {
-    int rank = FastShape.of(predictions).numDimensions();
+    int rank = Recording.shape(predictions).numDimensions();
     Operand<TBool> matches;
     if (rank == 2) {
       matches = tf.nn.inTopK(predictions, targets, tf.constant(k));

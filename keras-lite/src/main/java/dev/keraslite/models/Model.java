@@ -1,5 +1,6 @@
 package dev.keraslite.models;
 
+import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.data.Dataset;
@@ -16,7 +17,6 @@ import dev.keraslite.losses.Loss;
 import dev.keraslite.losses.Losses;
 import dev.keraslite.optimizers.Optimizer;
 import dev.keraslite.optimizers.Optimizers;
-import dev.keraslite.training.Fit;
 import dev.keraslite.training.FitOptions;
 import dev.keraslite.training.Trainer;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -246,7 +246,7 @@ public abstract class Model extends Layer {
 
   /** Trains on {@code x} (features, batch first) and {@code y} (targets) (Keras's {@code fit}). */
   public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
-    return Fit.run(compiled("fit"), x, y, options);
+    return compiled("fit").fit(x, y, options);
   }
 
   /** Trains {@code epochs} epochs with batches of {@code batchSize}. */
@@ -256,7 +256,7 @@ public abstract class Model extends Layer {
 
   /** Trains on a dataset of batches (x, y). */
   public History fit(Dataset batches, FitOptions options) {
-    return Fit.run(compiled("fit"), batches, options);
+    return compiled("fit").fit(batches, options);
   }
 
   /** The loss and metrics over {@code x}, {@code y}, by name (Keras's {@code evaluate}). */
@@ -266,7 +266,7 @@ public abstract class Model extends Layer {
 
   /** As {@link #evaluate(FloatNdArray, NdArray)} with batches of {@code batchSize}. */
   public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y, int batchSize) {
-    return compiled("evaluate").evaluate(Fit.batches(x, y, batchSize), 1);
+    return compiled("evaluate").evaluate(x, y, batchSize);
   }
 
   /** The loss and metrics over a dataset of batches (x, y). */
@@ -280,13 +280,13 @@ public abstract class Model extends Layer {
    */
   public FloatNdArray predict(Ops tf, FloatNdArray x, int batchSize) {
     if (trainer != null) {
-      return trainer.predict(Fit.batches(x, null, batchSize));
+      return trainer.predict(x, batchSize);
     }
     if (predictor == null) {
       predictor = Trainer.forPrediction(this, tf);
       predictor.setRunEagerly(runEagerly);
     }
-    return predictor.predict(Fit.batches(x, null, batchSize));
+    return predictor.predict(x, batchSize);
   }
 
   /**
@@ -297,13 +297,24 @@ public abstract class Model extends Layer {
    */
   protected Map<String, Operand<TFloat32>> trainStep(
       Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
-    return compiled().defaultTrainStep(tf, x, y, sampleWeight);
+    Trainer compiled = compiled();
+    List<Variable> trainable = trainableVariables();
+    Operand<TFloat32> yPred;
+    Operand<TFloat32> lossValue;
+    try (GradientTape tape = new GradientTape(tf)) {
+      yPred = apply(tf, x, true);
+      lossValue = compiled.loss().apply(tf, y, yPred, sampleWeight);
+      compiled.optimizer().applyGradients(tf, tape.gradient(lossValue, trainable), trainable);
+    }
+    return compiled.updateMetrics(tf, lossValue, y, yPred, sampleWeight);
   }
 
   /** One evaluation step (Keras's {@code test_step}); override for custom logic. */
   protected Map<String, Operand<TFloat32>> testStep(
       Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
-    return compiled().defaultTestStep(tf, x, y, sampleWeight);
+    Operand<TFloat32> yPred = apply(tf, x, false);
+    Operand<TFloat32> lossValue = compiled().loss().apply(tf, y, yPred, sampleWeight);
+    return compiled().updateMetrics(tf, lossValue, y, yPred, sampleWeight);
   }
 
   private Trainer compiled(String what) {

@@ -1,9 +1,7 @@
 package dev.keraslite.optimizers;
 
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.Variable;
-import dev.keraslite.autodiff.RecordingEnvironment;
-import dev.keraslite.autodiff.Tape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -75,9 +73,6 @@ public abstract class Optimizer {
   private final List<Variable> variables = new ArrayList<>();
   private final Map<Variable, Map<String, Variable>> slots = new IdentityHashMap<>();
 
-  // Constants of eager updates, made once per context and kept across steps (see sharedConstant).
-  private final Map<List<Object>, Operand<?>> eagerConstants = new HashMap<>();
-  private ExecutionEnvironment eagerConstantsContext;
 
   // Values shared by the per-variable updates of one applyGradients call, built once per dtype.
   private Ops stepOps;
@@ -255,14 +250,8 @@ public abstract class Optimizer {
                 + ": its learning rate lives in a graph; assign learningRateVariable() there"
                 + " (tf.assignVariableOp(variable.handle(), value)) and run it with the Session");
       }
-      RecordingEnvironment env = recordingEnvironment(tf);
-      List<Tape> paused = env == null ? List.of() : env.pauseAll();
-      try {
+      try (Recording.Paused paused = Recording.paused(tf)) {
         tf.assignVariableOp(learningRateVariable.handle(tf), tf.constant(learningRate));
-      } finally {
-        if (env != null) {
-          env.resumeRecording(paused);
-        }
       }
     }
     this.learningRate = learningRate;
@@ -332,9 +321,7 @@ public abstract class Optimizer {
     if (fresh.isEmpty()) {
       return;
     }
-    RecordingEnvironment env = recordingEnvironment(variables.get(0).ops());
-    List<Tape> paused = env == null ? List.of() : env.pauseAll();
-    try {
+    try (Recording.Paused paused = Recording.paused(variables.get(0).ops())) {
       if (iterations == null) {
         Ops tf = variables.get(0).ops();
         Ops init = initOps(tf);
@@ -347,10 +334,6 @@ public abstract class Optimizer {
         slots.put(v, new LinkedHashMap<>());
       }
       createSlots(fresh);
-    } finally {
-      if (env != null) {
-        env.resumeRecording(paused);
-      }
     }
   }
 
@@ -462,18 +445,13 @@ public abstract class Optimizer {
               + missing
               + " when minimizing the loss; they are not updated.");
     }
-    RecordingEnvironment env = recordingEnvironment(tf);
-    List<Tape> paused = env == null ? List.of() : env.pauseAll();
-    try {
+    try (Recording.Paused paused = Recording.paused(tf)) {
       return update(tf, clipping.apply(tf, present), updated);
     } finally {
       stepOps = null;
       stepLearningRate = null;
       stepLearningRates.clear();
       localSteps.clear();
-      if (env != null) {
-        env.resumeRecording(paused);
-      }
     }
   }
 
@@ -491,7 +469,7 @@ public abstract class Optimizer {
     }
     Ops done = after(phase, updates);
     return done.assignAddVariableOp(
-        iterations.handle(tf), sharedConstant(done, List.of(TInt64.class, 1L), o -> o.constant(1L)));
+        iterations.handle(tf), Recording.constant(done, List.of(TInt64.class, 1L), o -> o.constant(1L)));
   }
 
   @SuppressWarnings("unchecked")
@@ -557,7 +535,7 @@ public abstract class Optimizer {
                 stepOps.dtypes.cast(
                     stepOps.math.add(
                         iterations.<TInt64>value(stepOps),
-                        sharedConstant(stepOps, List.of(TInt64.class, 1L), o -> o.constant(1L))),
+                        Recording.constant(stepOps, List.of(TInt64.class, 1L), o -> o.constant(1L))),
                     type));
   }
 
@@ -569,28 +547,7 @@ public abstract class Optimizer {
    * dependencies).
    */
   final <T extends TType> Operand<T> sharedConstant(Ops tf, double value, Class<T> type) {
-    return sharedConstant(tf, List.of(type, value), o -> constant(o, value, type));
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T extends TType> Operand<T> sharedConstant(
-      Ops tf, List<Object> key, Function<Ops, Operand<T>> make) {
-    ExecutionEnvironment env = tf.scope().env();
-    if (!env.isEager() || !(env instanceof RecordingEnvironment)) {
-      return make.apply(tf);
-    }
-    if (env != eagerConstantsContext) {
-      eagerConstants.clear();
-      eagerConstantsContext = env;
-    }
-    Operand<T> value = (Operand<T>) eagerConstants.get(key);
-    if (value == null) {
-      value = make.apply(tf);
-      // Not released with the step that first needed it (nor recorded: tapes are paused here).
-      ((RecordingEnvironment) env).keep(value.op());
-      eagerConstants.put(key, value);
-    }
-    return value;
+    return Recording.constant(tf, List.of(type, value), o -> constant(o, value, type));
   }
 
   /**
@@ -668,7 +625,7 @@ public abstract class Optimizer {
                 + dtypeName(v)
                 + " (the variable's dtype)");
       }
-      Shape gradShape = FastShape.of(g);
+      Shape gradShape = Recording.shape(g);
       if (!gradShape.isUnknown() && !v.shape().isCompatibleWith(gradShape)) {
         throw new IllegalArgumentException(
             name
@@ -771,9 +728,4 @@ public abstract class Optimizer {
     return OUTPUT_SUFFIX.matcher(v.name()).replaceFirst("");
   }
 
-  private static RecordingEnvironment recordingEnvironment(Ops tf) {
-    return tf.scope().env() instanceof RecordingEnvironment
-        ? (RecordingEnvironment) tf.scope().env()
-        : null;
-  }
 }

@@ -1,9 +1,8 @@
 package dev.keraslite.saving;
 
+import dev.keraslite.Recording;
 import dev.keraslite.EagerScope;
 import dev.keraslite.Variable;
-import dev.keraslite.autodiff.RecordingEnvironment;
-import dev.keraslite.autodiff.Tape;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -116,24 +115,20 @@ final class VariableValues {
    * {@link EagerScope} with the tapes paused, so that it releases even inside a recording tape.
    */
   private static final class Region implements AutoCloseable {
-    private final RecordingEnvironment env;
-    private final List<Tape> paused;
+    private final Recording.Paused paused;
     private final EagerScope scope;
 
     Region(Ops tf) {
-      env =
-          tf.scope().env() instanceof RecordingEnvironment
-              ? (RecordingEnvironment) tf.scope().env()
-              : null;
-      paused = env != null ? env.pauseAll() : List.of();
+      paused = Recording.paused(tf);
       scope = EagerScope.open(tf);
     }
 
     @Override
     public void close() {
-      scope.close();
-      if (env != null) {
-        env.resumeRecording(paused);
+      try {
+        scope.close();
+      } finally {
+        paused.close();
       }
     }
   }

@@ -1,12 +1,7 @@
 package dev.keraslite.training;
 
-import dev.keraslite.CompiledFunction;
-import dev.keraslite.autodiff.KeptConstants;
-import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.Recording;
 import dev.keraslite.EagerScope;
-import dev.keraslite.GradientTape;
-import dev.keraslite.Variable;
-import dev.keraslite.autodiff.RecordingEnvironment;
 import dev.keraslite.callbacks.CallbackList;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.callbacks.TrainingContext;
@@ -25,16 +20,13 @@ import dev.keraslite.metrics.Metrics;
 import dev.keraslite.metrics.SparseCategoricalAccuracy;
 import dev.keraslite.optimizers.Optimizer;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -42,17 +34,18 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
-import org.tensorflow.types.family.TType;
 
 /**
  * What {@code compile} gives a model: its optimizer, loss and metrics, and the Keras loops {@code
  * fit}, {@code evaluate} and {@code predict} over them. {@code Model} delegates here; this class
- * knows the model only as a {@link Layer} and its step functions.
+ * knows the model only as a {@link Layer} and its step functions ({@code Model.trainStep} and
+ * {@code testStep}, Keras's {@code train_step}/{@code test_step}).
  *
  * <p><b>Compiled by default.</b> The train step (forward pass, loss, gradients, optimizer update,
- * metric updates) is traced once per input signature into a graph ({@link CompiledFunction}) and
- * run once per batch; so are the test and predict steps. With {@link #runEagerly} the same step
- * functions run eagerly under a tape instead, batch by batch. Both give the same numbers.
+ * metric updates) is traced once per input signature into a graph ({@link
+ * dev.keraslite.CompiledFunction}) and run once per batch; so are the test and predict steps. With
+ * {@link #runEagerly} the same step functions run eagerly under a tape instead. Which of the two
+ * runs is decided once per loop ({@link StepRunner}); both give the same numbers.
  */
 public final class Trainer {
   private final Layer model;
@@ -63,10 +56,9 @@ public final class Trainer {
   private final List<Metric> metrics;
   private final StepFunction trainStep;
   private final StepFunction testStep;
+  private final TracedSteps traced = new TracedSteps();
   private boolean runEagerly;
   private boolean optimizerBuilt;
-  private final Map<String, CompiledFunction> compiled = new HashMap<>();
-  private final Map<CompiledFunction, LogNames> compiledNames = new HashMap<>();
 
   /**
    * @param model the model (its {@code apply} is the forward pass)
@@ -85,7 +77,7 @@ public final class Trainer {
       StepFunction testStep) {
     this.model = Objects.requireNonNull(model, "model");
     this.tf = Objects.requireNonNull(tf, "tf");
-    if (!tf.scope().env().isEager() || !(tf.scope().env() instanceof RecordingEnvironment)) {
+    if (!Recording.isEager(tf)) {
       throw new IllegalArgumentException(
           "compile: tf must be the Ops of a keras-lite eager context (Eager.create().tf())");
     }
@@ -172,31 +164,6 @@ public final class Trainer {
   // ---- the steps ----------------------------------------------------------------------------
 
   /**
-   * Keras's default {@code train_step}: forward pass in training mode, loss, gradients of the
-   * trainable variables, one optimizer update, metric updates; returns the metric results.
-   */
-  public Map<String, Operand<TFloat32>> defaultTrainStep(
-      Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
-    List<Variable> trainable = model.trainableVariables();
-    Operand<TFloat32> yPred;
-    Operand<TFloat32> lossValue;
-    try (GradientTape tape = new GradientTape(tf)) {
-      yPred = model.apply(tf, x, true);
-      lossValue = loss.apply(tf, y, yPred, sampleWeight);
-      optimizer.applyGradients(tf, tape.gradient(lossValue, trainable), trainable);
-    }
-    return updateMetrics(tf, lossValue, y, yPred, sampleWeight);
-  }
-
-  /** Keras's default {@code test_step}: forward pass in inference mode, loss, metric updates. */
-  public Map<String, Operand<TFloat32>> defaultTestStep(
-      Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
-    Operand<TFloat32> yPred = model.apply(tf, x, false);
-    Operand<TFloat32> lossValue = loss.apply(tf, y, yPred, sampleWeight);
-    return updateMetrics(tf, lossValue, y, yPred, sampleWeight);
-  }
-
-  /**
    * Updates the loss tracker with {@code lossValue} and each metric with the batch; returns every
    * metric's result by name (for custom train steps).
    */
@@ -220,19 +187,33 @@ public final class Trainer {
    * steps), else read from the shape at run time (traced steps, whose batch size varies).
    */
   private Operand<TFloat32> batchSize(Ops tf, Operand<TFloat32> yPred) {
-    Shape shape = FastShape.of(yPred);
+    Shape shape = Recording.shape(yPred);
     if (shape.isUnknown() || shape.numDimensions() == 0) {
       return tf.dtypes.cast(tf.shape.size(yPred, tf.constant(0)), TFloat32.class);
     }
     if (shape.get(0) >= 0) {
       // Eager steps take it from the cache of kept constants, not a new one (and a dispatch) per step.
-      return KeptConstants.scalar(tf, TFloat32.class, shape.get(0));
+      return Recording.scalar(tf, TFloat32.class, shape.get(0));
     }
     return tf.dtypes.cast(
         tf.gather(tf.shape(yPred), tf.constant(0), tf.constant(0)), TFloat32.class);
   }
 
   // ---- loops --------------------------------------------------------------------------------
+
+  /**
+   * Keras's {@code fit} over arrays: validation samples taken from the end ({@code
+   * validationSplit}) before shuffling, then batches of {@code options.batchSize()}.
+   */
+  public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
+    FitData data = FitData.of(x, y, options);
+    return fit(data.train(), data.validation(), options);
+  }
+
+  /** Keras's {@code fit} over a batched dataset, validating on {@code options.validationData()}. */
+  public History fit(Dataset batches, FitOptions options) {
+    return fit(batches, options.validationData(), options);
+  }
 
   /**
    * Keras's {@code fit} over batched data.
@@ -245,17 +226,19 @@ public final class Trainer {
     Context context =
         new Context(options.epochs(), train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
+    StepRunner trainSteps = runner("train" + weightsKey(options.classWeight()), trainStep, options.classWeight());
+    StepRunner testSteps = validation == null ? null : runner("test", testStep, null);
     Map<String, Double> logs = new LinkedHashMap<>();
     callbacks.onTrainBegin(logs);
     for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
       callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
-      logs = runEpoch(train, true, options.classWeight(), callbacks, context);
+      logs = runEpoch(train, true, trainSteps, callbacks, context);
       if (context.stopTrainingRequested()) {
         break; // asked for mid-epoch (TerminateOnNaN): no validation, no epoch end, as in Keras
       }
-      if (validation != null) {
+      if (testSteps != null) {
         callbacks.onTestBegin(new LinkedHashMap<>());
-        Map<String, Double> val = runEpoch(validation, false, null, callbacks, context);
+        Map<String, Double> val = runEpoch(validation, false, testSteps, callbacks, context);
         callbacks.onTestEnd(val);
         for (Map.Entry<String, Double> e : val.entrySet()) {
           logs.put("val_" + e.getKey(), e.getValue());
@@ -270,15 +253,25 @@ public final class Trainer {
     return callbacks.history();
   }
 
+  /** Keras's {@code evaluate} over arrays, in batches of {@code batchSize}. */
+  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y, int batchSize) {
+    return evaluate(FitData.batches(x, y, batchSize), 1);
+  }
+
   /** Keras's {@code evaluate}: the loss and every metric over {@code data} (batches of x, y). */
   public Map<String, Double> evaluate(Dataset data, int verbose) {
     CallbackList callbacks = new CallbackList(List.of(), false, verbose != 0);
     Context context = new Context(0, data.cardinality(), verbose, null);
     callbacks.setContext(context);
     callbacks.onTestBegin(new LinkedHashMap<>());
-    Map<String, Double> logs = runEpoch(data, false, null, callbacks, context);
+    Map<String, Double> logs = runEpoch(data, false, runner("test", testStep, null), callbacks, context);
     callbacks.onTestEnd(logs);
     return logs;
+  }
+
+  /** Keras's {@code predict} over arrays, in batches of {@code batchSize}. */
+  public FloatNdArray predict(FloatNdArray x, int batchSize) {
+    return predict(FitData.batches(x, null, batchSize));
   }
 
   /**
@@ -286,70 +279,50 @@ public final class Trainer {
    * one row per sample in order, last batch partial.
    */
   public FloatNdArray predict(Dataset data) {
-    List<float[]> parts = new ArrayList<>();
-    Shape rowShape = null;
+    StepRunner steps =
+        runner("predict", (g, x, y) -> Map.of("output", model.apply(g, x, false)));
+    List<Rows> parts = new ArrayList<>();
     long rows = 0;
-    CompiledFunction fn = null;
-    for (Batch batch : data) {
-      try (batch) {
-        ensureBuilt(batch);
-        if (runEagerly) {
-          try (EagerScope scope = EagerScope.open(tf);
-              TFloat32 out = model.apply(tf, tf.constantOf(batch.x()), false).asTensor()) {
-            parts.add(copy(out));
-            rowShape = out.shape().tail();
-          }
-        } else {
-          if (fn == null) {
-            fn =
-                compiled.computeIfAbsent(
-                    "predict" + signature(batch),
-                    k ->
-                        CompiledFunction.trace(
-                            List.of(spec(batch.x())),
-                            (g, in) -> List.of(model.apply(g, cast(in.get(0)), false))));
-            fn.pushVariables();
-          }
-          try (Result result = fn.call(List.of(batch.x()))) {
-            TFloat32 out = (TFloat32) result.get(0);
-            parts.add(copy(out));
-            rowShape = out.shape().tail();
-          }
+    try {
+      for (Batch batch : data) {
+        try (batch) {
+          ensureBuilt(batch);
+          parts.add(steps.run(batch, out -> Rows.copy(out.get(0))));
+          rows += batch.size();
         }
-        rows += batch.size();
       }
+    } finally {
+      steps.endPass();
     }
-    if (rowShape == null) {
+    if (parts.isEmpty()) {
       throw new IllegalArgumentException("predict: the data holds no samples");
     }
+    Shape rowShape = parts.get(0).rowShape();
     float[] all = new float[Math.toIntExact(rows * rowShape.size())];
     int offset = 0;
-    for (float[] p : parts) {
-      System.arraycopy(p, 0, all, offset, p.length);
-      offset += p.length;
+    for (Rows p : parts) {
+      System.arraycopy(p.values(), 0, all, offset, p.values().length);
+      offset += p.values().length;
     }
     return NdArrays.wrap(Shape.of(rows).append(rowShape), DataBuffers.of(all, false, false));
   }
 
-  private static float[] copy(TFloat32 t) {
-    float[] v = new float[Math.toIntExact(t.shape().size())];
-    t.copyTo(DataBuffers.of(v, false, false));
-    return v;
+  /** One batch of predictions copied to the heap, and the shape of one row. */
+  private record Rows(float[] values, Shape rowShape) {
+    static Rows copy(TFloat32 t) {
+      float[] v = new float[Math.toIntExact(t.shape().size())];
+      t.copyTo(DataBuffers.of(v, false, false));
+      return new Rows(v, t.shape().tail());
+    }
   }
 
   /** One pass over {@code data}: training steps or test steps; returns the final logs. */
   private Map<String, Double> runEpoch(
-      Dataset data,
-      boolean training,
-      Map<Integer, Float> classWeight,
-      CallbackList callbacks,
-      Context context) {
+      Dataset data, boolean training, StepRunner steps, CallbackList callbacks, Context context) {
     for (Metric m : metrics()) {
       m.resetState();
     }
-    StepFunction step = training ? trainStep : testStep;
     Map<String, Double> logs = new LinkedHashMap<>();
-    CompiledFunction fn = null;
     int index = 0;
     try {
       for (Batch batch : data) {
@@ -364,15 +337,7 @@ public final class Trainer {
           } else {
             callbacks.onTestBatchBegin(index, logs);
           }
-          if (runEagerly) {
-            logs = eagerStep(step, batch, classWeight);
-          } else {
-            if (fn == null) {
-              fn = compiledStep(training, step, batch, classWeight);
-              fn.pushVariables();
-            }
-            logs = compiledNames.get(fn).read(fn.call(List.of(batch.x(), batch.y())));
-          }
+          logs = steps.run(batch, out -> logs(steps.outputNames(), out));
           if (training) {
             callbacks.onTrainBatchEnd(index, logs);
           } else {
@@ -385,57 +350,31 @@ public final class Trainer {
         }
       }
     } finally {
-      if (fn != null) {
-        fn.pullVariables();
-      }
+      steps.endPass();
     }
     return logs;
   }
 
-  /** The names of a compiled step's outputs, in order, to turn a Result into logs. */
-  private record LogNames(List<String> names) {
-    Map<String, Double> read(Result result) {
-      try (result) {
-        Map<String, Double> logs = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-          logs.put(names.get(i), (double) ((TFloat32) result.get(i)).getFloat());
-        }
-        return logs;
-      }
+  private static Map<String, Double> logs(List<String> names, List<TFloat32> values) {
+    Map<String, Double> logs = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      logs.put(names.get(i), (double) values.get(i).getFloat());
     }
+    return logs;
   }
 
-  private CompiledFunction compiledStep(
-      boolean training, StepFunction step, Batch batch, Map<Integer, Float> classWeight) {
-    String key = (training ? "train" : "test") + signature(batch) + (classWeight == null ? "" : classWeight);
-    CompiledFunction fn = compiled.get(key);
-    if (fn == null) {
-      List<String> names = new ArrayList<>();
-      fn =
-          CompiledFunction.trace(
-              List.of(spec(batch.x()), spec(batch.y())),
-              (g, in) -> {
-                Operand<? extends TNumber> y = castNumber(in.get(1));
-                Map<String, Operand<TFloat32>> logs =
-                    step.apply(g, cast(in.get(0)), y, sampleWeights(g, y, classWeight));
-                names.addAll(logs.keySet());
-                return new ArrayList<>(logs.values());
-              });
-      compiled.put(key, fn);
-      compiledNames.put(fn, new LogNames(names));
-    }
-    return fn;
+  /** A runner of {@code step} with its sample weights bound, eager or compiled as set now. */
+  private StepRunner runner(String kind, StepFunction step, Map<Integer, Float> classWeight) {
+    return runner(
+        kind, (g, x, y) -> step.apply(g, x, y, sampleWeights(g, y, classWeight)));
   }
 
-  private Map<String, Double> eagerStep(StepFunction step, Batch batch, Map<Integer, Float> classWeight) {
-    try (EagerScope scope = EagerScope.open(tf)) { // owns the step's values, tapes included
-      Operand<TFloat32> x = tf.constantOf(batch.x());
-      Operand<? extends TNumber> y = castNumber(tf.constantOf(batch.y()));
-      Map<String, Operand<TFloat32>> out = step.apply(tf, x, y, sampleWeights(tf, y, classWeight));
-      Map<String, Double> logs = new LinkedHashMap<>();
-      out.forEach((k, v) -> logs.put(k, (double) v.asTensor().getFloat()));
-      return logs;
-    }
+  private StepRunner runner(String kind, StepBody body) {
+    return StepRunner.of(runEagerly, tf, kind, body, traced);
+  }
+
+  private static String weightsKey(Map<Integer, Float> classWeight) {
+    return classWeight == null ? "" : classWeight.toString();
   }
 
   /** Per-sample weights looked up from {@code classWeight} by each sample's integer label. */
@@ -467,32 +406,6 @@ public final class Trainer {
       }
       optimizerBuilt = true;
     }
-  }
-
-  private static String signature(Batch batch) {
-    String s = batch.x().shape().tail().toString();
-    return batch.hasLabels()
-        ? s + batch.y().shape().tail() + batch.y().dataType()
-        : s;
-  }
-
-  private static CompiledFunction.Spec spec(Tensor t) {
-    return new CompiledFunction.Spec(typeOf(t), Shape.of(-1).append(t.shape().tail()));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<? extends TType> typeOf(Tensor t) {
-    return (Class<? extends TType>) ((TType) t).type();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> cast(Operand<?> x) {
-    return (Operand<TFloat32>) x;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Operand<? extends TNumber> castNumber(Operand<?> x) {
-    return (Operand<? extends TNumber>) x;
   }
 
   /** The running loop as callbacks see it. */
@@ -548,8 +461,6 @@ public final class Trainer {
 
   /** Releases the compiled steps' graphs and sessions. */
   public void close() {
-    compiled.values().forEach(CompiledFunction::close);
-    compiled.clear();
-    compiledNames.clear();
+    traced.close();
   }
 }

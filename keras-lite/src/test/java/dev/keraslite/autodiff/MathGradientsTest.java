@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.keraslite.internal.recording.RecordingEnvironment;
+import dev.keraslite.internal.recording.Tape;
 import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
 import dev.keraslite.autodiff.GradientCheck.Fn;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
-import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.internal.recording.RecordingEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

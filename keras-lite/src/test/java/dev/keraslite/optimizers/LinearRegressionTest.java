@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
-import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.internal.recording.RecordingEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
-import dev.keraslite.autodiff.RecordingEnvironment;
+import dev.keraslite.internal.recording.RecordingEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.recording;
 
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;

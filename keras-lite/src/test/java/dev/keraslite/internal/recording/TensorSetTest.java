@@ -1,4 +1,4 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.recording;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,10 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.recording;
 
+import dev.keraslite.autodiff.GradientFunction;
+import dev.keraslite.autodiff.Gradients;
+import dev.keraslite.autodiff.MissingGradientException;
 import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.internal.fast.KeptConstants;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,7 +27,7 @@ import org.tensorflow.types.TFloat64;
 public final class Tape {
   private final RecordingEnvironment env;
   private final boolean watchAccessedVariables;
-  private final List<RecordedOp> ops = new ArrayList<>();
+  private final List<TapeOp> ops = new ArrayList<>();
   private final TensorSet watched = new TensorSet();
   private final Set<VariableSource> watchedVariables =
       Collections.newSetFromMap(new IdentityHashMap<>());
@@ -50,7 +54,7 @@ public final class Tape {
   }
 
   /** Called by the environment for each op built while this tape records. */
-  void offer(RecordedOp op) {
+  void offer(TapeOp op) {
     String type = op.type();
     if (type.equals("ReadVariableOp")) {
       VariableSource v = watchedVariable(op);
@@ -89,7 +93,7 @@ public final class Tape {
   }
 
   /** The variable whose handle is {@code op}'s first input, if this tape watches it. */
-  private VariableSource watchedVariable(RecordedOp op) {
+  private VariableSource watchedVariable(TapeOp op) {
     VariableSource v = env.variableOf(op.input(0).op());
     if (v != null && (watchedVariables.contains(v) || (watchAccessedVariables && v.trainable()))) {
       return v;
@@ -133,8 +137,8 @@ public final class Tape {
     }
 
     // Forward sweep: the ops through which some source reaches later tensors.
-    List<RecordedOp> onPath = new ArrayList<>();
-    for (RecordedOp op : ops) {
+    List<TapeOp> onPath = new ArrayList<>();
+    for (TapeOp op : ops) {
       for (Output<?> in : op.inputs()) {
         if (reachable.contains(in)) {
           onPath.add(op);
@@ -155,7 +159,7 @@ public final class Tape {
     // Backward sweep: recording order is a topological order, so its reverse visits every consumer
     // of a tensor before the tensor's producer.
     for (int k = onPath.size() - 1; k >= 0 && !pending.isEmpty(); k--) {
-      RecordedOp op = onPath.get(k);
+      TapeOp op = onPath.get(k);
       Operand<?>[] outGrads = new Operand<?>[op.numOutputs()];
       boolean any = false;
       for (int j = 0; j < outGrads.length; j++) {

@@ -1,4 +1,4 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.fast;
 
 import java.util.Arrays;
 import java.util.function.Function;
@@ -13,7 +13,7 @@ import org.tensorflow.types.family.TType;
 /**
  * The small constants eager code asks for on every step (reduction axes, target shapes, the 2 of
  * a square's gradient, element counts): in a keras-lite eager context each distinct value is made
- * once and kept (see {@link RecordingEnvironment#cachedConstant}), so a step pays a map lookup
+ * once and kept (see {@link ConstantCache}), so a step pays a map lookup
  * instead of a tensor allocation and a dispatch. In a graph being traced, and in other
  * environments, each call makes a plain constant.
  */
@@ -24,8 +24,8 @@ public final class KeptConstants {
   public static <T extends TType> Operand<T> get(
       Ops tf, Object key, Function<Ops, Operand<T>> make) {
     ExecutionEnvironment env = tf.scope().env();
-    if (env instanceof RecordingEnvironment && env.isEager()) {
-      return ((RecordingEnvironment) env).cachedConstant(key, () -> make.apply(tf));
+    if (env instanceof ConstantCache && env.isEager()) {
+      return ((ConstantCache) env).cachedConstant(key, () -> make.apply(tf));
     }
     return make.apply(tf);
   }
@@ -76,8 +76,8 @@ public final class KeptConstants {
    */
   public static Double scalarValue(Ops tf, Operand<?> x) {
     ExecutionEnvironment env = tf.scope().env();
-    if (env instanceof RecordingEnvironment && env.isEager()) {
-      Object key = ((RecordingEnvironment) env).cachedConstantKey(x);
+    if (env instanceof ConstantCache && env.isEager()) {
+      Object key = ((ConstantCache) env).cachedConstantKey(x);
       if (key instanceof Scalar) {
         return ((Scalar) key).value();
       }

@@ -1,23 +1,19 @@
 package dev.keraslite.training;
 
-import dev.keraslite.callbacks.History;
 import dev.keraslite.data.Dataset;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.index.Indices;
 
-/** Turns {@code fit}'s array arguments into datasets: validation split, shuffling, batching. */
-public final class Fit {
-  private Fit() {}
+/**
+ * {@code fit}'s array arguments as datasets: the validation split (taken from the end, before any
+ * shuffling, as Keras does), shuffling and batching.
+ */
+record FitData(Dataset train, Dataset validation) {
 
-  /**
-   * Keras's {@code fit(x, y, ...)}: checks the arrays agree, holds out the last {@code
-   * validationSplit} of the samples, shuffles (per epoch) and batches the rest.
-   *
-   * @throws IllegalArgumentException before any training when x and y disagree
-   */
-  public static History run(Trainer trainer, FloatNdArray x, NdArray<?> y, FitOptions options) {
+  /** The training batches and the validation batches (or {@code options.validationData()}). */
+  static FitData of(FloatNdArray x, NdArray<?> y, FitOptions options) {
     long n = x.shape().get(0);
     if (y == null || y.shape().numDimensions() == 0 || y.shape().get(0) != n) {
       throw new IllegalArgumentException(
@@ -31,7 +27,6 @@ public final class Fit {
       if (validation != null) {
         throw new IllegalArgumentException("fit: give validationSplit or validationData, not both");
       }
-      // Keras takes the validation samples from the end, before any shuffling.
       trainCount = (long) (n * (1 - options.validationSplit()));
       if (trainCount == 0 || trainCount == n) {
         throw new IllegalArgumentException(
@@ -49,16 +44,11 @@ public final class Fit {
     if (options.shuffle()) {
       train = train.shuffle(options.seed() != null ? options.seed() : System.nanoTime());
     }
-    return trainer.fit(train.batch(options.batchSize()), validation, options);
+    return new FitData(train.batch(options.batchSize()), validation);
   }
 
-  /** {@code fit} on a dataset that already yields batches (x, y). */
-  public static History run(Trainer trainer, Dataset batches, FitOptions options) {
-    return trainer.fit(batches, options.validationData(), options);
-  }
-
-  /** Batches of {@code x} (and {@code y}, if not null) in order, the last one partial. */
-  public static Dataset batches(FloatNdArray x, NdArray<?> y, int batchSize) {
+  /** {@code x} (and {@code y}, when not null) in batches of {@code batchSize}, in order. */
+  static Dataset batches(FloatNdArray x, NdArray<?> y, int batchSize) {
     if (y != null && (y.shape().numDimensions() == 0 || y.shape().get(0) != x.shape().get(0))) {
       throw new IllegalArgumentException(
           "x holds " + x.shape().get(0) + " samples but y holds "
@@ -67,7 +57,6 @@ public final class Fit {
     return (y == null ? Dataset.of(x) : dataset(x, y)).batch(batchSize);
   }
 
-  @SuppressWarnings("unchecked")
   private static Dataset dataset(FloatNdArray x, NdArray<?> y) {
     if (y instanceof IntNdArray) {
       return Dataset.of(x, (IntNdArray) y);

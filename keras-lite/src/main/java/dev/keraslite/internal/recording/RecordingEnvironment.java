@@ -1,7 +1,9 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.recording;
 
 import dev.keraslite.internal.NativeHandles;
+import dev.keraslite.internal.fast.ConstantCache;
 import dev.keraslite.internal.fast.EagerDispatcher;
+import dev.keraslite.internal.fast.KeptConstants;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -28,7 +30,7 @@ import org.tensorflow.types.family.TType;
  *
  * <p>Not thread-safe, like a Keras model: use one environment per thread.
  */
-public final class RecordingEnvironment implements ExecutionEnvironment {
+public final class RecordingEnvironment implements ExecutionEnvironment, ConstantCache {
   private final ExecutionEnvironment delegate;
   private final EagerDispatcher fastPath;
   private final Scope baseScope;
@@ -141,7 +143,7 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
       arenas.get(arenas.size() - 1).add(op);
     }
     if (inputs != null && !recording.isEmpty()) {
-      RecordedOp recorded = new RecordedOp(type, inputs, attrs, op);
+      TapeOp recorded = new TapeOp(type, inputs, attrs, op);
       for (int i = 0; i < recording.size(); i++) {
         recording.get(i).offer(recorded);
       }
@@ -294,6 +296,7 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
    * every release, while it is among the {@value #CACHED_CONSTANTS} most recently used (see {@link
    * KeptConstants}). Eager contexts only: a graph keeps its constants itself.
    */
+  @Override
   @SuppressWarnings("unchecked")
   public <T extends TType> Operand<T> cachedConstant(Object key, Supplier<Operand<T>> make) {
     Operand<T> value = (Operand<T>) constants.get(key);
@@ -307,6 +310,7 @@ public final class RecordingEnvironment implements ExecutionEnvironment {
   }
 
   /** The key {@code value} is cached under by {@link #cachedConstant}, or null if it is not one. */
+  @Override
   public Object cachedConstantKey(Operand<?> value) {
     return constantKeys.get(value.op());
   }

@@ -1,4 +1,4 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.recording;
 
 import org.tensorflow.Operation;
 import org.tensorflow.ndarray.Shape;

@@ -1,4 +1,4 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,7 @@ import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
 import dev.keraslite.internal.NativeHandles;
+import dev.keraslite.internal.recording.RecordingEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.keraslite.autodiff;
+package dev.keraslite.internal.recording;
 
 import java.util.HashSet;
 import java.util.IdentityHashMap;

@@ -1,0 +1,148 @@
+package dev.keraslite;
+
+import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.internal.fast.KeptConstants;
+import dev.keraslite.internal.recording.RecordingEnvironment;
+import dev.keraslite.internal.recording.Tape;
+import java.util.List;
+import java.util.function.Function;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * What layers, metrics, optimizers and training code need from keras-lite's recording machinery,
+ * in one place: the only door from the rest of the library (and from user components) into the
+ * core's internals.
+ *
+ * <h2>Writing a stateful component</h2>
+ *
+ * A gradient tape records every op built on a keras-lite {@code Ops} while it is open. That is
+ * right for the math a loss depends on, and wrong for bookkeeping: a metric's running totals, a
+ * batch normalization's moving averages, an optimizer's slot creation and update, a variable's
+ * creation. Issue such ops with the tapes paused, or the tape records them (and a later gradient
+ * may walk into them):
+ *
+ * <pre>{@code
+ * // in a metric's updateState, a layer's call, an optimizer's step:
+ * try (Recording.Paused paused = Recording.paused(tf)) {
+ *   total.assignAdd(tf, tf.reduceSum(values, Recording.allAxes(tf, rank)));
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Pause</b> ({@link #paused}) around state updates. On a graph being traced it changes
+ *       nothing (graphs are differentiated only from their sources), so the same code serves eager
+ *       and compiled steps.
+ *   <li><b>Release</b>: values computed inside an outermost tape or an {@link EagerScope} are freed
+ *       when it closes; a value that must outlive the step (a constant reused by every step) is
+ *       either {@linkplain #keep kept} or, better, made through the kept constants below.
+ *   <li><b>Kept constants</b> ({@link #scalar}, {@link #ints}, {@link #allAxes}, {@link #constant}):
+ *       small constants every step needs again (axes, shapes, hyperparameters) are made once per
+ *       eager context and reused (at most 1,000, least recently used released first); in a graph
+ *       they are ordinary constants. Never keep per-step constants in a field of your component.
+ *   <li><b>Shapes</b>: read a value's static shape with {@link #shape}, which is cheap on the eager
+ *       fast path (TensorFlow Java's own {@code shape()} allocates a status object per dimension).
+ * </ul>
+ *
+ * <p>Every method accepts any {@code Ops}: on a plain TensorFlow Java eager session or a graph they
+ * do the plain thing (no pause needed, no cache).
+ */
+public final class Recording {
+  private Recording() {}
+
+  /** A region with every tape of a context paused; closing it resumes them. */
+  public interface Paused extends AutoCloseable {
+    /** Resumes the tapes this region paused. */
+    @Override
+    void close();
+  }
+
+  private static final Paused NOTHING_PAUSED = () -> {};
+
+  /**
+   * Pauses every recording tape of {@code tf}'s keras-lite context until the returned region
+   * closes: use it around state updates (see the class documentation).
+   */
+  public static Paused paused(Ops tf) {
+    RecordingEnvironment env = environment(tf);
+    if (env == null || !env.isRecording()) {
+      return NOTHING_PAUSED;
+    }
+    List<Tape> tapes = env.pauseAll();
+    return () -> env.resumeRecording(tapes);
+  }
+
+  /** Whether {@code tf} builds ops in a keras-lite eager context ({@code Eager.create().tf()}). */
+  public static boolean isEager(Ops tf) {
+    return tf.scope().env().isEager() && tf.scope().env() instanceof RecordingEnvironment;
+  }
+
+  /**
+   * The graph {@code tf} builds ops in (also when keras-lite traces a step through its recording
+   * environment), or null for an eager context.
+   */
+  public static Graph graph(Ops tf) {
+    ExecutionEnvironment env = tf.scope().env();
+    if (env instanceof RecordingEnvironment) {
+      env = ((RecordingEnvironment) env).delegate();
+    }
+    return env instanceof Graph ? (Graph) env : null;
+  }
+
+  /**
+   * Exempts {@code value} from every release: it lives as long as its eager context. Prefer the
+   * kept constants for values that every step makes again.
+   */
+  public static <T extends TType> Operand<T> keep(Ops tf, Operand<T> value) {
+    RecordingEnvironment env = environment(tf);
+    if (env != null && env.isEager()) {
+      env.keep(value.op());
+    }
+    return value;
+  }
+
+  /** The static shape of {@code value}, read without TensorFlow Java's per-dimension overhead. */
+  public static Shape shape(Operand<?> value) {
+    return FastShape.of(value);
+  }
+
+  /** A kept scalar constant of numeric type {@code type}. */
+  public static <T extends TNumber> Operand<T> scalar(Ops tf, Class<T> type, double value) {
+    return KeptConstants.scalar(tf, type, value);
+  }
+
+  /** A kept int32 vector (axes, target shapes). */
+  public static Operand<TInt32> ints(Ops tf, int... values) {
+    return KeptConstants.ints(tf, values);
+  }
+
+  /** A kept int32 vector of dimensions or axes that fit in an int. */
+  public static Operand<TInt32> ints(Ops tf, long[] values) {
+    return KeptConstants.ints(tf, values);
+  }
+
+  /** The kept vector {@code [0, 1, ..., rank - 1]}: every axis of a tensor of that rank. */
+  public static Operand<TInt32> allAxes(Ops tf, int rank) {
+    return KeptConstants.allAxes(tf, rank);
+  }
+
+  /**
+   * Any other kept constant: the one {@code make} builds, cached under {@code key}, which must
+   * identify its value (dtype included), such as {@code List.of(TFloat32.class, 0.9)}.
+   */
+  public static <T extends TType> Operand<T> constant(
+      Ops tf, Object key, Function<Ops, Operand<T>> make) {
+    return KeptConstants.get(tf, key, make);
+  }
+
+  private static RecordingEnvironment environment(Ops tf) {
+    ExecutionEnvironment env = tf.scope().env();
+    return env instanceof RecordingEnvironment ? (RecordingEnvironment) env : null;
+  }
+}

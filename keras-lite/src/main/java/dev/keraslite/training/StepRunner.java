@@ -1,0 +1,40 @@
+package dev.keraslite.training;
+
+import dev.keraslite.data.Batch;
+import java.util.List;
+import java.util.function.Function;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Runs one kind of step batch after batch, eagerly or as a traced graph. The loops choose the kind
+ * once per {@code fit}, {@code evaluate} or {@code predict} call ({@link #of}), never per batch, and
+ * then see no difference between the two.
+ */
+abstract class StepRunner {
+
+  /**
+   * The runner for {@code body}: eager under {@code runEagerly}, else compiled, tracing on the first
+   * batch and reusing the traced step kept in {@code traced} under {@code kind} and the batch's
+   * signature (later calls with the same data do not trace again).
+   */
+  static StepRunner of(
+      boolean runEagerly, Ops tf, String kind, StepBody body, TracedSteps traced) {
+    return runEagerly ? new EagerSteps(tf, body) : new CompiledSteps(kind, body, traced);
+  }
+
+  /**
+   * Runs the step on {@code batch} and hands its outputs, in the order of {@link #outputNames()},
+   * to {@code read}, whose result is returned. The tensors are valid only during {@code read}.
+   */
+  abstract <R> R run(Batch batch, Function<List<TFloat32>, R> read);
+
+  /** The names of the step's outputs, known after the first {@link #run}. */
+  abstract List<String> outputNames();
+
+  /**
+   * Ends a pass over the data: a compiled step copies its variables back to the eager ones, so
+   * that callbacks and eager code see the trained values. Call it in a {@code finally}.
+   */
+  void endPass() {}
+}
