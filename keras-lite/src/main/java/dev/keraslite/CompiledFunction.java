@@ -30,7 +30,7 @@ import org.tensorflow.types.family.TType;
  *
  * <p>Why a Session and not a function called from eager code: on this kind of machine a {@code
  * Session.run} costs 31–42 µs against 95–105 µs for calling a {@code ConcreteFunction} from eager
- * code (DESIGN.md §1.6), which is 10–15% of a small model's step; the price is copying variables when
+ * code (docs/ARCHITECTURE.md §1.6), which is 10–15% of a small model's step; the price is copying variables when
  * switching between eager and compiled execution, done once per {@code fit} or epoch.
  */
 public final class CompiledFunction implements AutoCloseable {

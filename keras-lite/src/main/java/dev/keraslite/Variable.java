@@ -2,9 +2,7 @@ package dev.keraslite;
 
 import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.internal.recording.RecordingEnvironment;
-import dev.keraslite.internal.recording.Tape;
 import dev.keraslite.internal.recording.VariableSource;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
@@ -51,18 +49,13 @@ public final class Variable implements VariableSource {
     RecordingEnvironment env =
         tf.scope().env() instanceof RecordingEnvironment ? (RecordingEnvironment) tf.scope().env() : null;
     // Creation is not part of any computation being differentiated.
-    List<Tape> paused = env == null ? List.of() : env.pauseAll();
-    try {
+    try (Recording.Paused paused = Recording.paused(tf)) {
       // In a graph, creation belongs to the initializers a Session runs before its first step.
       Ops init = tf.scope().env().isEager() ? tf : tf.withInitScope();
       this.handle =
           init.varHandleOp(
               type, shape, VarHandleOp.sharedName(sharedName(name) + "_" + UIDS.incrementAndGet()));
       init.assignVariableOp(handle, initialValue);
-    } finally {
-      if (env != null) {
-        env.resumeRecording(paused);
-      }
     }
     if (env != null) {
       env.keep(handle.op());

@@ -15,7 +15,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The eager core's bounded-memory guarantee (DESIGN.md §1.4): a long training loop keeps resident
+ * The eager core's bounded-memory guarantee (docs/ARCHITECTURE.md §1.4): a long training loop keeps resident
  * memory flat, because each step's values are freed when its tape closes rather than when the
  * garbage collector gets round to them.
  */

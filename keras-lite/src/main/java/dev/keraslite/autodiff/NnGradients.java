@@ -230,7 +230,7 @@ final class NnGradients {
               Broadcasting.reduceTo(tf, logitsGrad, logits),
               Broadcasting.reduceTo(tf, labelsGrad, labels));
         });
-    // TensorFlow's C++ graph gradients lack this op (DESIGN.md §1.8). Unlike TensorFlow's Python
+    // TensorFlow's C++ graph gradients lack this op (docs/ARCHITECTURE.md §1.8). Unlike TensorFlow's Python
     // gradient, which blocks second derivatives through the backprop output, this one lets them
     // flow: that output is softmax(logits) - one_hot(labels), whose Jacobian is softmax's.
     Gradients.register(

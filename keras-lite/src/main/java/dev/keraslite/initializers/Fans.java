@@ -11,7 +11,7 @@ import org.tensorflow.ndarray.Shape;
  * @param in the number of inputs feeding each output unit
  * @param out the number of outputs each input unit feeds
  */
-public record Fans(double in, double out) {
+record Fans(double in, double out) {
   /** The fans of a weight of {@code shape}, which must be fully known. */
   public static Fans of(Shape shape) {
     int rank = shape.numDimensions();

@@ -10,7 +10,7 @@ import org.tensorflow.Operation;
  * to it.
  *
  * <p>TensorFlow Java 1.1.0 gives every eager output handle a deallocator but frees it only when its
- * Java wrapper is collected (DESIGN.md §1.4), so a training loop can hold gigabytes of dead results.
+ * Java wrapper is collected (docs/ARCHITECTURE.md §1.4), so a training loop can hold gigabytes of dead results.
  * The handles live in package-private fields of {@code org.tensorflow.EagerOperation}; this class
  * reaches them by reflection, once, and closes them. A closed handle reads as null to TensorFlow
  * Java, so a released value used again raises {@link IllegalStateException} instead of touching

@@ -12,7 +12,7 @@ import org.tensorflow.types.TInt32;
  * last) pooled over the whole image, giving {@code [batch, channels]}, or {@code [batch, 1, 1,
  * channels]} with {@code keepdims} (Keras's default: false). No weights.
  */
-public abstract class GlobalPooling2D extends Layer {
+abstract class GlobalPooling2D extends Layer {
   private static final int RANK = 4;
 
   private boolean keepdims;

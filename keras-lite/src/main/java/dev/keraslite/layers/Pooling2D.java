@@ -12,7 +12,7 @@ import org.tensorflow.types.TFloat32;
  * channels]} (channels last), each channel pooled on its own. Keras 3's defaults: a 2x2 window,
  * strides equal to the window, {@code "valid"} padding. Pooling has no weights.
  */
-public abstract class Pooling2D extends Layer {
+abstract class Pooling2D extends Layer {
   /** Keras's default window: 2x2. */
   public static final int DEFAULT_POOL_SIZE = 2;
 

@@ -1,11 +1,25 @@
 /**
- * Keras layers: the {@link dev.keraslite.layers.Layer} base and the core layers ({@link
- * dev.keraslite.layers.Dense}, {@link dev.keraslite.layers.Flatten}, {@link
- * dev.keraslite.layers.Reshape}, {@link dev.keraslite.layers.Activation}, {@link
- * dev.keraslite.layers.Dropout}, {@link dev.keraslite.layers.Softmax}, {@link
- * dev.keraslite.layers.Concatenate}, {@link dev.keraslite.layers.Add}), plus the symbolic tensors of
- * the functional API ({@link dev.keraslite.layers.KerasTensor}, {@link dev.keraslite.layers.Node},
- * {@link dev.keraslite.layers.InputLayer}).
+ * Keras layers: the {@link dev.keraslite.layers.Layer} base and every layer keras-lite has, named
+ * and configured as in Keras 3.
+ *
+ * <ul>
+ *   <li><b>Core</b>: {@link dev.keraslite.layers.Dense}, {@link dev.keraslite.layers.Activation},
+ *       {@link dev.keraslite.layers.Dropout}, {@link dev.keraslite.layers.Softmax}, {@link
+ *       dev.keraslite.layers.Embedding}, {@link dev.keraslite.layers.InputLayer}.
+ *   <li><b>Shapes</b>: {@link dev.keraslite.layers.Flatten}, {@link dev.keraslite.layers.Reshape}.
+ *   <li><b>Convolution and pooling</b>: {@link dev.keraslite.layers.Conv2D}, {@link
+ *       dev.keraslite.layers.MaxPooling2D} (alias {@link dev.keraslite.layers.MaxPool2D}), {@link
+ *       dev.keraslite.layers.AveragePooling2D}, {@link dev.keraslite.layers.GlobalAveragePooling2D},
+ *       {@link dev.keraslite.layers.GlobalMaxPooling2D}.
+ *   <li><b>Normalization</b>: {@link dev.keraslite.layers.BatchNormalization}.
+ *   <li><b>Recurrent</b>: {@link dev.keraslite.layers.LSTM}, {@link dev.keraslite.layers.GRU}, the
+ *       cells {@link dev.keraslite.layers.LSTMCell} and {@link dev.keraslite.layers.GRUCell}, and
+ *       {@link dev.keraslite.layers.RNN} to run a cell over a sequence.
+ *   <li><b>Merging</b>: {@link dev.keraslite.layers.Concatenate}, {@link dev.keraslite.layers.Add}
+ *       (both {@link dev.keraslite.layers.Merge}s).
+ *   <li><b>Functional API</b>: the symbolic tensors {@link dev.keraslite.layers.KerasTensor} and their
+ *       {@link dev.keraslite.layers.Node}s.
+ * </ul>
  *
  * <h2>Writing a layer</h2>
  *

@@ -24,7 +24,7 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * The gradient oracles of DESIGN.md §3, shared by every gradient test.
+ * The gradient oracles of docs/ARCHITECTURE.md §3, shared by every gradient test.
  *
  * <p>{@link #check} differentiates {@code f} three ways on the same inputs and compares: the
  * keras-lite tape (eager), central finite differences in float64, and TensorFlow's own C++ graph

@@ -49,7 +49,7 @@ import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 
 /**
- * The math-family gradients against the oracles of DESIGN.md §3: finite differences in float64,
+ * The math-family gradients against the oracles of docs/ARCHITECTURE.md §3: finite differences in float64,
  * TensorFlow's C++ graph gradients, and closed forms where the function is not differentiable
  * (ties, zeros, ops without a gradient).
  */

@@ -55,7 +55,7 @@ class LossGradientsTest {
 
   @Test
   void sparseFromLogits() {
-    // TensorFlow's C++ registry has no gradient for SparseSoftmaxCrossEntropyWithLogits (DESIGN §1.8).
+    // TensorFlow's C++ registry has no gradient for SparseSoftmaxCrossEntropyWithLogits (docs/ARCHITECTURE.md §1.8).
     GradientCheck.float32()
         .withoutGraphOracle("no C++ gradient for SparseSoftmaxCrossEntropyWithLogits")
         .check(

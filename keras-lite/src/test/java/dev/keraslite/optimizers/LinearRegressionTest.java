@@ -23,7 +23,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The tutorial's linear regression (TUTORIAL.md E1, DESIGN.md §3): X=[[1,2,3],[4,5,6]],
+ * The tutorial's linear regression (TUTORIAL.md E1, docs/ARCHITECTURE.md §3): X=[[1,2,3],[4,5,6]],
  * y=[[10],[20]], zero-initialised kernel [3,1] and bias [1], loss mean(square(X·k + b − y)).
  * Eagerly with a GradientTape for 100 steps against the reference numbers, and the same optimizer
  * code traced into a Graph and run by a Session against the eager numbers.

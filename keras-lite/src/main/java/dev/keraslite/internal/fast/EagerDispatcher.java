@@ -64,7 +64,7 @@ import org.tensorflow.proto.DataType;
 
 /**
  * Executes the eager ops of one {@link EagerSession} through TensorFlow's eager C API, about ten
- * times faster than TensorFlow Java's builder (DESIGN.md §1.5), and returns ordinary TensorFlow
+ * times faster than TensorFlow Java's builder (docs/ARCHITECTURE.md §1.5), and returns ordinary TensorFlow
  * Java {@code EagerOperation}s.
  *
  * <p>Per op: the reused {@code TFE_Op} of its type is filled ({@code TFE_OpAddInput}, the typed
@@ -262,7 +262,7 @@ public final class EagerDispatcher {
   /**
    * A constant becomes a tensor handle over a private copy of the attribute's buffer, without
    * executing a {@code Const} kernel: TensorFlow would fingerprint the value to look up its
-   * kernel and, for every new value, create and cache one forever (DESIGN.md §1.4), which for a
+   * kernel and, for every new value, create and cache one forever (docs/ARCHITECTURE.md §1.4), which for a
    * batch of images costs more than copying it. The copy keeps TensorFlow Java's semantics (a
    * constant does not change when the tensor it was made from does). The handle lives in host
    * memory; an op on another device receives a copy, as with TensorFlow Python's constants.

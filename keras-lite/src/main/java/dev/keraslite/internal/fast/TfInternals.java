@@ -14,7 +14,7 @@ import org.tensorflow.internal.c_api.TF_Tensor;
 
 /**
  * The package-private corners of TensorFlow Java 1.1.0 the dispatcher needs, resolved once as
- * method handles (DESIGN.md §1.5): {@code EagerOperation}'s constructor and output handles, {@code
+ * method handles (docs/ARCHITECTURE.md §1.5): {@code EagerOperation}'s constructor and output handles, {@code
  * EagerSession}'s context and resource scope, and a {@code RawTensor}'s native tensor. Method
  * handles held in static finals cost about as much as a direct call once the JIT has inlined them.
  * On the module path without {@code --add-opens org.tensorflow/org.tensorflow=ALL-UNNAMED} the

@@ -26,7 +26,7 @@ import org.tensorflow.types.family.TType;
 /**
  * The single dispatch point of keras-lite: an {@link ExecutionEnvironment} that builds every op on a
  * delegate environment (an {@code EagerSession} or a {@code Graph}) and shows each built op to the
- * tapes that are recording and to the release arena that owns eager results (DESIGN.md §1.2, §1.4).
+ * tapes that are recording and to the release arena that owns eager results (docs/ARCHITECTURE.md §1.2, §1.4).
  *
  * <p>Not thread-safe, like a Keras model: use one environment per thread.
  */

@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * GradientTape through the fast path: the tutorial's linear regression, whose gradients and SGD
- * trajectory have closed forms (DESIGN.md §3), and identical numbers on TensorFlow Java's builders.
+ * trajectory have closed forms (docs/ARCHITECTURE.md §3), and identical numbers on TensorFlow Java's builders.
  */
 @SuppressWarnings("unchecked")
 class FastDispatchGradientTest {
