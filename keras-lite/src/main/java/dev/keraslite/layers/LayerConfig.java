@@ -67,6 +67,14 @@ public final class LayerConfig {
   }
 
   /**
+   * A float option as the double Keras writes: the float's shortest decimal form, so that {@code
+   * 0.3f} is written {@code 0.3} rather than {@code 0.30000001192092896}.
+   */
+  public static double decimal(float value) {
+    return Double.parseDouble(Float.toString(value));
+  }
+
+  /**
    * The activation's Keras name ({@code "linear"} for none), as {@code activations.serialize}.
    *
    * @throws IllegalStateException for an activation without a Keras name (a lambda, or one with
