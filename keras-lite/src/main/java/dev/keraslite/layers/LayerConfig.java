@@ -292,9 +292,15 @@ public final class LayerConfig {
     if (name != null) {
       layer.name(name);
     }
+    // Keras 2 writes the dtype as a string, Keras 3 as a DTypePolicy {class_name, config: {name}}.
     Object dtype = config.get("dtype");
-    if (dtype instanceof String s && !s.equals("float32")) {
-      throw new IllegalArgumentException(d + ": dtype '" + s + "' is not supported, only float32");
+    Object dtypeName =
+        dtype instanceof Map<?, ?> policy && policy.get("config") instanceof Map<?, ?> c
+            ? c.get("name")
+            : dtype;
+    if (dtypeName != null && !"float32".equals(dtypeName)) {
+      throw new IllegalArgumentException(
+          d + ": dtype '" + dtypeName + "' is not supported, only float32");
     }
     layer.setTrainable(bool(d, config, "trainable", true));
     return layer;
