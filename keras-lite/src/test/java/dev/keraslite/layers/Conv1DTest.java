@@ -255,6 +255,57 @@ class Conv1DTest {
     }
   }
 
+  @Test
+  void kernelGradientOfADilatedGroupedLayerMatchesFiniteDifferences() {
+    // The dilated kernel is spread with Reshape, PadV2 and Slice; groups split and concatenate:
+    // the tape's kernel gradient through all of them against central differences of the output.
+    int k = 2;
+    int cin = 2;
+    int filters = 4;
+    float[] kernel = new float[k * cin * filters];
+    float[] x = new float[1 * 7 * 4];
+    float[] weights = new float[1 * 7 * 4];
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < kernel.length; i++) {
+      kernel[i] = random.nextFloat() * 2 - 1;
+    }
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextFloat() * 2 - 1;
+      weights[i] = random.nextFloat();
+    }
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Operand<TFloat32> xt = tf.constant(Shape.of(1, 7, 4), DataBuffers.of(x));
+      Operand<TFloat32> w = tf.constant(Shape.of(1, 7, 4), DataBuffers.of(weights));
+      Conv1D conv = dilatedGrouped(kernel);
+      float[] grad;
+      try (GradientTape tape = new GradientTape(tf)) {
+        Operand<TFloat32> loss = tf.sum(tf.math.mul(conv.apply(tf, xt), w), tf.constant(new int[] {0, 1, 2}));
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> g = (Operand<TFloat32>) tape.gradient(loss, List.of(conv.kernel())).get(0);
+        grad = values(g);
+      }
+      double eps = 1e-2;
+      for (int i = 0; i < kernel.length; i++) {
+        float[] plus = kernel.clone();
+        float[] minus = kernel.clone();
+        plus[i] += (float) eps;
+        minus[i] -= (float) eps;
+        double fd = (loss(tf, dilatedGrouped(plus), xt, w) - loss(tf, dilatedGrouped(minus), xt, w)) / (2 * eps);
+        assertEquals(fd, grad[i], 2e-3, "d loss / d kernel[" + i + "]");
+      }
+    }
+  }
+
+  private static Conv1D dilatedGrouped(float[] kernel) {
+    return new Conv1D(4, 2).padding("same").dilationRate(3).groups(2).useBias(false)
+        .kernelInitializer(Initializers.constant(kernel));
+  }
+
+  private static double loss(Ops tf, Conv1D conv, Operand<TFloat32> x, Operand<TFloat32> w) {
+    return values(tf.sum(tf.math.mul(conv.apply(tf, x), w), tf.constant(new int[] {0, 1, 2})))[0];
+  }
+
   private static double weightedSum(Ops tf, Conv1D conv, Shape shape, float[] x, Operand<TFloat32> w) {
     return values(tf.sum(tf.math.mul(conv.apply(tf, tf.constant(shape, DataBuffers.of(x))), w),
         tf.constant(new int[] {0, 1, 2})))[0];
@@ -334,6 +385,16 @@ class Conv1DTest {
     assertEquals("Zeros", ((Map<?, ?>) c.get("bias_initializer")).get("class_name"));
     assertEquals(Map.of(), ((Map<?, ?>) c.get("bias_initializer")).get("config"));
     assertEquals("linear", new Conv1D(1, 1).getConfig().get("activation"));
+    // Keras 3's defaults.
+    Map<String, Object> d = new Conv1D(2, 3).getConfig();
+    assertEquals(List.of(1), d.get("strides"));
+    assertEquals("valid", d.get("padding"));
+    assertEquals("channels_last", d.get("data_format"));
+    assertEquals(List.of(1), d.get("dilation_rate"));
+    assertEquals(1, d.get("groups"));
+    assertEquals(true, d.get("use_bias"));
+    assertEquals(Boolean.TRUE, d.get("trainable"));
+    assertEquals("float32", d.get("dtype"));
   }
 
   @Test

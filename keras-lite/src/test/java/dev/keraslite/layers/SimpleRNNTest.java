@@ -168,6 +168,14 @@ class SimpleRNNTest {
     assertEquals(true, c.get("go_backwards"));
     assertEquals("Orthogonal", ((Map<?, ?>) c.get("recurrent_initializer")).get("class_name"));
     assertEquals(1.0, ((Map<?, ?>) ((Map<?, ?>) c.get("recurrent_initializer")).get("config")).get("gain"));
+    Map<String, Object> defaults = new SimpleRNN(3).getConfig();
+    assertEquals(false, defaults.get("return_sequences"));
+    assertEquals(false, defaults.get("return_state"));
+    assertEquals(false, defaults.get("go_backwards"));
+    assertEquals(true, defaults.get("use_bias"));
+    assertEquals("GlorotUniform", ((Map<?, ?>) defaults.get("kernel_initializer")).get("class_name"));
+    assertEquals("Zeros", ((Map<?, ?>) defaults.get("bias_initializer")).get("class_name"));
+    assertEquals(0.0, defaults.get("dropout"));
     SimpleRNN copy = SimpleRNN.fromConfig(c);
     assertEquals(c, copy.getConfig());
     assertEquals("simple_rnn_3", copy.name());
