@@ -3,7 +3,11 @@ package dev.keraslite.layers;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
+import java.util.List;
 import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
  * The fully connected recurrent layer (Keras's {@code SimpleRNN}): a {@link SimpleRNNCell} looped
@@ -20,6 +24,9 @@ import java.util.Map;
  * }</pre>
  */
 public class SimpleRNN extends RNN {
+  private double dropout;
+  private double recurrentDropout;
+
   /**
    * A layer of {@code units} units.
    *
@@ -94,6 +101,57 @@ public class SimpleRNN extends RNN {
   }
 
   /**
+   * Keras's {@code dropout}, the fraction of the inputs dropped in training (default 0). keras-lite
+   * keeps it so that models from Keras files predict and save it back, but does not implement it:
+   * applying a layer with a non-zero rate in training mode is refused rather than silently trained
+   * without dropout.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= dropout < 1}
+   */
+  public SimpleRNN dropout(double dropout) {
+    checkNotBuilt("dropout");
+    this.dropout = checkRate("dropout", dropout);
+    return this;
+  }
+
+  /** Keras's {@code recurrent_dropout} (default 0), kept and refused in training as {@link #dropout(double)}. */
+  public SimpleRNN recurrentDropout(double recurrentDropout) {
+    checkNotBuilt("recurrentDropout");
+    this.recurrentDropout = checkRate("recurrentDropout", recurrentDropout);
+    return this;
+  }
+
+  private double checkRate(String option, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException(
+          describe() + ": " + option + " must be in [0, 1), received " + rate);
+    }
+    return rate;
+  }
+
+  /** The input dropout rate (kept, not applied: see {@link #dropout(double)}). */
+  public double dropout() {
+    return dropout;
+  }
+
+  /** The recurrent dropout rate (kept, not applied). */
+  public double recurrentDropout() {
+    return recurrentDropout;
+  }
+
+  @Override
+  protected List<Operand<TFloat32>> callOutputs(
+      Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    if (training && (dropout > 0 || recurrentDropout > 0)) {
+      throw new IllegalStateException(
+          describe() + ": dropout=" + dropout + ", recurrent_dropout=" + recurrentDropout
+              + " are not implemented by keras-lite, so the layer cannot be applied in training"
+              + " mode; set them to 0 to train it (inference is unaffected by dropout)");
+    }
+    return super.callOutputs(tf, inputs, training);
+  }
+
+  /**
    * Keras 3's {@code SimpleRNN.get_config()}: the base keys, the RNN keys ({@code
    * return_sequences}, {@code return_state}, {@code go_backwards}, {@code stateful}, {@code unroll},
    * {@code zero_output_for_mask}), then the cell's ({@code units}, {@code activation}, {@code
@@ -125,8 +183,8 @@ public class SimpleRNN extends RNN {
     config.put("kernel_constraint", null);
     config.put("recurrent_constraint", null);
     config.put("bias_constraint", null);
-    config.put("dropout", 0.0);
-    config.put("recurrent_dropout", 0.0);
+    config.put("dropout", dropout);
+    config.put("recurrent_dropout", recurrentDropout);
     config.put("seed", null);
     return config;
   }
@@ -135,8 +193,9 @@ public class SimpleRNN extends RNN {
    * The layer a Keras config describes (Keras 3's {@code get_config()} or a Keras 2 file's layer
    * config); absent keys take Keras's defaults.
    *
-   * @throws IllegalArgumentException for options keras-lite does not implement (dropout, stateful,
-   *     time_major, regularizers, constraints), naming the layer and the key
+   * @throws IllegalArgumentException for options keras-lite does not implement (stateful,
+   *     time_major, regularizers, constraints), naming the layer and the key; dropout rates are
+   *     kept (see {@link #dropout(double)})
    */
   public static SimpleRNN fromConfig(Map<String, Object> config) {
     String d = LayerConfig.describe("SimpleRNN", config);
@@ -146,8 +205,6 @@ public class SimpleRNN extends RNN {
     LayerConfig.requireAbsent(
         d, config, "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
         "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint");
-    LayerConfig.requireValue(d, config, "dropout", 0.0);
-    LayerConfig.requireValue(d, config, "recurrent_dropout", 0.0);
     LayerConfig.requireValue(d, config, "stateful", false);
     LayerConfig.requireValue(d, config, "time_major", false);
     SimpleRNN layer =
@@ -155,6 +212,8 @@ public class SimpleRNN extends RNN {
             .returnSequences(LayerConfig.bool(d, config, "return_sequences", false))
             .returnState(LayerConfig.bool(d, config, "return_state", false))
             .goBackwards(LayerConfig.bool(d, config, "go_backwards", false))
+            .dropout(LayerConfig.number(d, config, "dropout", 0.0))
+            .recurrentDropout(LayerConfig.number(d, config, "recurrent_dropout", 0.0))
             .useBias(LayerConfig.bool(d, config, "use_bias", true))
             .kernelInitializer(
                 LayerConfig.initializer(d, config, "kernel_initializer", Initializers.glorotUniform()))

@@ -192,9 +192,36 @@ class SimpleRNNTest {
     assertEquals(5, loaded.units());
     assertEquals("relu", loaded.getConfig().get("activation"));
     assertEquals("tanh", SimpleRNN.fromConfig(Map.of("units", 2)).getConfig().get("activation"));
-    Map<String, Object> dropout = new LinkedHashMap<>(keras2);
-    dropout.put("recurrent_dropout", 0.2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimpleRNN.fromConfig(dropout));
-    assertTrue(e.getMessage().contains("SimpleRNN 'simple_rnn_1'") && e.getMessage().contains("recurrent_dropout"), e.getMessage());
+    Map<String, Object> stateful = new LinkedHashMap<>(keras2);
+    stateful.put("stateful", true);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimpleRNN.fromConfig(stateful));
+    assertTrue(e.getMessage().contains("SimpleRNN 'simple_rnn_1'") && e.getMessage().contains("stateful"), e.getMessage());
+  }
+
+  @Test
+  void dropoutFromAKerasFileIsKeptPredictsAndRefusesTraining() {
+    // tf.keras 2's simple_rnn config in dl4j-test-resources carries dropout 0.2.
+    Map<String, Object> keras2 = new LinkedHashMap<>();
+    keras2.put("name", "simple_rnn_1");
+    keras2.put("units", 3);
+    keras2.put("dropout", 0.2);
+    keras2.put("recurrent_dropout", 0.0);
+    keras2.put("implementation", 0);
+    SimpleRNN rnn = SimpleRNN.fromConfig(keras2);
+    assertEquals(0.2, rnn.getConfig().get("dropout"));
+    assertEquals(rnn.getConfig(), SimpleRNN.fromConfig(rnn.getConfig()).getConfig());
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      float[] x = {0.5f, -1, 0.25f, 2, -0.5f, 1};
+      Operand<TFloat32> in = tf.constant(Shape.of(1, 3, 2), DataBuffers.of(x));
+      float[] y = values(rnn.apply(tf, in, false));
+      double[] h = new double[3];
+      simpleRnn(x, 1, 3, 2, values(rnn.cell().kernel().value(tf)), values(rnn.cell().recurrentKernel().value(tf)),
+          values(rnn.cell().bias().value(tf)), 3, true, false, null, h);
+      assertClose(h, y, 1e-5, "inference ignores dropout, as in Keras");
+      IllegalStateException training = assertThrows(IllegalStateException.class, () -> rnn.apply(tf, in, true));
+      assertTrue(training.getMessage().startsWith("SimpleRNN 'simple_rnn_1': dropout=0.2"), training.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new SimpleRNN(2).dropout(1.0));
   }
 }
