@@ -190,6 +190,12 @@ public class Conv1D extends Layer {
     }
   }
 
+  /**
+   * The data format in Keras's lower-case form, null meaning {@code channels_last} (Keras's default
+   * when no {@code image_data_format} is configured); shared by the 1D layers.
+   *
+   * @throws IllegalArgumentException unless "channels_last" or "channels_first" (any case)
+   */
   static String dataFormat(String layer, String dataFormat) {
     String f = dataFormat == null ? CHANNELS_LAST : dataFormat.toLowerCase(Locale.ROOT);
     if (!CHANNELS_LAST.equals(f) && !CHANNELS_FIRST.equals(f)) {
