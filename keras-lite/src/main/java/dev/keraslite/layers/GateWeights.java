@@ -60,6 +60,14 @@ final class GateWeights {
     return biasInitializer;
   }
 
+  Initializer kernelInitializer() {
+    return kernelInitializer;
+  }
+
+  Initializer recurrentInitializer() {
+    return recurrentInitializer;
+  }
+
   /**
    * Creates the kernel and the recurrent kernel for inputs of {@code inputDim} features and, with
    * {@code useBias}, the bias of {@code biasShape} starting from {@code biasStart}; from the cell's

@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.activations.Activations;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -42,5 +43,19 @@ public class Softmax extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;
+  }
+
+  /** Keras 3's {@code Softmax.get_config()}: the base keys and {@code axis}. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("axis", axis);
+    return config;
+  }
+
+  /** The layer a Keras config describes ({@code axis}: an integer or a list of one, default -1). */
+  public static Softmax fromConfig(Map<String, Object> config) {
+    String d = LayerConfig.describe("Softmax", config);
+    return LayerConfig.base(new Softmax(LayerConfig.singleInt(d, config, "axis", -1)), config);
   }
 }

@@ -21,6 +21,15 @@
  *       {@link dev.keraslite.layers.Node}s.
  * </ul>
  *
+ * <p>Sequence layers: {@link dev.keraslite.layers.Conv1D}, {@link dev.keraslite.layers.SimpleRNN}
+ * (with {@link dev.keraslite.layers.SimpleRNNCell}), {@link dev.keraslite.layers.MaxPooling1D},
+ * {@link dev.keraslite.layers.AveragePooling1D}, {@link dev.keraslite.layers.GlobalAveragePooling1D},
+ * {@link dev.keraslite.layers.GlobalMaxPooling1D}, {@link dev.keraslite.layers.ZeroPadding1D}; activation
+ * layers {@link dev.keraslite.layers.LeakyReLU}, {@link dev.keraslite.layers.ELU}, {@link
+ * dev.keraslite.layers.ThresholdedReLU}. Each writes its Keras config with {@code getConfig()} and
+ * is rebuilt by its static {@code fromConfig(Map)}; {@link dev.keraslite.layers.LayerConfig} reads
+ * and writes the config values they share (integer tuples, activation names, initializers).
+ *
  * <h2>Writing a layer</h2>
  *
  * Follow Keras's split: the constructor holds configuration, {@code build} creates weights once the

@@ -39,7 +39,7 @@ class LayersInGraphTest {
     return v;
   }
 
-  private static void sameInGraphAsEagerly(Supplier<Layer> factory, long[] shape, boolean training) {
+  static void sameInGraphAsEagerly(Supplier<Layer> factory, long[] shape, boolean training) {
     float[] x = random((int) Shape.of(shape).size());
     float[] eagerOut;
     try (Eager eager = Eager.create()) {

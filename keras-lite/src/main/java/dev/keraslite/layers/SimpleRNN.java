@@ -1,0 +1,232 @@
+package dev.keraslite.layers;
+
+import dev.keraslite.activations.Activation;
+import dev.keraslite.initializers.Initializer;
+import dev.keraslite.initializers.Initializers;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The fully connected recurrent layer (Keras's {@code SimpleRNN}): a {@link SimpleRNNCell} looped
+ * over sequences {@code [batch, time, features]} by {@link RNN}. Its weights belong to the cell,
+ * named as in Keras: {@code simple_rnn/simple_rnn_cell/kernel:0}, {@code recurrent_kernel}, {@code
+ * bias}.
+ *
+ * <p>Keras 3's defaults, those of {@link SimpleRNNCell} and {@link RNN}: {@code tanh}, {@code
+ * glorot_uniform} kernel, {@code orthogonal} recurrent kernel, zero bias, only the last output
+ * returned, read forwards.
+ *
+ * <pre>{@code
+ * SimpleRNN rnn = new SimpleRNN(32).returnSequences(true);
+ * }</pre>
+ */
+public class SimpleRNN extends RNN {
+  private double dropout;
+  private double recurrentDropout;
+
+  /**
+   * A layer of {@code units} units.
+   *
+   * @throws IllegalArgumentException unless {@code units} is positive
+   */
+  public SimpleRNN(long units) {
+    super(new SimpleRNNCell(requireUnits("SimpleRNN", units), "simple_rnn_cell"));
+  }
+
+  @Override
+  public SimpleRNNCell cell() {
+    return (SimpleRNNCell) super.cell();
+  }
+
+  @Override
+  public SimpleRNN name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  @Override
+  public SimpleRNN returnSequences(boolean returnSequences) {
+    super.returnSequences(returnSequences);
+    return this;
+  }
+
+  @Override
+  public SimpleRNN returnState(boolean returnState) {
+    super.returnState(returnState);
+    return this;
+  }
+
+  @Override
+  public SimpleRNN goBackwards(boolean goBackwards) {
+    super.goBackwards(goBackwards);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#activation(Activation)}. */
+  public SimpleRNN activation(Activation activation) {
+    checkNotBuilt("activation");
+    cell().activation(activation);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#useBias(boolean)}. */
+  public SimpleRNN useBias(boolean useBias) {
+    checkNotBuilt("useBias");
+    cell().useBias(useBias);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#kernelInitializer}. */
+  public SimpleRNN kernelInitializer(Initializer initializer) {
+    checkNotBuilt("kernelInitializer");
+    cell().kernelInitializer(initializer);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#recurrentInitializer}. */
+  public SimpleRNN recurrentInitializer(Initializer initializer) {
+    checkNotBuilt("recurrentInitializer");
+    cell().recurrentInitializer(initializer);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#biasInitializer}. */
+  public SimpleRNN biasInitializer(Initializer initializer) {
+    checkNotBuilt("biasInitializer");
+    cell().biasInitializer(initializer);
+    return this;
+  }
+
+  /**
+   * Keras's {@code dropout}, the fraction of the inputs dropped in training (default 0). keras-lite
+   * keeps it so that models from Keras files predict and save it back, but does not implement it:
+   * applying a layer with a non-zero rate in training mode is refused rather than silently trained
+   * without dropout.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= dropout < 1}
+   */
+  public SimpleRNN dropout(double dropout) {
+    checkNotBuilt("dropout");
+    this.dropout = checkRate("dropout", dropout);
+    return this;
+  }
+
+  /** Keras's {@code recurrent_dropout} (default 0), kept and refused in training as {@link #dropout(double)}. */
+  public SimpleRNN recurrentDropout(double recurrentDropout) {
+    checkNotBuilt("recurrentDropout");
+    this.recurrentDropout = checkRate("recurrentDropout", recurrentDropout);
+    return this;
+  }
+
+  private double checkRate(String option, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException(
+          describe() + ": " + option + " must be in [0, 1), received " + rate);
+    }
+    return rate;
+  }
+
+  /** The input dropout rate (kept, not applied: see {@link #dropout(double)}). */
+  public double dropout() {
+    return dropout;
+  }
+
+  /** The recurrent dropout rate (kept, not applied). */
+  public double recurrentDropout() {
+    return recurrentDropout;
+  }
+
+  @Override
+  protected List<Operand<TFloat32>> callOutputs(
+      Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    if (training && (dropout > 0 || recurrentDropout > 0)) {
+      throw new IllegalStateException(
+          describe() + ": dropout=" + dropout + ", recurrent_dropout=" + recurrentDropout
+              + " are not implemented by keras-lite, so the layer cannot be applied in training"
+              + " mode; set them to 0 to train it (inference is unaffected by dropout)");
+    }
+    return super.callOutputs(tf, inputs, training);
+  }
+
+  /**
+   * Keras 3's {@code SimpleRNN.get_config()}: the base keys, the RNN keys ({@code
+   * return_sequences}, {@code return_state}, {@code go_backwards}, {@code stateful}, {@code unroll},
+   * {@code zero_output_for_mask}), then the cell's ({@code units}, {@code activation}, {@code
+   * use_bias}, the three initializers, regularizers and constraints (null), {@code dropout} and
+   * {@code recurrent_dropout} (0), {@code seed}).
+   */
+  @Override
+  public Map<String, Object> getConfig() {
+    String d = describe();
+    SimpleRNNCell cell = cell();
+    Map<String, Object> config = super.getConfig();
+    config.put("return_sequences", returnSequences());
+    config.put("return_state", returnState());
+    config.put("go_backwards", goBackwards());
+    config.put("stateful", false);
+    // keras-lite always unrolls; Keras's flag changes how the loop runs, not its numbers.
+    config.put("unroll", false);
+    config.put("zero_output_for_mask", false);
+    config.put("units", units());
+    config.put("activation", LayerConfig.activation(d, cell.activation()));
+    config.put("use_bias", cell.useBias());
+    config.put("kernel_initializer", LayerConfig.initializer(d, cell.kernelInitializer()));
+    config.put("recurrent_initializer", LayerConfig.initializer(d, cell.recurrentInitializer()));
+    config.put("bias_initializer", LayerConfig.initializer(d, cell.biasInitializer()));
+    config.put("kernel_regularizer", null);
+    config.put("recurrent_regularizer", null);
+    config.put("bias_regularizer", null);
+    config.put("activity_regularizer", null);
+    config.put("kernel_constraint", null);
+    config.put("recurrent_constraint", null);
+    config.put("bias_constraint", null);
+    config.put("dropout", dropout);
+    config.put("recurrent_dropout", recurrentDropout);
+    config.put("seed", null);
+    return config;
+  }
+
+  /**
+   * The layer a Keras config describes (Keras 3's {@code get_config()} or a Keras 2 file's layer
+   * config); absent keys take Keras's defaults.
+   *
+   * @throws IllegalArgumentException for options keras-lite does not implement (stateful,
+   *     time_major, regularizers, constraints), naming the layer and the key; dropout rates are
+   *     kept (see {@link #dropout(double)})
+   */
+  public static SimpleRNN fromConfig(Map<String, Object> config) {
+    String d = LayerConfig.describe("SimpleRNN", config);
+    if (!LayerConfig.has(config, "units")) {
+      throw new IllegalArgumentException(d + ": the config needs 'units'");
+    }
+    LayerConfig.requireAbsent(
+        d, config, "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint");
+    LayerConfig.requireValue(d, config, "stateful", false);
+    LayerConfig.requireValue(d, config, "time_major", false);
+    SimpleRNN layer =
+        new SimpleRNN((long) LayerConfig.number(d, config, "units", 0))
+            .returnSequences(LayerConfig.bool(d, config, "return_sequences", false))
+            .returnState(LayerConfig.bool(d, config, "return_state", false))
+            .goBackwards(LayerConfig.bool(d, config, "go_backwards", false))
+            .dropout(LayerConfig.number(d, config, "dropout", 0.0))
+            .recurrentDropout(LayerConfig.number(d, config, "recurrent_dropout", 0.0))
+            .useBias(LayerConfig.bool(d, config, "use_bias", true))
+            .kernelInitializer(
+                LayerConfig.initializer(d, config, "kernel_initializer", Initializers.glorotUniform()))
+            .recurrentInitializer(
+                LayerConfig.initializer(d, config, "recurrent_initializer", Initializers.orthogonal()))
+            .biasInitializer(
+                LayerConfig.initializer(d, config, "bias_initializer", Initializers.zeros()));
+    // Keras's default is tanh; only an explicit null or "linear" means none.
+    if (!LayerConfig.has(config, "activation")) {
+      layer.activation(dev.keraslite.activations.Activations.tanh());
+    } else {
+      layer.activation(LayerConfig.activation(d, config, "activation"));
+    }
+    return LayerConfig.base(layer, config);
+  }
+}
