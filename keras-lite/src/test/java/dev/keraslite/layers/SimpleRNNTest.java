@@ -148,7 +148,7 @@ class SimpleRNNTest {
       assertEquals("SimpleRNN 'srnn': expected input with last dimension 3, received shape [1, 2, 4].", features.getMessage());
       assertThrows(IllegalArgumentException.class, () -> new SimpleRNN(0));
     }
-    assertShape(Shape.of(-1, 7, 5), new SimpleRNN(5).returnSequences(true).apply(dev.keraslite.Input.of(7, 3)).shape(), "symbolic");
+    assertShape(Shape.of(-1, 7, 5), new SimpleRNN(5).returnSequences(true).apply(dev.keraslite.models.Input.of(7, 3)).shape(), "symbolic");
   }
 
   @Test

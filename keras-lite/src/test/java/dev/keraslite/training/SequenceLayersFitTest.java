@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
-import dev.keraslite.Input;
-import dev.keraslite.Sequential;
+import dev.keraslite.models.Input;
+import dev.keraslite.models.Sequential;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.initializers.Initializers;
