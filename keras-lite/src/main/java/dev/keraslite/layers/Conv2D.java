@@ -1,6 +1,5 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -243,7 +242,7 @@ public class Conv2D extends Layer {
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
     Operand<TFloat32> k = kernel.value(tf);
     if (dilationRate[0] > 1 || dilationRate[1] > 1) {
-      k = dilate(tf, k);
+      k = ConvWindows.spreadKernel(tf, k, kernelSize, dilationRate);
     }
     Operand<TFloat32> y =
         tf.nn.conv2d(input, k, ConvWindows.nhwc(strides), ConvWindows.tfPadding(padding));
@@ -251,32 +250,6 @@ public class Conv2D extends Layer {
       y = tf.nn.biasAdd(y, bias.value(tf));
     }
     return activation == null ? y : activation.apply(tf, y);
-  }
-
-  /**
-   * The kernel spread out with {@code dilation - 1} zeros between taps, so that a plain convolution
-   * computes the dilated one. TensorFlow's CPU kernels run {@code Conv2D} with dilations but not
-   * its backward ops, so a native dilation could not be trained on CPU; zeros cost {@code
-   * dilation^2} times the multiplications but differentiate everywhere (Reshape, PadV2, Slice).
-   */
-  private Operand<TFloat32> dilate(Ops tf, Operand<TFloat32> k) {
-    long kh = kernelSize[0];
-    long kw = kernelSize[1];
-    long cin = FastShape.of(k).get(2);
-    int dh = dilationRate[0];
-    int dw = dilationRate[1];
-    Operand<TFloat32> taps = tf.reshape(k, tf.constant(new long[] {kh, 1, kw, 1, cin, filters}));
-    Operand<TFloat32> padded =
-        tf.pad(
-            taps,
-            tf.constant(new int[][] {{0, 0}, {0, dh - 1}, {0, 0}, {0, dw - 1}, {0, 0}, {0, 0}}),
-            tf.constant(0f));
-    Operand<TFloat32> spread =
-        tf.reshape(padded, tf.constant(new long[] {kh * dh, kw * dw, cin, filters}));
-    return tf.slice(
-        spread,
-        tf.constant(new long[] {0, 0, 0, 0}),
-        tf.constant(new long[] {span(0), span(1), cin, filters}));
   }
 
   @Override
