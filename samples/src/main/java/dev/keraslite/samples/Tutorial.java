@@ -79,6 +79,17 @@ public final class Tutorial {
             }));
     list.add(
         new Example(
+            "MobileNetV2",
+            "5. MobileNetV2(weights=None) from applications, compiled fit on Fashion-MNIST 32x32x3",
+            full -> {
+              MobileNetV2Flowers.Result r =
+                  MobileNetV2Flowers.run(MobileNetV2Flowers.EPOCHS, MobileNetV2Flowers.TRAIN_SAMPLES, 1, 0);
+              return String.format(
+                  Locale.ROOT, "%s 32x32x3, %d images x %d epoch(s): test accuracy %.4f", r.dataset(),
+                  r.trainSamples(), r.epochs(), r.testAccuracy());
+            }));
+    list.add(
+        new Example(
             "ConvByHand",
             "6. a convolution by hand (7x7 image, 3x3 kernel, bias 1)",
             full -> {
