@@ -2,6 +2,7 @@ package dev.keraslite.callbacks;
 
 import dev.keraslite.layers.Layer;
 import dev.keraslite.optimizers.Optimizer;
+import org.tensorflow.proto.GraphDef;
 
 /** What a callback sees of the running {@code fit}, {@code evaluate} or {@code predict}. */
 public interface TrainingContext {
@@ -25,4 +26,12 @@ public interface TrainingContext {
 
   /** Keras's verbosity: 0 silent, 1 progress bar, 2 one line per epoch. */
   int verbose();
+
+  /**
+   * The graph of the traced train step in use (what TensorBoard shows in its Graphs tab), or null
+   * when the steps run eagerly or none was traced yet.
+   */
+  default GraphDef trainGraph() {
+    return null;
+  }
 }

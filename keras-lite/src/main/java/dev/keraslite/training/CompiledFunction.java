@@ -17,6 +17,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -102,6 +103,11 @@ public final class CompiledFunction implements AutoCloseable {
   /** Traces {@code body} once for inputs of the given specs. */
   public static CompiledFunction trace(List<Spec> inputs, Body body) {
     return new CompiledFunction(inputs, body);
+  }
+
+  /** The traced graph, as TensorBoard's graph summary shows it. */
+  public GraphDef graphDef() {
+    return graph.toGraphDef();
   }
 
   /** The eager variables the function uses, in first-use order. */

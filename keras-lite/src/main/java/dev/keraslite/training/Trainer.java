@@ -38,6 +38,7 @@ import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -542,6 +543,19 @@ public final class Trainer {
     @Override
     public int verbose() {
       return verbose;
+    }
+
+    @Override
+    public GraphDef trainGraph() {
+      if (runEagerly) {
+        return null;
+      }
+      for (Map.Entry<String, CompiledFunction> e : compiled.entrySet()) {
+        if (e.getKey().startsWith("train")) {
+          return e.getValue().graphDef();
+        }
+      }
+      return null;
     }
   }
 
