@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what keras-lite's build, tests and tutorial need on a fresh Debian machine: Java 17, Maven and
-# Debian's Fashion-MNIST (real data for the tutorial and the accuracy tests). Idempotent.
+# Installs what keras-lite's build, tests and tutorial need on a fresh Debian machine: Java 17, Maven,
+# Debian's Fashion-MNIST (real data for the tutorial and the accuracy tests) and Graphviz (`dot`, which
+# draws Plots.modelGraph's PNGs; its fonts also serve the History plots). Idempotent.
 set -euo pipefail
 
 apt_install() {
@@ -15,4 +16,7 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
 fi
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   apt_install dataset-fashion-mnist
+fi
+if ! command -v dot >/dev/null 2>&1; then
+  apt_install graphviz
 fi

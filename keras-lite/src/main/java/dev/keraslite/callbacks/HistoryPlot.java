@@ -67,7 +67,9 @@ final class HistoryPlot {
               .xAxisTitle("epoch")
               .yAxisTitle(g.getKey())
               .build();
-      chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+      // Below the plot: inside, the legend would hide the last points of a rising curve.
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+      chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
       chart.getStyler().setChartBackgroundColor(Color.WHITE);
       for (Map.Entry<String, List<Double>> s : g.getValue().entrySet()) {
         List<Double> y = s.getValue();

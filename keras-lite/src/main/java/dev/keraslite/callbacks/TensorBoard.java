@@ -109,6 +109,7 @@ public class TensorBoard extends Callback {
     return this;
   }
 
+  /** The directory holding {@code train} and {@code validation}. */
   public Path logDir() {
     return logDir;
   }
@@ -118,10 +119,12 @@ public class TensorBoard extends Callback {
     return updateFreq == 0 ? "epoch" : Integer.toString(updateFreq);
   }
 
+  /** Epochs between weight histograms; 0 for none. */
   public int histogramFreq() {
     return histogramFreq;
   }
 
+  /** Whether the traced train step's graph is written. */
   public boolean writeGraph() {
     return writeGraph;
   }
