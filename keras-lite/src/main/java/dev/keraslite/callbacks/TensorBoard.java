@@ -3,15 +3,17 @@ package dev.keraslite.callbacks;
 import dev.keraslite.EagerScope;
 import dev.keraslite.Variable;
 import dev.keraslite.optimizers.Optimizer;
-import dev.keraslite.summary.SummaryWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
 
 /**
  * Writes TensorBoard logs of a {@code fit}, as Keras's {@code TensorBoard} callback, with TensorFlow's
@@ -31,8 +33,10 @@ import org.tensorflow.types.family.TNumber;
  * {@code epoch_<metric>} values (without the {@code val_} prefix) and {@code
  * evaluation_<metric>_vs_iterations} at the optimizer's iteration count.
  *
- * <p>Unlike Keras, which leaves writes to TensorFlow's two-minute flush, both files are flushed at
- * every epoch end, so a run that crashes leaves every finished epoch on disk.
+ * <p>The files are written by TensorFlow's summary ops ({@link dev.keraslite.summary.SummaryWriter})
+ * on a background thread, so training does not wait for the disk; {@code fit} returns once they are
+ * complete. Unlike Keras, which leaves writes to TensorFlow's two-minute flush, both files are flushed
+ * after every epoch: a run that crashes keeps every epoch but (at most) the last finished one.
  */
 public class TensorBoard extends Callback {
   /** Keras's default {@code log_dir}. */
@@ -43,8 +47,7 @@ public class TensorBoard extends Callback {
   private int histogramFreq;
   private boolean writeGraph = true;
 
-  private SummaryWriter trainWriter;
-  private SummaryWriter validationWriter;
+  private SummaryQueue writers;
   private long globalTrainBatch;
   private boolean shouldWriteTrainGraph;
 
@@ -131,6 +134,10 @@ public class TensorBoard extends Callback {
 
   @Override
   public void onTrainBegin(Map<String, Double> logs) {
+    if (writers != null) {
+      closeWriters(); // a previous fit that ended with an exception left its files open
+    }
+    writers = new SummaryQueue(logDir);
     globalTrainBatch = 0;
     shouldWriteTrainGraph = writeGraph;
   }
@@ -147,12 +154,12 @@ public class TensorBoard extends Callback {
       shouldWriteTrainGraph = false;
       GraphDef graph = context().trainGraph();
       if (graph != null) {
-        trainWriter().graph(graph, 0);
+        writers().graph(SummaryQueue.TRAIN, graph, 0);
       }
     }
     if (updateFreq > 0 && globalTrainBatch % updateFreq == 0 && logs != null) {
       for (Map.Entry<String, Double> e : logs.entrySet()) {
-        trainWriter().scalar("batch_" + e.getKey(), e.getValue(), globalTrainBatch);
+        writers().scalar(SummaryQueue.TRAIN, "batch_" + e.getKey(), e.getValue(), globalTrainBatch);
       }
     }
   }
@@ -165,7 +172,8 @@ public class TensorBoard extends Callback {
     }
     long iterations = readLong(optimizer.iterations());
     for (Map.Entry<String, Double> e : logs.entrySet()) {
-      validationWriter().scalar("evaluation_" + e.getKey() + "_vs_iterations", e.getValue(), iterations);
+      writers().scalar(
+          SummaryQueue.VALIDATION, "evaluation_" + e.getKey() + "_vs_iterations", e.getValue(), iterations);
     }
   }
 
@@ -187,18 +195,15 @@ public class TensorBoard extends Callback {
       train.put("learning_rate", (double) optimizer.learningRate());
     }
     for (Map.Entry<String, Double> e : train.entrySet()) {
-      trainWriter().scalar("epoch_" + e.getKey(), e.getValue(), epoch);
+      writers().scalar(SummaryQueue.TRAIN, "epoch_" + e.getKey(), e.getValue(), epoch);
     }
     for (Map.Entry<String, Double> e : validation.entrySet()) {
-      validationWriter().scalar("epoch_" + e.getKey(), e.getValue(), epoch);
+      writers().scalar(SummaryQueue.VALIDATION, "epoch_" + e.getKey(), e.getValue(), epoch);
     }
     if (histogramFreq > 0 && epoch % histogramFreq == 0) {
       writeHistograms(epoch);
     }
-    trainWriter().flush();
-    if (validationWriter != null) {
-      validationWriter.flush();
-    }
+    writers().flush();
   }
 
   @Override
@@ -206,18 +211,15 @@ public class TensorBoard extends Callback {
     closeWriters();
   }
 
-  /** Closes the event files (the loop does at the end of {@code fit}); a later fit opens new ones. */
+  /**
+   * Closes the event files, waiting until they are complete on disk (the loop does at the end of
+   * {@code fit}); a later fit opens new ones.
+   */
   public void closeWriters() {
-    try {
-      if (trainWriter != null) {
-        trainWriter.close();
-      }
-    } finally {
-      trainWriter = null;
-      if (validationWriter != null) {
-        validationWriter.close();
-        validationWriter = null;
-      }
+    if (writers != null) {
+      SummaryQueue closing = writers;
+      writers = null;
+      closing.close();
     }
   }
 
@@ -227,12 +229,28 @@ public class TensorBoard extends Callback {
       if (!TNumber.class.isAssignableFrom(v.type())) {
         continue;
       }
-      Ops tf = v.ops();
-      // Between epochs the variables hold their current values in the model's eager context.
-      try (EagerScope scope = EagerScope.open(tf);
-          Tensor value = v.value(tf).asTensor()) {
-        trainWriter().histogram(histogramTag(v), value, epoch);
+      writers().histogram(SummaryQueue.TRAIN, histogramTag(v), read(v), epoch);
+    }
+  }
+
+  /**
+   * A host copy of the variable's value as float32 (the writer thread must not touch the model's
+   * context). Between epochs the variables hold their current values in the model's eager context.
+   */
+  private static float[] read(Variable v) {
+    Ops tf = v.ops();
+    try (EagerScope scope = EagerScope.open(tf)) {
+      Operand<? extends TType> value = v.value(tf);
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> floats =
+          v.type() == TFloat32.class
+              ? (Operand<TFloat32>) value
+              : tf.dtypes.cast((Operand<? extends TNumber>) value, TFloat32.class);
+      float[] out = new float[Math.toIntExact(v.shape().size())];
+      try (TFloat32 t = floats.asTensor()) {
+        t.asRawTensor().data().asFloats().read(out);
       }
+      return out;
     }
   }
 
@@ -251,18 +269,11 @@ public class TensorBoard extends Callback {
     }
   }
 
-  private SummaryWriter trainWriter() {
-    if (trainWriter == null) {
-      trainWriter = SummaryWriter.create(logDir.resolve("train"));
+  private SummaryQueue writers() {
+    if (writers == null) {
+      throw new IllegalStateException("TensorBoard: onTrainBegin was not called (the callback runs inside fit)");
     }
-    return trainWriter;
-  }
-
-  private SummaryWriter validationWriter() {
-    if (validationWriter == null) {
-      validationWriter = SummaryWriter.create(logDir.resolve("validation"));
-    }
-    return validationWriter;
+    return writers;
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -51,6 +52,10 @@ public final class SummaryWriter implements AutoCloseable {
   public static final int DEFAULT_FLUSH_MILLIS = 120_000;
   /** The event file name's suffix, as {@code tf.summary.create_file_writer} writes it. */
   public static final String FILENAME_SUFFIX = ".v2";
+
+  /** Runs the few ops of a write on the calling thread (no hand-off to the inter-op pool). */
+  private static final ConfigProto SESSION_CONFIG =
+      ConfigProto.newBuilder().setInterOpParallelismThreads(-1).build();
 
   private final Path logDir;
   private final Graph graph;
@@ -94,7 +99,7 @@ public final class SummaryWriter implements AutoCloseable {
       writeGraph = tf.summary.writeGraphSummary(writer, step, graphBytes).op();
       flushOp = tf.summary.flushSummaryWriter(writer).op();
       closeOp = tf.summary.closeSummaryWriter(writer).op();
-      session = new Session(graph);
+      session = new Session(graph, SESSION_CONFIG);
       try {
         session.runner().addTarget(create).run().close();
       } catch (RuntimeException e) {
