@@ -1,5 +1,6 @@
 package dev.keraslite.training;
 
+import dev.keraslite.KerasLite;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.data.Dataset;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -47,7 +48,7 @@ public final class Fit {
             ? dataset(x, y)
             : dataset(x.slice(Indices.range(0, trainCount)), y.slice(Indices.range(0, trainCount)));
     if (options.shuffle()) {
-      train = train.shuffle(options.seed() != null ? options.seed() : System.nanoTime());
+      train = train.shuffle(options.seed() != null ? options.seed() : KerasLite.drawSeed());
     }
     return trainer.fit(train.batch(options.batchSize()), validation, options);
   }

@@ -2,6 +2,7 @@ package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
 import dev.keraslite.Input;
+import dev.keraslite.KerasLite;
 import dev.keraslite.Model;
 import dev.keraslite.Sequential;
 import dev.keraslite.activations.Activations;
@@ -101,6 +102,7 @@ public final class KerasPipeline {
    */
   public static Result run(Kind kind, int epochs, int trainSamples, int verbose, long seed) {
     Layer.clearNameCounters();
+    KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     DataLoaders.MNISTLoader data = new DataLoaders.MNISTLoader(seed);
     System.out.println("data: " + data.name() + ", model: " + kind);
     try (Eager eager = Eager.create()) {
