@@ -108,6 +108,16 @@ final class FunctionalModel extends Model {
   }
 
   @Override
+  public List<KerasTensor> inputs() {
+    return inputs;
+  }
+
+  @Override
+  public List<KerasTensor> outputs() {
+    return outputs;
+  }
+
+  @Override
   public List<Layer> layers() {
     return layers;
   }

@@ -5,19 +5,22 @@ import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.KerasTensor;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.layers.Shapes;
+import dev.keraslite.losses.Loss;
+import dev.keraslite.losses.Losses;
+import dev.keraslite.optimizers.Optimizer;
+import dev.keraslite.optimizers.Optimizers;
+import dev.keraslite.saving.Saving;
+import dev.keraslite.training.Fit;
+import dev.keraslite.training.FitOptions;
+import dev.keraslite.training.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.tensorflow.Operand;
-import dev.keraslite.losses.Loss;
-import dev.keraslite.losses.Losses;
-import dev.keraslite.optimizers.Optimizer;
-import dev.keraslite.optimizers.Optimizers;
-import dev.keraslite.training.Fit;
-import dev.keraslite.training.FitOptions;
-import dev.keraslite.training.Trainer;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
@@ -108,6 +111,20 @@ public abstract class Model extends Layer {
   }
 
   /**
+   * The symbolic inputs the model was defined on (Keras's {@code model.inputs}): those of a
+   * functional model, or the {@link Input} a {@link Sequential} was started with; empty for a model
+   * whose inputs are only known when it is applied.
+   */
+  public List<KerasTensor> inputs() {
+    return List.of();
+  }
+
+  /** The symbolic outputs of a functional model (Keras's {@code model.outputs}); empty otherwise. */
+  public List<KerasTensor> outputs() {
+    return List.of();
+  }
+
+  /**
    * Builds the model without data, as Keras's {@code model.build(input_shape)}: a subclassed model
    * is run once on a batch of zeros (unknown sizes taken as 1) in inference mode, which builds every
    * layer its {@code call} uses. Does nothing if already built.
@@ -191,6 +208,44 @@ public abstract class Model extends Layer {
   static ModelSummary.Row row(Layer layer, String shape, List<String> connectedTo) {
     return new ModelSummary.Row(
         layer.name() + " (" + layer.typeName() + ")", shape, layer.countParams(), connectedTo);
+  }
+
+  // ---- saving (delegated to dev.keraslite.saving) -----------------------------------------
+
+  /**
+   * Reads a whole model from a Keras 3 {@code .keras} file or a legacy Keras {@code .h5} file
+   * (Keras's {@code keras.saving.load_model}), built in {@code tf}'s eager context, compiled when
+   * the file says how and keras-lite has that optimizer and loss. See {@link Saving#loadModel}.
+   */
+  public static Model load(Ops tf, Path path) throws IOException {
+    return Saving.loadModel(tf, path);
+  }
+
+  /** Writes the model as a Keras 3 {@code .keras} file (Keras's {@code model.save}). */
+  public void save(Path path) throws IOException {
+    Saving.saveModel(this, path);
+  }
+
+  /** Writes the weights as Keras 3's {@code .weights.h5} (Keras's {@code save_weights}). */
+  public void saveWeights(Path path) throws IOException {
+    Saving.saveWeights(this, path);
+  }
+
+  /**
+   * Loads weights from a {@code .weights.h5}, {@code .keras} or legacy {@code .h5} file (Keras's
+   * {@code load_weights}); the model must be built.
+   */
+  public void loadWeights(Path path) throws IOException {
+    Saving.loadWeights(this, path);
+  }
+
+  /**
+   * As {@link #loadWeights(Path)}, matching legacy {@code .h5} weights by layer name and/or
+   * skipping mismatched layers (Keras's {@code by_name}, {@code skip_mismatch}); returns what was
+   * skipped.
+   */
+  public List<String> loadWeights(Path path, boolean byName, boolean skipMismatch) throws IOException {
+    return Saving.loadWeights(this, path, byName, skipMismatch);
   }
 
   // ---- training (delegated to dev.keraslite.training) ----------------------------------------

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
@@ -290,5 +292,47 @@ public class Conv2D extends Layer {
         ConvWindows.outputLength(inputShape.get(1), kernelSize[0], strides[0], dilationRate[0], padding),
         ConvWindows.outputLength(inputShape.get(2), kernelSize[1], strides[1], dilationRate[1], padding),
         filters);
+  }
+
+  /** Keras 3's config keys: filters, kernel_size, strides, padding, data_format, ... */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("filters", filters);
+    config.put("kernel_size", LayerConfig.list(kernelSize));
+    config.put("strides", LayerConfig.list(strides));
+    config.put("padding", padding.toLowerCase(java.util.Locale.ROOT));
+    config.put("data_format", "channels_last");
+    config.put("dilation_rate", LayerConfig.list(dilationRate));
+    config.put("groups", 1);
+    config.put("activation", LayerConfig.serialize(activation == null ? Activations.linear() : activation));
+    config.put("use_bias", useBias);
+    config.put("kernel_initializer", LayerConfig.serialize(kernelInitializer));
+    config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
+    config.put("kernel_regularizer", null);
+    config.put("bias_regularizer", null);
+    config.put("activity_regularizer", null);
+    config.put("kernel_constraint", null);
+    config.put("bias_constraint", null);
+    return config;
+  }
+
+  /** A layer from a Keras config; only channels_last data and groups 1. */
+  public static Conv2D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Conv2D", config);
+    c.requireNull("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint");
+    c.requireDefault("data_format", "channels_last");
+    c.requireDefault("groups", 1);
+    Conv2D layer =
+        new Conv2D(c.getLong("filters"), c.getInts("kernel_size", 2, null))
+            .strides(c.getInts("strides", 2, new int[] {1, 1}))
+            .padding(c.getString("padding", "valid"))
+            .dilationRate(c.getInts("dilation_rate", 2, new int[] {1, 1}))
+            .activation(c.activation("activation"))
+            .useBias(c.getBoolean("use_bias", true))
+            .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
+            .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    return c.applyBase(layer);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
@@ -97,5 +98,13 @@ final class GateWeights {
           cell.describe() + ": the " + what + " is created on the first apply(); the cell is not"
               + " built yet");
     }
+  }
+
+  Initializer kernelInitializer() {
+    return kernelInitializer;
+  }
+
+  Initializer recurrentInitializer() {
+    return recurrentInitializer;
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import dev.keraslite.activations.Activations;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -42,5 +43,27 @@ public class Softmax extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;
+  }
+
+  /** Keras 3's config keys: axis. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("axis", axis);
+    return config;
+  }
+
+  /** A layer from a Keras config (axis -1 when absent). */
+  public static Softmax fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Softmax", config);
+    Object axis = c.raw("axis");
+    if (axis instanceof java.util.List) {
+      java.util.List<Long> axes = c.getLongList("axis");
+      if (axes.size() != 1) {
+        throw c.error("softmax over several axes " + axis + " is not supported by keras-lite");
+      }
+      return c.applyBase(new Softmax(Math.toIntExact(axes.get(0))));
+    }
+    return c.applyBase(new Softmax(Math.toIntExact(c.getLong("axis", -1))));
   }
 }
