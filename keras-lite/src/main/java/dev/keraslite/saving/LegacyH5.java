@@ -2,6 +2,7 @@ package dev.keraslite.saving;
 
 import dev.keraslite.Model;
 import dev.keraslite.Variable;
+import dev.keraslite.layers.LSTM;
 import dev.keraslite.layers.Layer;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -149,20 +150,33 @@ final class LegacyH5 {
       Layer layer, String fileLayer, List<Dataset> values, String source, boolean skipMismatch,
       WeightsH5.Assignment out) {
     List<Variable> vars = legacyWeights(layer);
+    List<long[]> shapes = new ArrayList<>();
+    for (Dataset d : values) {
+      shapes.add(Arrays.stream(d.getDimensions()).asLongStream().toArray());
+    }
+    List<float[]> floats = null;
+    if (layer instanceof LSTM && values.size() == 12 && vars.size() == 3) {
+      // A Keras 1 LSTM: twelve arrays become Keras 2's three.
+      List<float[]> arrays = new ArrayList<>();
+      for (Dataset d : values) {
+        arrays.add(HostArrays.floats(d.getDataFlat(), source + " " + d.getPath()));
+      }
+      floats = LegacyConfig.keras1Lstm(arrays, shapes);
+      shapes = LegacyConfig.keras1LstmShapes(shapes);
+    }
     String problem = null;
-    if (vars.size() != values.size()) {
+    if (vars.size() != shapes.size()) {
       problem =
           layer + " has " + vars.size() + " weights " + WeightsH5.names(vars) + ", but " + source
-              + " holds " + values.size() + " for layer '" + fileLayer + "'";
+              + " holds " + shapes.size() + " for layer '" + fileLayer + "'";
     } else {
       for (int i = 0; i < vars.size() && problem == null; i++) {
         long[] expected = vars.get(i).shape().asArray();
-        long[] actual = Arrays.stream(values.get(i).getDimensions()).asLongStream().toArray();
-        if (!Arrays.equals(expected, actual)) {
+        if (!Arrays.equals(expected, shapes.get(i))) {
           problem =
               layer + ": weight '" + vars.get(i).name() + "' has shape " + Arrays.toString(expected)
-                  + ", but " + source + " holds shape " + Arrays.toString(actual) + " for '"
-                  + values.get(i).getPath() + "'";
+                  + ", but " + source + " holds shape " + Arrays.toString(shapes.get(i)) + " for '"
+                  + fileLayer + "' weight " + i;
         }
       }
     }
@@ -173,9 +187,11 @@ final class LegacyH5 {
       }
       throw new IllegalArgumentException(problem);
     }
-    List<float[]> floats = new ArrayList<>();
-    for (Dataset d : values) {
-      floats.add(HostArrays.floats(d.getDataFlat(), source + " " + d.getPath()));
+    if (floats == null) {
+      floats = new ArrayList<>();
+      for (Dataset d : values) {
+        floats.add(HostArrays.floats(d.getDataFlat(), source + " " + d.getPath()));
+      }
     }
     out.add(vars, floats);
   }

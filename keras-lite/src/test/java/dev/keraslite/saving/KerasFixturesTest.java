@@ -44,7 +44,9 @@ class KerasFixturesTest {
         "conv1d/conv1d_k3_s2_d1_cl_valid",
         "conv1d/conv1d_k3_s2_d1_cf_valid",
         "conv1d/conv1d_k2_s1_d2_cl_valid",
-        "conv1d/conv1d_k2_s1_d2_cf_same");
+        "conv1d/conv1d_k2_s1_d2_cf_same",
+        "simple_lstm/simple_lstm_tf_keras_1",
+        "simple_lstm/simple_lstm_th_keras_1");
   }
 
   @ParameterizedTest
