@@ -115,7 +115,7 @@ final class VariableValues {
    * The eager ops built between its creation and {@link #close}, unrecorded and then released: an
    * {@link EagerScope} with the tapes paused, so that it releases even inside a recording tape.
    */
-  private static final class Region implements AutoCloseable {
+  static final class Region implements AutoCloseable {
     private final RecordingEnvironment env;
     private final List<Tape> paused;
     private final EagerScope scope;
