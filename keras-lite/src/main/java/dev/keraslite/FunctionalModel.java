@@ -198,6 +198,16 @@ final class FunctionalModel extends Model {
     buildInContext(tf, inputShapes);
   }
 
+  /** The {@code Input}s in order, by their layers' names, for export. */
+  @Override
+  protected java.util.Map<String, Shape> exportInputs() {
+    java.util.Map<String, Shape> out = new java.util.LinkedHashMap<>();
+    for (KerasTensor in : inputs) {
+      out.put(in.node().layer().name(), in.shape());
+    }
+    return out;
+  }
+
   @Override
   public void build(Ops tf) {
     List<Shape> shapes = new ArrayList<>(inputs.size());

@@ -15,6 +15,7 @@ import dev.keraslite.losses.Loss;
 import dev.keraslite.losses.Losses;
 import dev.keraslite.optimizers.Optimizer;
 import dev.keraslite.optimizers.Optimizers;
+import dev.keraslite.saving.SavedModelExport;
 import dev.keraslite.training.Fit;
 import dev.keraslite.training.FitOptions;
 import dev.keraslite.training.Trainer;
@@ -286,6 +287,31 @@ public abstract class Model extends Layer {
       predictor.setRunEagerly(runEagerly);
     }
     return predictor.predict(Fit.batches(x, null, batchSize));
+  }
+
+  /**
+   * Exports the model as a TensorFlow SavedModel for inference, as Keras 3's {@code
+   * model.export(path)}: signature {@code serving_default} with one float32 input per model input,
+   * named after it, and outputs {@code output_0}, ...; loadable by TensorFlow Java's {@code
+   * SavedModelBundle.load(dir, "serve")} and TensorFlow Serving without keras-lite (see {@link
+   * SavedModelExport}).
+   *
+   * @throws IllegalStateException if the model does not know its inputs (start a Sequential with
+   *     {@code Input.of(...)}) or is not built
+   * @throws java.io.IOException if the directory cannot be written
+   */
+  public void export(java.nio.file.Path dir) throws java.io.IOException {
+    if (!built()) {
+      throw new IllegalStateException(describe() + ": build the model (or train it) before export()");
+    }
+    SavedModelExport.export(this, exportInputs(), dir);
+  }
+
+  /** The model's inputs by name with their full shapes, for {@link #export}. */
+  protected Map<String, Shape> exportInputs() {
+    throw new IllegalStateException(
+        describe() + " does not know its input names and shapes; export needs a Sequential started"
+            + " with Input.of(...) or a functional model");
   }
 
   /**
