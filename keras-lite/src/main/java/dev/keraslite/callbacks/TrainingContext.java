@@ -17,6 +17,17 @@ public interface TrainingContext {
   /** Whether {@link #stopTraining()} was called during this {@code fit}. */
   boolean stopTrainingRequested();
 
+  /**
+   * Makes {@code fit} start at {@code epoch} (0-based) instead of its {@code initialEpoch}, when
+   * called from {@code onTrainBegin}: how {@link BackupAndRestore} resumes an interrupted run (Keras
+   * sets {@code model._initial_epoch}).
+   *
+   * @throws UnsupportedOperationException where the running loop cannot skip epochs
+   */
+  default void setInitialEpoch(int epoch) {
+    throw new UnsupportedOperationException("this training loop cannot start at another epoch");
+  }
+
   /** Total epochs of this {@code fit} (0 for evaluate and predict). */
   int epochs();
 

@@ -246,7 +246,9 @@ public final class Trainer {
     callbacks.setContext(context);
     Map<String, Double> logs = new LinkedHashMap<>();
     callbacks.onTrainBegin(logs);
-    for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
+    // A callback (BackupAndRestore) may have moved the start to resume an interrupted run.
+    int first = context.initialEpoch >= 0 ? context.initialEpoch : options.initialEpoch();
+    for (int epoch = first; epoch < options.epochs(); epoch++) {
       callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
       logs = runEpoch(train, true, options.classWeight(), callbacks, context);
       if (context.stopTrainingRequested()) {
@@ -501,6 +503,7 @@ public final class Trainer {
     private final int verbose;
     private final Optimizer contextOptimizer;
     private boolean stop;
+    private int initialEpoch = -1;
 
     Context(int epochs, long steps, int verbose, Optimizer optimizer) {
       this.epochs = epochs;
@@ -527,6 +530,14 @@ public final class Trainer {
     @Override
     public boolean stopTrainingRequested() {
       return stop;
+    }
+
+    @Override
+    public void setInitialEpoch(int epoch) {
+      if (epoch < 0) {
+        throw new IllegalArgumentException("setInitialEpoch: epoch must be >= 0, received " + epoch);
+      }
+      initialEpoch = epoch;
     }
 
     @Override
