@@ -38,8 +38,9 @@ import org.tensorflow.types.family.TType;
  * (named after them, float32, with their shapes and an unknown batch size) and whose outputs are
  * {@code output_0}, {@code output_1}, ... in the model's output order; the variables are saved
  * beside the graph ({@code variables/variables.index} and {@code .data-00000-of-00001}). TensorFlow
- * Java's {@code SavedModelBundle.load(dir, "serve")}, TensorFlow Serving and Python's {@code
- * tf.saved_model.load} read it without keras-lite.
+ * Java's {@code SavedModelBundle.load(dir, "serve")} reads it without keras-lite (tested in a fresh
+ * JVM); TensorFlow Serving loads SavedModels with the same C++ loader and the graph's {@code
+ * SaverDef} (the {@code save/restore_all} op), the TF1-style layout, not the TF2 object graph.
  *
  * <p>The model's {@code call} is traced once into a graph in inference mode ({@code
  * training=false}), as the compiled prediction step traces it; the graph reads the variables
