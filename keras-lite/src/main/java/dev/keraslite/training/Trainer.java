@@ -262,7 +262,7 @@ public final class Trainer {
     Context context =
         new Context(options.epochs(), train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
-    guardThisFit = options.nonFiniteGuard();
+    guardThisFit = options.nonFiniteGuard() != null ? options.nonFiniteGuard() : !runEagerly;
     StepRunner trainSteps =
         runner(
             "train" + weightsKey(options.classWeight()) + (guardThisFit ? "+guard" : ""),

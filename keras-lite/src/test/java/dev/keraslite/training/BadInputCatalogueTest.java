@@ -337,7 +337,7 @@ class BadInputCatalogueTest {
         w -> {
           float[][] v = Fixtures.features(16);
           v[9][0] = Float.NaN;
-          w.model.fit(Dataset.of(v, Fixtures.labels(16)).batch(8), quiet().callbacks(new TerminateOnNaN().raiseError(true)));
+          w.model.fit(Dataset.of(v, Fixtures.labels(16)).batch(8), quiet().nonFiniteGuard(true).callbacks(new TerminateOnNaN().raiseError(true)));
         });
     add("nan", "setLearningRate(NaN)", IllegalArgumentException.class, "the learning rate must be a finite number >= 0",
         w -> w.optimizer().setLearningRate(Float.NaN));

@@ -153,7 +153,7 @@ class IssueSeventeenDefectsTest {
           model.fit(
               Fixtures.x(x),
               Fixtures.y(Fixtures.labels(64)),
-              FitOptions.epochs(1).batchSize(8).shuffle(false).verbose(0).validateInputs(false)
+              FitOptions.epochs(1).batchSize(8).shuffle(false).verbose(0).validateInputs(false).nonFiniteGuard(true)
                   .callbacks(new TerminateOnNaN().output(new PrintStream(printed, true))));
       assertTrue(StateBits.of(model).allFinite(), "weights and optimizer state stay finite");
       assertEquals(2L, model.compiled().optimizer().iterations().<org.tensorflow.types.TInt64>value(eager.tf()).asTensor().getLong(),

@@ -64,7 +64,7 @@ class NonFiniteGuardTest {
     History history;
     try (Eager eager = Eager.create()) {
       Sequential model = Fixtures.classifier(eager.tf(), eagerly);
-      history = model.fit(Dataset.of(poisoned, poisonedY).batch(8), FitOptions.epochs(2).verbose(0));
+      history = model.fit(Dataset.of(poisoned, poisonedY).batch(8), FitOptions.epochs(2).verbose(0).nonFiniteGuard(true));
       withPoison = StateBits.of(model);
       assertEquals(8L, model.compiled().optimizer().iterations().<TInt64>value(eager.tf()).asTensor().getLong(),
           "4 updates per epoch: the poisoned batch applied none");
@@ -75,7 +75,7 @@ class NonFiniteGuardTest {
     Layer.clearNameCounters();
     try (Eager eager = Eager.create()) {
       Sequential model = Fixtures.classifier(eager.tf(), eagerly);
-      History clean = model.fit(Dataset.of(x, y).batch(8), FitOptions.epochs(2).verbose(0));
+      History clean = model.fit(Dataset.of(x, y).batch(8), FitOptions.epochs(2).verbose(0).nonFiniteGuard(true));
       assertEquals(List.of(0L, 0L), clean.skippedSteps());
       withPoison.assertSameAs(StateBits.of(model), "the same training without the poisoned batch");
     }
@@ -96,6 +96,19 @@ class NonFiniteGuardTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void theGuardIsOnByDefaultForCompiledStepsOnly(boolean eagerly) {
+    float[][] x = Fixtures.features(16);
+    x[3][1] = Float.NaN;
+    try (Eager eager = Eager.create()) {
+      Sequential model = Fixtures.classifier(eager.tf(), eagerly);
+      History history = model.fit(Dataset.of(x, Fixtures.labels(16)).batch(8), FitOptions.epochs(1).verbose(0));
+      assertEquals(!eagerly, StateBits.of(model).allFinite());
+      assertEquals(List.of(eagerly ? 0L : 1L), history.skippedSteps());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void terminateOnNaNRaisesOnASkippedStep(boolean eagerly) {
     float[][] x = Fixtures.features(16);
     x[9][1] = Float.NaN;
@@ -105,7 +118,7 @@ class NonFiniteGuardTest {
           assertThrows(
               ArithmeticException.class,
               () -> model.fit(Dataset.of(x, Fixtures.labels(16)).batch(8),
-                  FitOptions.epochs(1).verbose(0).callbacks(new TerminateOnNaN().raiseError(true))));
+                  FitOptions.epochs(1).verbose(0).nonFiniteGuard(true).callbacks(new TerminateOnNaN().raiseError(true))));
       assertTrue(e.getMessage().contains("NaN or Inf gradients encountered at batch 1"), e.getMessage());
       assertTrue(StateBits.of(model).allFinite());
     }
