@@ -304,7 +304,9 @@ public abstract class Model extends Layer {
     try (GradientTape tape = new GradientTape(tf)) {
       yPred = apply(tf, x, true);
       lossValue = compiled.loss().apply(tf, y, yPred, sampleWeight);
-      compiled.optimizer().applyGradients(tf, tape.gradient(lossValue, trainable), trainable);
+      // Under a MultiWorkerStrategy, the gradients are averaged over workers first.
+      List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(lossValue, trainable), x);
+      compiled.optimizer().applyGradients(tf, grads, trainable);
     }
     return compiled.updateMetrics(tf, lossValue, y, yPred, sampleWeight);
   }

@@ -6,6 +6,7 @@ import dev.keraslite.callbacks.CallbackList;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.callbacks.TrainingContext;
 import dev.keraslite.data.Batch;
+import dev.keraslite.distribute.MultiWorkerStrategy;
 import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.losses.Loss;
@@ -59,6 +60,12 @@ public final class Trainer {
   private final TracedSteps traced = new TracedSteps();
   private boolean runEagerly;
   private boolean optimizerBuilt;
+  /** The strategy whose scope was open at compile (Keras's rule), or null. */
+  private final MultiWorkerStrategy strategy;
+  /** Set by {@code fit} under a strategy: broadcast the chief's weights before the first step. */
+  private boolean broadcastPending;
+  /** The samples this worker saw in the last pass (its weight in averaged logs). */
+  private long passSamples;
 
   /**
    * @param model the model (its {@code apply} is the forward pass)
@@ -90,6 +97,7 @@ public final class Trainer {
     }
     this.trainStep = trainStep;
     this.testStep = testStep;
+    this.strategy = MultiWorkerStrategy.current();
   }
 
   /** A trainer that can only predict, for a model that was never compiled. */
@@ -102,6 +110,7 @@ public final class Trainer {
     this.metrics = List.of();
     this.trainStep = null;
     this.testStep = null;
+    this.strategy = null;
   }
 
   /** For {@code predict} on a model that was not compiled. */
@@ -161,6 +170,23 @@ public final class Trainer {
     this.runEagerly = runEagerly;
   }
 
+  /** The strategy this model trains under (compiled in its scope), or null. */
+  public MultiWorkerStrategy strategy() {
+    return strategy;
+  }
+
+  /**
+   * The gradients to apply: under a {@link MultiWorkerStrategy}, their mean over all workers
+   * weighted by each worker's share of the global batch (a collective all-reduce inside the
+   * compiled step); otherwise {@code grads} unchanged. {@code x} is this worker's batch.
+   */
+  public List<Operand<?>> aggregateGradients(Ops tf, List<Operand<?>> grads, Operand<TFloat32> x) {
+    if (strategy == null || strategy.numWorkers() == 1) {
+      return grads;
+    }
+    return new ArrayList<>(strategy.allReduceMean(tf, grads, batchSize(tf, x)));
+  }
+
   // ---- the steps ----------------------------------------------------------------------------
 
   /**
@@ -206,7 +232,12 @@ public final class Trainer {
    * validationSplit}) before shuffling, then batches of {@code options.batchSize()}.
    */
   public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
-    FitData data = FitData.of(x, y, options);
+    Long seed = options.seed();
+    if (strategy != null && strategy.numWorkers() > 1 && options.shuffle()) {
+      // Every worker must shuffle alike to shard the same global batches: the chief's seed.
+      seed = strategy.broadcastSeed(seed != null ? seed : System.nanoTime());
+    }
+    FitData data = FitData.of(x, y, options, seed);
     return fit(data.train(), data.validation(), options);
   }
 
@@ -222,7 +253,15 @@ public final class Trainer {
    * @param validation batches to evaluate after each epoch, or null
    */
   public History fit(Dataset train, Dataset validation, FitOptions options) {
-    CallbackList callbacks = new CallbackList(options.callbacks(), true, options.verbose() != 0);
+    if (strategy != null && strategy.numWorkers() > 1) {
+      train = train.map(strategy::shard);
+      validation = validation == null ? null : validation.map(strategy::shard);
+      broadcastPending = true;
+    }
+    boolean chief = strategy == null || strategy.isChief();
+    CallbackList callbacks =
+        new CallbackList(chief ? options.callbacks() : DistributedLogs.workerCallbacks(options.callbacks()),
+            true, chief && options.verbose() != 0);
     Context context =
         new Context(options.epochs(), train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
@@ -232,13 +271,13 @@ public final class Trainer {
     callbacks.onTrainBegin(logs);
     for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
       callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
-      logs = runEpoch(train, true, trainSteps, callbacks, context);
+      logs = averaged(runEpoch(train, true, trainSteps, callbacks, context));
       if (context.stopTrainingRequested()) {
         break; // asked for mid-epoch (TerminateOnNaN): no validation, no epoch end, as in Keras
       }
       if (testSteps != null) {
         callbacks.onTestBegin(new LinkedHashMap<>());
-        Map<String, Double> val = runEpoch(validation, false, testSteps, callbacks, context);
+        Map<String, Double> val = averaged(runEpoch(validation, false, testSteps, callbacks, context));
         callbacks.onTestEnd(val);
         for (Map.Entry<String, Double> e : val.entrySet()) {
           logs.put("val_" + e.getKey(), e.getValue());
@@ -260,11 +299,16 @@ public final class Trainer {
 
   /** Keras's {@code evaluate}: the loss and every metric over {@code data} (batches of x, y). */
   public Map<String, Double> evaluate(Dataset data, int verbose) {
-    CallbackList callbacks = new CallbackList(List.of(), false, verbose != 0);
+    if (strategy != null && strategy.numWorkers() > 1) {
+      data = data.map(strategy::shard);
+    }
+    boolean chief = strategy == null || strategy.isChief();
+    CallbackList callbacks = new CallbackList(List.of(), false, chief && verbose != 0);
     Context context = new Context(0, data.cardinality(), verbose, null);
     callbacks.setContext(context);
     callbacks.onTestBegin(new LinkedHashMap<>());
-    Map<String, Double> logs = runEpoch(data, false, runner("test", testStep, null), callbacks, context);
+    Map<String, Double> logs =
+        averaged(runEpoch(data, false, runner("test", testStep, null), callbacks, context));
     callbacks.onTestEnd(logs);
     return logs;
   }
@@ -324,6 +368,7 @@ public final class Trainer {
     }
     Map<String, Double> logs = new LinkedHashMap<>();
     int index = 0;
+    passSamples = 0;
     try {
       for (Batch batch : data) {
         try (batch) {
@@ -332,12 +377,18 @@ public final class Trainer {
                 (training ? "fit" : "evaluate") + ": the data has no targets (y)");
           }
           ensureBuilt(batch);
+          if (broadcastPending) {
+            broadcastPending = false;
+            // Before the first step pushes the weights into the graph: all replicas start equal.
+            strategy.broadcastFromChief(model.variables());
+          }
+          passSamples += batch.size();
           if (training) {
             callbacks.onTrainBatchBegin(index, logs);
           } else {
             callbacks.onTestBatchBegin(index, logs);
           }
-          logs = steps.run(batch, out -> logs(steps.outputNames(), out));
+          logs = runStep(steps, batch, index);
           if (training) {
             callbacks.onTrainBatchEnd(index, logs);
           } else {
@@ -355,6 +406,23 @@ public final class Trainer {
     return logs;
   }
 
+  /** One step; under a strategy a TensorFlow failure becomes one that names the lost worker. */
+  private Map<String, Double> runStep(StepRunner steps, Batch batch, int index) {
+    try {
+      return steps.run(batch, out -> logs(steps.outputNames(), out));
+    } catch (RuntimeException e) {
+      throw strategy == null ? e : strategy.failure("running step " + index, e);
+    }
+  }
+
+  /** A pass's final logs, averaged over workers (weighted by their samples) under a strategy. */
+  private Map<String, Double> averaged(Map<String, Double> logs) {
+    if (strategy == null || strategy.numWorkers() == 1) {
+      return logs;
+    }
+    return DistributedLogs.average(strategy, logs, passSamples);
+  }
+
   private static Map<String, Double> logs(List<String> names, List<TFloat32> values) {
     Map<String, Double> logs = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
@@ -370,7 +438,8 @@ public final class Trainer {
   }
 
   private StepRunner runner(String kind, StepBody body) {
-    return StepRunner.of(runEagerly, tf, kind, body, traced);
+    return StepRunner.of(
+        runEagerly, tf, kind, body, traced, strategy == null ? null : strategy::newSession);
   }
 
   private static String weightsKey(Map<Integer, Float> classWeight) {
