@@ -369,7 +369,7 @@ public final class MultiWorkerStrategy {
             ? "MultiWorkerStrategy: " + task() + " failed while " + during
                 + " (every worker still accepts connections): " + cause.getMessage()
             : "MultiWorkerStrategy: " + task() + " cannot continue while " + during + ": "
-                + (down.size() == 1 ? "worker " : "workers ") + why
+                + why
                 + " (timeout " + timeout.toSeconds() + " s); restart every worker to resume from the"
                 + " last checkpoint";
     return new WorkerFailureException(message, down, cause);
