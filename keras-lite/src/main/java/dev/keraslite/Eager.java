@@ -37,7 +37,10 @@ import org.tensorflow.op.Ops;
  * the same TensorFlow Java operations either way. The system property {@value #FAST_PATH_PROPERTY}
  * {@code =false}, or {@link #create(boolean) create(false)}, uses TensorFlow Java's builders.
  *
- * <p>An {@code Eager} is confined to one thread at a time, like a Keras model.
+ * <p>An {@code Eager} is confined to one thread, like a Keras model: the thread that created it,
+ * or the one it was handed over to ({@link #handOverToCurrentThread}); ops built from another
+ * thread raise {@link IllegalStateException}. One {@code Eager} per thread trains models in
+ * parallel.
  */
 public final class Eager implements AutoCloseable {
   /** The system property that turns the fast eager dispatch off when {@code false}. */
@@ -52,6 +55,19 @@ public final class Eager implements AutoCloseable {
     this.env =
         new RecordingEnvironment(session, fastPath ? EagerDispatcher.create(session) : null);
     this.tf = Ops.create(env);
+    env.confineTo(Thread.currentThread());
+  }
+
+  /**
+   * Makes the calling thread this context's owner: from now on only it may build ops here. An
+   * {@code Eager} (and the models and variables in it) is confined to the thread that created it;
+   * another thread using it gets an {@link IllegalStateException} at its first op instead of
+   * corrupting the context. To move a context to another thread (a worker pool), call this from the
+   * new thread after the old one has stopped using it, with a happens-before edge between the two
+   * (a {@code Future}, a lock, a queue).
+   */
+  public void handOverToCurrentThread() {
+    env.confineTo(Thread.currentThread());
   }
 
   /**
@@ -132,7 +148,7 @@ public final class Eager implements AutoCloseable {
             + ": ops built there are invisible to the tape.");
   }
 
-  /** Closes the session, freeing every value and variable it holds. */
+  /** Closes the session, freeing every value and variable it holds (from any thread). */
   @Override
   public void close() {
     session.close();

@@ -11,6 +11,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
@@ -78,6 +79,18 @@ public final class Recording {
     return () -> env.resumeRecording(tapes);
   }
 
+  /**
+   * Throws {@link IllegalStateException} unless the calling thread owns {@code tf}'s eager context
+   * (see {@code Eager.handOverToCurrentThread}); nothing for other environments. The entry points
+   * that may run without building an op first ({@code fit}, {@code evaluate}) call it.
+   */
+  public static void checkThread(Ops tf) {
+    RecordingEnvironment env = environment(tf);
+    if (env != null) {
+      env.checkThread();
+    }
+  }
+
   /** Whether {@code tf} builds ops in a keras-lite eager context ({@code Eager.create().tf()}). */
   public static boolean isEager(Ops tf) {
     return tf.scope().env().isEager() && tf.scope().env() instanceof RecordingEnvironment;
@@ -139,6 +152,70 @@ public final class Recording {
   public static <T extends TType> Operand<T> constant(
       Ops tf, Object key, Function<Ops, Operand<T>> make) {
     return KeptConstants.get(tf, key, make);
+  }
+
+  /**
+   * Runs the state update that {@code update} builds only when {@code condition} (a boolean scalar)
+   * is true, and returns whether it ran, as a boolean scalar: Keras's {@code ops.cond} around an
+   * update, for eager code and traced steps alike.
+   *
+   * <p>Eagerly, the condition is read on the host and {@code update} is called, or not. In a graph
+   * every operand in {@code inputs} passes through a switch on {@code condition} before {@code
+   * update} receives it (in the same order), so that every op built from them, or ordered after
+   * them, does not run when the condition is false; the chain of ordered stateful ops then resumes
+   * after a join that runs either way. Build the update from the operands it receives, with {@code
+   * tf}, and order its stateful ops after them (as the optimizers do).
+   */
+  public static Operand<TBool> updateIf(
+      Ops tf,
+      Operand<TBool> condition,
+      List<? extends Operand<?>> inputs,
+      Function<List<Operand<?>>, ?> update) {
+    if (tf.scope().env().isEager()) {
+      boolean run;
+      try (Paused paused = paused(tf)) {
+        run = ((TBool) condition.asTensor()).getBoolean();
+      }
+      if (run) {
+        update.apply(new java.util.ArrayList<>(inputs));
+      }
+      return constant(tf, List.of(TBool.class, run), o -> o.constant(run));
+    }
+    org.tensorflow.op.core.SwitchCond<TBool> pivot = tf.switchCond(condition, condition);
+    // Control edges from a switch are ambiguous; the taken branch is marked by an identity.
+    Operand<TBool> taken = tf.identity(pivot.outputTrue());
+    List<Operand<?>> gated = new java.util.ArrayList<>(inputs.size());
+    for (Operand<?> input : inputs) {
+      gated.add(tf.identity(tf.switchCond(Recording.<TType>anyType(input), condition).outputTrue()));
+    }
+    update.apply(gated);
+    RecordingEnvironment env = environment(tf);
+    List<org.tensorflow.op.Op> last = new java.util.ArrayList<>();
+    last.add(taken);
+    if (env != null && env.lastStatefulOp() != null) {
+      last.add(new org.tensorflow.op.Op() {
+        @Override
+        public org.tensorflow.Operation op() {
+          return env.lastStatefulOp();
+        }
+
+        @Override
+        public org.tensorflow.ExecutionEnvironment env() {
+          return tf.scope().env();
+        }
+      });
+    }
+    Operand<TBool> ran = tf.withControlDependencies(last).identity(taken);
+    org.tensorflow.op.core.Merge<TBool> join = tf.merge(List.of(pivot.outputFalse(), ran));
+    if (env != null) {
+      env.continueChainAfter(join.op());
+    }
+    return join.output();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends TType> Operand<T> anyType(Operand<?> value) {
+    return (Operand<T>) value;
   }
 
   private static RecordingEnvironment environment(Ops tf) {

@@ -16,15 +16,22 @@ import java.util.Map;
 public class History extends Callback {
   private final Map<String, List<Double>> history = new LinkedHashMap<>();
   private final List<Integer> epochs = new ArrayList<>();
+  private final List<Long> skippedSteps = new ArrayList<>();
+  private long skippedBefore;
 
   @Override
   public void onTrainBegin(Map<String, Double> logs) {
     epochs.clear();
+    skippedSteps.clear();
+    skippedBefore = 0;
   }
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
     epochs.add(epoch);
+    long skipped = skippedSoFar();
+    skippedSteps.add(skipped - skippedBefore);
+    skippedBefore = skipped;
     if (logs != null) {
       for (Map.Entry<String, Double> e : logs.entrySet()) {
         history.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
@@ -42,6 +49,22 @@ public class History extends Callback {
       view.put(e.getKey(), Collections.unmodifiableList(e.getValue()));
     }
     return Collections.unmodifiableMap(view);
+  }
+
+  /**
+   * For each recorded epoch of this {@code fit}, the training steps that applied no update because
+   * their gradients were not finite (keras-lite's non-finite guard; Keras has no such count).
+   */
+  public List<Long> skippedSteps() {
+    return Collections.unmodifiableList(skippedSteps);
+  }
+
+  private long skippedSoFar() {
+    try {
+      return context().skippedSteps();
+    } catch (IllegalStateException noContext) {
+      return 0; // driven by hand, outside fit
+    }
   }
 
   /** The zero-based indices of the epochs recorded in this {@code fit}. Read-only. */

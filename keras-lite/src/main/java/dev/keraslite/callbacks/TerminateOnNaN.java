@@ -36,8 +36,32 @@ public class TerminateOnNaN extends Callback {
     return this;
   }
 
+  private long skippedSeen;
+
+  @Override
+  public void onTrainBegin(Map<String, Double> logs) {
+    skippedSeen = 0;
+  }
+
+  /**
+   * Stops on a NaN or infinite loss, as Keras does, and also when keras-lite's non-finite guard
+   * skipped this batch's update because its gradients were not finite (a NaN input can leave a ReLU
+   * network's loss finite while its gradients are NaN); the weights are then still finite.
+   */
   @Override
   public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
+    long skipped = contextSkippedSteps();
+    if (skipped > skippedSeen) {
+      skippedSeen = skipped;
+      if (raiseError) {
+        throw new ArithmeticException(
+            "NaN or Inf gradients encountered at batch " + batch + ": the update was skipped (the"
+                + " weights are unchanged). Terminating training immediately.");
+      }
+      out.println("Batch " + batch + ": Invalid gradients (update skipped), terminating training");
+      context().stopTraining();
+      return;
+    }
     Double loss = logs == null ? null : logs.get("loss");
     if (loss == null || Double.isFinite(loss)) {
       return;
@@ -49,5 +73,13 @@ public class TerminateOnNaN extends Callback {
     }
     out.println("Batch " + batch + ": Invalid loss, terminating training");
     context().stopTraining();
+  }
+
+  private long contextSkippedSteps() {
+    try {
+      return context().skippedSteps();
+    } catch (IllegalStateException noContext) {
+      return 0; // called outside fit
+    }
   }
 }

@@ -25,4 +25,12 @@ public interface TrainingContext {
 
   /** Keras's verbosity: 0 silent, 1 progress bar, 2 one line per epoch. */
   int verbose();
+
+  /**
+   * Training steps of this {@code fit} so far that applied no update because their gradients were
+   * not finite (keras-lite's non-finite guard, {@code FitOptions.nonFiniteGuard}); 0 elsewhere.
+   */
+  default long skippedSteps() {
+    return 0;
+  }
 }

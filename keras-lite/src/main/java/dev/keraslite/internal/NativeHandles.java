@@ -91,10 +91,13 @@ public final class NativeHandles {
           // The session is closed: it has freed everything it held already.
         }
       }
-      for (Pointer handle : handles) {
-        if (handle != null && !handle.isNull()) {
+      for (int i = 0; i < handles.length; i++) {
+        Pointer handle = handles[i];
+        if (handle != null && !ReleasedValues.isReleased(handle) && !handle.isNull()) {
           handle.close();
         }
+        // Every later use (asTensor, shape, an op input) now explains the release.
+        handles[i] = ReleasedValues.HANDLE;
       }
       Pointer op = (Pointer) OP_HANDLE.get(operation);
       if (op != null && !op.isNull()) {
@@ -112,7 +115,10 @@ public final class NativeHandles {
     }
     try {
       Pointer[] handles = (Pointer[]) OUTPUT_HANDLES.get(operation);
-      return handles.length > 0 && (handles[0] == null || handles[0].isNull());
+      return handles.length > 0
+          && (handles[0] == null
+              || ReleasedValues.isReleased(handles[0])
+              || handles[0].isNull());
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e);
     }

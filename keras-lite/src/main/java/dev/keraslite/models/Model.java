@@ -304,7 +304,8 @@ public abstract class Model extends Layer {
     try (GradientTape tape = new GradientTape(tf)) {
       yPred = apply(tf, x, true);
       lossValue = compiled.loss().apply(tf, y, yPred, sampleWeight);
-      compiled.optimizer().applyGradients(tf, tape.gradient(lossValue, trainable), trainable);
+      // Through the trainer: fit's non-finite guard skips an update whose gradients hold a NaN.
+      compiled.applyGradients(tf, tape.gradient(lossValue, trainable), trainable);
     }
     return compiled.updateMetrics(tf, lossValue, y, yPred, sampleWeight);
   }

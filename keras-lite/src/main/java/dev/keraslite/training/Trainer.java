@@ -1,6 +1,7 @@
 package dev.keraslite.training;
 
 import dev.keraslite.Recording;
+import dev.keraslite.Variable;
 import dev.keraslite.EagerScope;
 import dev.keraslite.callbacks.CallbackList;
 import dev.keraslite.callbacks.History;
@@ -30,7 +31,9 @@ import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -59,6 +62,14 @@ public final class Trainer {
   private final TracedSteps traced = new TracedSteps();
   private boolean runEagerly;
   private boolean optimizerBuilt;
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Trainer.class.getName());
+  /** The step output that says a train step applied no update (not a log: read and removed). */
+  private static final String SKIPPED = "keraslite/skipped_step";
+  /** Whether this fit's train steps guard against non-finite gradients. */
+  private boolean guardThisFit;
+  /** Set by {@link #applyGradients} while a guarded step is being built or run. */
+  private Operand<TFloat32> pendingSkipped;
 
   /**
    * @param model the model (its {@code apply} is the forward pass)
@@ -206,8 +217,32 @@ public final class Trainer {
    * validationSplit}) before shuffling, then batches of {@code options.batchSize()}.
    */
   public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
+    Recording.checkThread(tf);
+    InputValidation.requireSamples("fit", x.shape());
     FitData data = FitData.of(x, y, options);
+    if (options.validateInputs()) {
+      validate("fit", x, y);
+    }
     return fit(data.train(), data.validation(), options);
+  }
+
+  /** {@link InputValidation}'s one pass over in-memory inputs, before any update. */
+  private void validate(String what, FloatNdArray x, NdArray<?> y) {
+    InputValidation.checkFinite(what, "x", x);
+    Shape output = null;
+    if (loss instanceof SparseCategoricalCrossentropy || loss instanceof CategoricalCrossentropy) {
+      // The number of classes is the model's output width: one sample through it, in inference.
+      try (EagerScope scope = EagerScope.open(tf)) {
+        if (!model.built()) {
+          model.build(tf, Shape.of(-1).append(x.shape().tail()));
+        }
+        output =
+            Recording.shape(model.apply(tf, tf.constant(x.slice(Indices.range(0, 1))), false));
+      }
+    }
+    if (y != null) {
+      InputValidation.checkTargets(what, y, loss, output == null ? Shape.unknown() : output);
+    }
   }
 
   /** Keras's {@code fit} over a batched dataset, validating on {@code options.validationData()}. */
@@ -222,26 +257,52 @@ public final class Trainer {
    * @param validation batches to evaluate after each epoch, or null
    */
   public History fit(Dataset train, Dataset validation, FitOptions options) {
+    Recording.checkThread(tf);
     CallbackList callbacks = new CallbackList(options.callbacks(), true, options.verbose() != 0);
     Context context =
         new Context(options.epochs(), train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
-    StepRunner trainSteps = runner("train" + weightsKey(options.classWeight()), trainStep, options.classWeight());
+    guardThisFit = options.nonFiniteGuard() != null ? options.nonFiniteGuard() : !runEagerly;
+    StepRunner trainSteps =
+        runner(
+            "train" + weightsKey(options.classWeight()) + (guardThisFit ? "+guard" : ""),
+            trainStep,
+            options.classWeight());
     StepRunner testSteps = validation == null ? null : runner("test", testStep, null);
     Map<String, Double> logs = new LinkedHashMap<>();
     callbacks.onTrainBegin(logs);
     for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
-      callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
-      logs = runEpoch(train, true, trainSteps, callbacks, context);
-      if (context.stopTrainingRequested()) {
-        break; // asked for mid-epoch (TerminateOnNaN): no validation, no epoch end, as in Keras
-      }
-      if (testSteps != null) {
-        callbacks.onTestBegin(new LinkedHashMap<>());
-        Map<String, Double> val = runEpoch(validation, false, testSteps, callbacks, context);
-        callbacks.onTestEnd(val);
-        for (Map.Entry<String, Double> e : val.entrySet()) {
-          logs.put("val_" + e.getKey(), e.getValue());
+      EpochRollback[] start = new EpochRollback[1];
+      int thisEpoch = epoch;
+      Runnable capture =
+          options.rollbackOnError() ? () -> start[0] = EpochRollback.capture(state(), thisEpoch) : null;
+      try {
+        callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
+        logs = runEpoch(train, true, trainSteps, callbacks, context, capture);
+        if (context.stopTrainingRequested()) {
+          break; // asked for mid-epoch (TerminateOnNaN): no validation, no epoch end, as in Keras
+        }
+        if (testSteps != null) {
+          callbacks.onTestBegin(new LinkedHashMap<>());
+          Map<String, Double> val = runEpoch(validation, false, testSteps, callbacks, context, null);
+          callbacks.onTestEnd(val);
+          for (Map.Entry<String, Double> e : val.entrySet()) {
+            logs.put("val_" + e.getKey(), e.getValue());
+          }
+        }
+      } catch (RuntimeException failure) {
+        if (start[0] == null) {
+          throw failure; // failed before the first step of the epoch: nothing was updated
+        }
+        start[0].restore();
+        throw EpochRollback.annotate(
+            failure,
+            "fit failed in epoch " + (epoch + 1) + "; the model's weights and the optimizer's"
+                + " state were rolled back to the start of that epoch"
+                + " (FitOptions.rollbackOnError(false) keeps them as they were at the failure)");
+      } finally {
+        if (start[0] != null) {
+          start[0].close();
         }
       }
       callbacks.onEpochEnd(epoch, logs);
@@ -250,21 +311,83 @@ public final class Trainer {
       }
     }
     callbacks.onTrainEnd(logs);
+    if (context.skipped > 0) {
+      LOG.warning(
+          "fit: " + context.skipped + " training step(s) applied no update because their gradients"
+              + " were not finite (NaN or infinite); see History.skippedSteps()");
+    }
     return callbacks.history();
+  }
+
+  /** The state a failed epoch rolls back: every model variable, then the optimizer's. */
+  private List<Variable> state() {
+    List<Variable> all = new ArrayList<>(model.variables());
+    if (optimizer != null) {
+      all.addAll(optimizer.variables());
+    }
+    return all;
+  }
+
+  /**
+   * Applies {@code grads} to {@code vars} with the compiled optimizer, as the default train step
+   * does; call it from a custom train step to keep {@code fit}'s non-finite guard ({@link
+   * FitOptions#nonFiniteGuard}): when a gradient holds a NaN or an infinity, nothing is updated
+   * (weights, optimizer slots, {@code iterations}) and the step is counted as skipped. Eager and
+   * traced alike.
+   */
+  public void applyGradients(Ops tf, List<? extends Operand<?>> grads, List<Variable> vars) {
+    if (!guardThisFit) {
+      optimizer.applyGradients(tf, grads, vars);
+      return;
+    }
+    List<Operand<?>> present = new ArrayList<>();
+    for (Operand<?> g : grads) {
+      if (g != null) {
+        present.add(g);
+      }
+    }
+    Operand<TBool> finite;
+    try (Recording.Paused paused = Recording.paused(tf)) {
+      finite = NonFiniteGuard.allFinite(tf, present);
+    }
+    Operand<TBool> applied =
+        Recording.updateIf(
+            tf,
+            finite,
+            present,
+            gated -> {
+              List<Operand<?>> regrouped = new ArrayList<>(grads.size());
+              int next = 0;
+              for (Operand<?> g : grads) {
+                regrouped.add(g == null ? null : gated.get(next++));
+              }
+              return optimizer.applyGradients(tf, regrouped, vars);
+            });
+    if (tf.scope().env().isEager()) {
+      boolean ran = applied.asTensor().getBoolean();
+      pendingSkipped = Recording.scalar(tf, TFloat32.class, ran ? 0 : 1);
+    } else {
+      pendingSkipped = tf.dtypes.cast(tf.math.logicalNot(applied), TFloat32.class);
+    }
   }
 
   /** Keras's {@code evaluate} over arrays, in batches of {@code batchSize}. */
   public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y, int batchSize) {
-    return evaluate(FitData.batches(x, y, batchSize), 1);
+    InputValidation.requireSamples("evaluate", x.shape());
+    Dataset batches = FitData.batches(x, y, batchSize);
+    validate("evaluate", x, y);
+    return evaluate(batches, 1);
   }
 
   /** Keras's {@code evaluate}: the loss and every metric over {@code data} (batches of x, y). */
   public Map<String, Double> evaluate(Dataset data, int verbose) {
+    Recording.checkThread(tf);
     CallbackList callbacks = new CallbackList(List.of(), false, verbose != 0);
     Context context = new Context(0, data.cardinality(), verbose, null);
     callbacks.setContext(context);
     callbacks.onTestBegin(new LinkedHashMap<>());
-    Map<String, Double> logs = runEpoch(data, false, runner("test", testStep, null), callbacks, context);
+    Map<String, Double> logs =
+        runEpoch(data, false, runner("test", testStep, null), callbacks, context, null);
     callbacks.onTestEnd(logs);
     return logs;
   }
@@ -318,7 +441,12 @@ public final class Trainer {
 
   /** One pass over {@code data}: training steps or test steps; returns the final logs. */
   private Map<String, Double> runEpoch(
-      Dataset data, boolean training, StepRunner steps, CallbackList callbacks, Context context) {
+      Dataset data,
+      boolean training,
+      StepRunner steps,
+      CallbackList callbacks,
+      Context context,
+      Runnable beforeFirstStep) {
     for (Metric m : metrics()) {
       m.resetState();
     }
@@ -332,12 +460,19 @@ public final class Trainer {
                 (training ? "fit" : "evaluate") + ": the data has no targets (y)");
           }
           ensureBuilt(batch);
+          if (index == 0 && beforeFirstStep != null) {
+            beforeFirstStep.run();
+          }
           if (training) {
             callbacks.onTrainBatchBegin(index, logs);
           } else {
             callbacks.onTestBatchBegin(index, logs);
           }
           logs = steps.run(batch, out -> logs(steps.outputNames(), out));
+          Double skipped = logs.remove(SKIPPED);
+          if (skipped != null && skipped > 0) {
+            context.skipped++;
+          }
           if (training) {
             callbacks.onTrainBatchEnd(index, logs);
           } else {
@@ -351,6 +486,10 @@ public final class Trainer {
       }
     } finally {
       steps.endPass();
+    }
+    if (index == 0 && !(training && context.stopTrainingRequested())) {
+      throw new IllegalArgumentException(
+          InputValidation.emptyMessage(training ? "fit" : "evaluate", "no batch"));
     }
     return logs;
   }
@@ -366,7 +505,17 @@ public final class Trainer {
   /** A runner of {@code step} with its sample weights bound, eager or compiled as set now. */
   private StepRunner runner(String kind, StepFunction step, Map<Integer, Float> classWeight) {
     return runner(
-        kind, (g, x, y) -> step.apply(g, x, y, sampleWeights(g, y, classWeight)));
+        kind,
+        (g, x, y) -> {
+          pendingSkipped = null;
+          Map<String, Operand<TFloat32>> out = step.apply(g, x, y, sampleWeights(g, y, classWeight));
+          if (pendingSkipped != null) {
+            out = new LinkedHashMap<>(out);
+            out.put(SKIPPED, pendingSkipped);
+            pendingSkipped = null;
+          }
+          return out;
+        });
   }
 
   private StepRunner runner(String kind, StepBody body) {
@@ -415,6 +564,7 @@ public final class Trainer {
     private final int verbose;
     private final Optimizer contextOptimizer;
     private boolean stop;
+    private long skipped;
 
     Context(int epochs, long steps, int verbose, Optimizer optimizer) {
       this.epochs = epochs;
@@ -456,6 +606,11 @@ public final class Trainer {
     @Override
     public int verbose() {
       return verbose;
+    }
+
+    @Override
+    public long skippedSteps() {
+      return skipped;
     }
   }
 

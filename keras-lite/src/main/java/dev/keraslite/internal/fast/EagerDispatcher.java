@@ -363,16 +363,22 @@ public final class EagerDispatcher {
           "Can't use graph operation " + producer + " in eager mode (input of " + type + ").");
     }
     TFE_TensorHandle handle = TfInternals.outputHandles(producer)[input.index()];
+    if (dev.keraslite.internal.ReleasedValues.isReleased(handle)) {
+      throw new IllegalStateException(
+          dev.keraslite.internal.ReleasedValues.message(
+              "The input of "
+                  + type
+                  + " (output "
+                  + input.index()
+                  + " of "
+                  + producer.type()
+                  + " '"
+                  + producer.name()
+                  + "')"));
+    }
     if (handle == null || handle.isNull()) {
       throw new IllegalStateException(
-          "Input of "
-              + type
-              + " was released: output "
-              + input.index()
-              + " of "
-              + producer
-              + " was freed when its eager scope or tape closed (or its session closed). Read"
-              + " values before that, or keep them with Eager.keep().");
+          "Input of " + type + " was freed with its eager session: Eager session has been closed");
     }
     return handle;
   }

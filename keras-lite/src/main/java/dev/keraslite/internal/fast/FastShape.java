@@ -34,8 +34,10 @@ public final class FastShape {
       return output.shape();
     }
     TFE_TensorHandle handle = TfInternals.outputHandles(op)[output.index()];
-    if (handle == null || handle.isNull()) {
-      return output.shape(); // a released value: TensorFlow Java reports it
+    if (handle == null
+        || dev.keraslite.internal.ReleasedValues.isReleased(handle)
+        || handle.isNull()) {
+      return output.shape(); // a released value: TensorFlow Java reports it (ReleasedValues)
     }
     TF_Status status = TF_NewStatus();
     try {

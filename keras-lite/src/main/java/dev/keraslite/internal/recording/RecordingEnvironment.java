@@ -89,8 +89,37 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
     return fastPath;
   }
 
+  /** The only thread allowed to build ops here, or null for any (graphs being traced). */
+  private volatile Thread owner;
+
+  /**
+   * Confines this environment to {@code thread} (null: no check). An eager context used by two
+   * threads at once corrupts its tapes, arenas and caches silently; the check turns that into an
+   * exception at the first op, for the price of one comparison per op.
+   */
+  public void confineTo(Thread thread) {
+    this.owner = thread;
+  }
+
+  /** Throws unless the calling thread owns this environment. */
+  public void checkThread() {
+    Thread current = Thread.currentThread();
+    Thread o = owner;
+    if (o != null && o != current) {
+      throw new IllegalStateException(
+          "This Eager context belongs to thread '" + o.getName() + "' but is used from thread '"
+              + current.getName() + "': an Eager, and the models and variables in it, is confined"
+              + " to one thread (sharing it without synchronisation would corrupt its state)."
+              + " Create one Eager per thread, or hand it over with"
+              + " eager.handOverToCurrentThread() from the new thread once the old one is done.");
+    }
+  }
+
   @Override
   public OperationBuilder opBuilder(String type, String name, Scope scope) {
+    if (owner != null && owner != Thread.currentThread()) {
+      checkThread();
+    }
     OperationBuilder builder =
         fastPath != null
             ? fastPath.opBuilder(type, name, scope)
@@ -121,6 +150,17 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
   /** The last op of the chain kept by {@link #orderStatefulOps(boolean)}, or null; run it to run them all. */
   public Operation lastStatefulOp() {
     return lastStateful;
+  }
+
+  /**
+   * Continues the chain kept by {@link #orderStatefulOps(boolean)} after {@code op}: the join of a
+   * conditional update, live whether or not the update ran (a stateful op chained after a skipped
+   * update would be skipped too).
+   */
+  public void continueChainAfter(Operation op) {
+    if (orderStatefulOps) {
+      lastStateful = op;
+    }
   }
 
   private static boolean isStateful(String type) {
