@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what keras-lite's build, tests and tutorial need on a fresh Debian machine: Java 17, Maven and
-# Debian's Fashion-MNIST (real data for the tutorial and the accuracy tests). Idempotent.
+# Installs what keras-lite's build, tests and tutorial need on a fresh Debian machine: Java 17, Maven,
+# Debian's Fashion-MNIST (real data for the tutorial and the accuracy tests), python3-h5py (reads
+# keras-lite's Keras files in an integration test) and Graphviz (`dot`, which draws
+# Plots.modelGraph's PNGs; its fonts also serve the History plots). Idempotent.
 set -euo pipefail
 
 apt_install() {
@@ -15,4 +17,11 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
 fi
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   apt_install dataset-fashion-mnist
+fi
+# Debian's h5py: the independent reader of keras-lite's Keras weights files (KerasFilesIT).
+if ! /usr/bin/python3 -c 'import h5py' >/dev/null 2>&1; then
+  apt_install python3-h5py
+fi
+if ! command -v dot >/dev/null 2>&1; then
+  apt_install graphviz
 fi

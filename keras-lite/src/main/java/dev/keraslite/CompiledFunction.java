@@ -5,6 +5,7 @@ import dev.keraslite.internal.recording.VariableSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
@@ -15,6 +16,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -65,7 +67,7 @@ public final class CompiledFunction implements AutoCloseable {
   private final List<Operation> pushOps = new ArrayList<>();
   private final List<Operand<?>> pullValues = new ArrayList<>();
 
-  private CompiledFunction(List<Spec> specs, Body body) {
+  private CompiledFunction(List<Spec> specs, Body body, Function<Graph, Session> sessions) {
     graph = new Graph();
     try {
       RecordingEnvironment env = new RecordingEnvironment(graph);
@@ -90,7 +92,7 @@ public final class CompiledFunction implements AutoCloseable {
         pushOps.add(tf.assignVariableOp(e.getValue(), value).op());
         pullValues.add(tf.readVariableOp(e.getValue(), v.type()));
       }
-      session = new Session(graph, SESSION_CONFIG);
+      session = sessions == null ? new Session(graph, SESSION_CONFIG) : sessions.apply(graph);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -99,7 +101,21 @@ public final class CompiledFunction implements AutoCloseable {
 
   /** Traces {@code body} once for inputs of the given specs. */
   public static CompiledFunction trace(List<Spec> inputs, Body body) {
-    return new CompiledFunction(inputs, body);
+    return new CompiledFunction(inputs, body, null);
+  }
+
+  /**
+   * Traces {@code body} once, run by the session {@code sessions} makes for the graph: a session
+   * on a TensorFlow server, for steps holding collective ops ({@code MultiWorkerStrategy}).
+   */
+  public static CompiledFunction trace(
+      List<Spec> inputs, Body body, Function<Graph, Session> sessions) {
+    return new CompiledFunction(inputs, body, sessions);
+  }
+
+  /** The traced graph, as TensorBoard's graph summary shows it. */
+  public GraphDef graphDef() {
+    return graph.toGraphDef();
   }
 
   /** The eager variables the function uses, in first-use order. */

@@ -4,7 +4,9 @@ import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.internal.fast.KeptConstants;
 import dev.keraslite.internal.recording.RecordingEnvironment;
 import dev.keraslite.internal.recording.Tape;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
@@ -94,6 +96,32 @@ public final class Recording {
   /** Whether {@code tf} builds ops in a keras-lite eager context ({@code Eager.create().tf()}). */
   public static boolean isEager(Ops tf) {
     return tf.scope().env().isEager() && tf.scope().env() instanceof RecordingEnvironment;
+  }
+
+  /**
+   * An {@code Ops} that traces into {@code graph} eager variables read by the traced code: each
+   * such variable gets a graph variable of its own (its twin, see {@link #twins}), as a {@code
+   * tf.function} or an exported SavedModel needs.
+   */
+  public static Ops tracing(Graph graph) {
+    RecordingEnvironment env = new RecordingEnvironment(graph);
+    env.enableTwins();
+    return Ops.create(env);
+  }
+
+  /**
+   * The twins made so far by an {@code Ops} of {@link #tracing}: each eager variable the traced code
+   * read, with the handle of its graph variable, in order of first read.
+   *
+   * @throws IllegalArgumentException if {@code tf} does not come from {@link #tracing}
+   */
+  public static Map<Variable, Operand<? extends TType>> twins(Ops tf) {
+    if (!(tf.scope().env() instanceof RecordingEnvironment env) || !env.hasTwins()) {
+      throw new IllegalArgumentException("twins: this Ops does not come from Recording.tracing");
+    }
+    Map<Variable, Operand<? extends TType>> out = new LinkedHashMap<>();
+    env.twins().forEach((source, handle) -> out.put((Variable) source, handle));
+    return out;
   }
 
   /**

@@ -224,19 +224,19 @@ public final class FitBenchmark {
         tf.constant(limit));
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  private static double medianRatio(double[] a, double[] b) {
+  static double medianRatio(double[] a, double[] b) {
     double[] ratios = new double[a.length];
     for (int i = 0; i < a.length; i++) {
       ratios[i] = a[i] / b[i];
@@ -244,11 +244,11 @@ public final class FitBenchmark {
     return median(ratios);
   }
 
-  private static double min(double[] values) {
+  static double min(double[] values) {
     return Arrays.stream(values).min().orElse(Double.NaN);
   }
 
-  private static String rounded(double[] values) {
+  static String rounded(double[] values) {
     StringBuilder sb = new StringBuilder();
     for (double v : values) {
       sb.append(sb.length() == 0 ? "" : " ").append(Math.round(v));

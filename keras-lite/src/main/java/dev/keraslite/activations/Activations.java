@@ -39,6 +39,10 @@ public final class Activations {
     BY_NAME.put("selu", Activations::selu);
     BY_NAME.put("gelu", Activations::gelu);
     BY_NAME.put("leaky_relu", Activations::leakyRelu);
+    BY_NAME.put("hard_sigmoid", Activations::hardSigmoid);
+    BY_NAME.put("softsign", Activations::softsign);
+    BY_NAME.put("swish", Activations::swish);
+    BY_NAME.put("silu", Activations::silu);
   }
 
   private Activations() {}
@@ -206,5 +210,44 @@ public final class Activations {
             ? "leaky_relu"
             : "leaky_relu(negative_slope=" + negativeSlope + ")";
     return named(name, (tf, x) -> tf.nn.leakyRelu(x, LeakyRelu.alpha(negativeSlope)));
+  }
+
+  /**
+   * Keras 3's hard sigmoid: {@code relu6(x + 3) / 6}, a piecewise-linear sigmoid of slope 1/6
+   * (Keras 2's had slope 0.2; see {@link #hardSigmoid(float)}).
+   */
+  public static Activation hardSigmoid() {
+    return named("hard_sigmoid", (tf, x) -> hardSigmoid(tf, x, 1f / 6f));
+  }
+
+  /**
+   * A hard sigmoid of slope {@code slope}: {@code clip(slope * x + 0.5, 0, 1)} (Keras 2 and
+   * tf.keras used slope 0.2 under the name {@code hard_sigmoid}).
+   */
+  public static Activation hardSigmoid(float slope) {
+    if (slope == 1f / 6f) {
+      return hardSigmoid();
+    }
+    return named("hard_sigmoid(slope=" + slope + ")", (tf, x) -> hardSigmoid(tf, x, slope));
+  }
+
+  private static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x, float slope) {
+    Operand<TFloat32> linear = tf.math.add(tf.math.mul(x, tf.constant(slope)), tf.constant(0.5f));
+    return tf.math.minimum(tf.math.maximum(linear, tf.constant(0f)), tf.constant(1f));
+  }
+
+  /** {@code x / (1 + |x|)}. */
+  public static Activation softsign() {
+    return named("softsign", (tf, x) -> tf.nn.softsign(x));
+  }
+
+  /** {@code x * sigmoid(x)} (Keras's {@code swish}, also called {@code silu}). */
+  public static Activation swish() {
+    return named("swish", (tf, x) -> tf.math.mul(x, tf.math.sigmoid(x)));
+  }
+
+  /** The same function as {@link #swish()}, under Keras's other name. */
+  public static Activation silu() {
+    return named("silu", (tf, x) -> tf.math.mul(x, tf.math.sigmoid(x)));
   }
 }

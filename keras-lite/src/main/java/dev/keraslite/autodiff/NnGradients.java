@@ -32,6 +32,11 @@ final class NnGradients {
     "strides", "padding", "explicit_paddings", "use_cudnn_on_gpu", "data_format", "dilations"
   };
 
+  /** The attributes that depthwise convolutions and their two backward ops share. */
+  private static final String[] DEPTHWISE_ATTRS = {
+    "strides", "padding", "explicit_paddings", "data_format", "dilations"
+  };
+
   /** The attributes that pooling ops and their backward ops share. */
   private static final String[] POOL_ATTRS = {
     "ksize", "strides", "padding", "explicit_paddings", "data_format"
@@ -48,6 +53,7 @@ final class NnGradients {
     registerActivationSecondOrder();
     registerSoftmax();
     registerConvolution();
+    registerDepthwiseConvolution();
     registerPooling();
     Gradients.registerNonDifferentiable(
         // Random numbers: TensorFlow's random_ops.py and stateless_random_ops.py.
@@ -294,6 +300,58 @@ final class NnGradients {
               build(tf, "Conv2DBackpropInput", op, CONV_ATTRS, tf.shape(input), g.get(0), dy),
               null,
               build(tf, "Conv2D", op, CONV_ATTRS, input, g.get(0)));
+        });
+  }
+
+  /**
+   * The depthwise convolution (Keras's {@code DepthwiseConv2D}, MobileNet's building block) and its
+   * backward ops, which TensorFlow's C++ gradient registry lacks. As for {@code Conv2D}: the input
+   * gradient is {@code DepthwiseConv2dNativeBackpropInput}, the filter gradient {@code
+   * DepthwiseConv2dNativeBackpropFilter}; each backward op is linear in its two tensor inputs, and
+   * its gradients are the other backward op and the forward op ({@code nn_grad.py}).
+   */
+  private static void registerDepthwiseConvolution() {
+    Gradients.register(
+        "DepthwiseConv2dNative",
+        (tf, op, g) -> {
+          Operand<?> input = op.input(0);
+          Operand<?> filter = op.input(1);
+          List<Output<TInt32>> shapes = tf.shapeN(List.of(input, filter)).output();
+          return Arrays.asList(
+              op.needsGradient(0)
+                  ? build(
+                      tf, "DepthwiseConv2dNativeBackpropInput", op, DEPTHWISE_ATTRS, shapes.get(0), filter,
+                      g.get(0))
+                  : null,
+              op.needsGradient(1)
+                  ? build(
+                      tf, "DepthwiseConv2dNativeBackpropFilter", op, DEPTHWISE_ATTRS, input, shapes.get(1),
+                      g.get(0))
+                  : null);
+        });
+    Gradients.register(
+        "DepthwiseConv2dNativeBackpropInput",
+        (tf, op, g) -> {
+          Operand<?> filter = op.input(1);
+          Operand<?> dy = op.input(2);
+          return Arrays.asList(
+              null,
+              build(
+                  tf, "DepthwiseConv2dNativeBackpropFilter", op, DEPTHWISE_ATTRS, g.get(0), tf.shape(filter),
+                  dy),
+              build(tf, "DepthwiseConv2dNative", op, DEPTHWISE_ATTRS, g.get(0), filter));
+        });
+    Gradients.register(
+        "DepthwiseConv2dNativeBackpropFilter",
+        (tf, op, g) -> {
+          Operand<?> input = op.input(0);
+          Operand<?> dy = op.input(2);
+          return Arrays.asList(
+              build(
+                  tf, "DepthwiseConv2dNativeBackpropInput", op, DEPTHWISE_ATTRS, tf.shape(input), g.get(0),
+                  dy),
+              null,
+              build(tf, "DepthwiseConv2dNative", op, DEPTHWISE_ATTRS, input, g.get(0)));
         });
   }
 

@@ -1,6 +1,6 @@
 package dev.keraslite.callbacks;
 
-import dev.keraslite.saving.WeightsSnapshot;
+import dev.keraslite.checkpoint.WeightsSnapshot;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.logging.Logger;

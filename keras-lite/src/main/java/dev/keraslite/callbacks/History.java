@@ -1,5 +1,6 @@
 package dev.keraslite.callbacks;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -70,6 +71,16 @@ public class History extends Callback {
   /** The zero-based indices of the epochs recorded in this {@code fit}. Read-only. */
   public List<Integer> epochs() {
     return Collections.unmodifiableList(epochs);
+  }
+
+  /**
+   * Writes a PNG of every recorded metric per epoch, training and validation in one chart per metric
+   * (the {@code plt.plot(history.history["loss"])} of Keras tutorials), drawn with XChart.
+   *
+   * @throws IllegalStateException if no epoch was recorded
+   */
+  public void plot(Path file) {
+    HistoryPlot.write(history(), file);
   }
 
   @Override

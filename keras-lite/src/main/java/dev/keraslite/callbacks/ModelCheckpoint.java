@@ -1,6 +1,6 @@
 package dev.keraslite.callbacks;
 
-import dev.keraslite.saving.WeightsFile;
+import dev.keraslite.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -11,15 +11,21 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Saves the model's weights during training, as Keras 3's {@code ModelCheckpoint} with {@code
- * save_weights_only=True}: to a {@link WeightsFile} (the only format keras-lite has so far) after
- * every epoch, or every {@code saveFreq} batches.
+ * Saves the training state during training, as Keras's {@code ModelCheckpoint}: a TensorFlow
+ * checkpoint ({@link Checkpoint}: {@code <path>.index} and {@code <path>.data-00000-of-00001}) of
+ * the model's variables and, unless {@link #saveWeightsOnly(boolean) saveWeightsOnly}, the
+ * optimizer's slots and iteration count and the epoch, after every epoch or every {@code saveFreq}
+ * batches. Each checkpoint is written atomically.
  *
  * <pre>{@code
- * new ModelCheckpoint("ckpt/weights-{epoch:02d}-{val_loss:.2f}.weights.bin")
+ * new ModelCheckpoint("ckpt/epoch-{epoch:02d}-{val_loss:.2f}")
  *     .monitor("val_loss")
  *     .saveBestOnly(true)
  * }</pre>
+ *
+ * <p>Keras file names ({@code .keras}, {@code .weights.h5}, {@code .h5}) are refused for now: those
+ * files are written by {@code model.save} / {@code model.saveWeights}; give a checkpoint prefix
+ * without those extensions.
  *
  * <p>The file path may hold Python-style placeholders, filled as Keras fills them: {@code {epoch}}
  * is the one-based epoch, {@code {batch}} the one-based batch (when saving every N batches), and
@@ -39,6 +45,7 @@ public class ModelCheckpoint extends Callback {
   private String monitor = "val_loss";
   private int verbose;
   private boolean saveBestOnly;
+  private boolean saveWeightsOnly;
   private String mode = "auto";
   private int saveFreq; // 0: "epoch"
   private PrintStream out = System.out;
@@ -57,6 +64,15 @@ public class ModelCheckpoint extends Callback {
   public ModelCheckpoint(String filepath) {
     if (filepath == null || filepath.isEmpty()) {
       throw new IllegalArgumentException(NAME + ": filepath must not be empty");
+    }
+    for (String ext : new String[] {".keras", ".weights.h5", ".h5"}) {
+      if (filepath.endsWith(ext)) {
+        throw new IllegalArgumentException(
+            NAME + ": filepath '" + filepath + "' names a Keras '" + ext + "' file, which this"
+                + " callback does not write yet (Keras files come from model.save and"
+                + " model.saveWeights); give a TensorFlow checkpoint prefix without that extension,"
+                + " such as 'ckpt/epoch-{epoch:02d}' (see dev.keraslite.checkpoint.Checkpoint)");
+      }
     }
     this.filepath = new PathTemplate(filepath);
   }
@@ -81,15 +97,11 @@ public class ModelCheckpoint extends Callback {
   }
 
   /**
-   * Whether to save only the weights: true is what this callback does; false (a whole model) is
-   * refused until keras-lite has a model file format.
+   * Whether to save only the model's variables (true), or also the optimizer's state and the epoch
+   * (false, the default, as Keras's {@code save_weights_only=False}).
    */
   public ModelCheckpoint saveWeightsOnly(boolean saveWeightsOnly) {
-    if (!saveWeightsOnly) {
-      throw new IllegalArgumentException(
-          NAME + ": saveWeightsOnly(false) needs a whole-model file format, which keras-lite does"
-              + " not have yet; checkpoints hold the weights (a WeightsFile)");
-    }
+    this.saveWeightsOnly = saveWeightsOnly;
     return this;
   }
 
@@ -214,7 +226,8 @@ public class ModelCheckpoint extends Callback {
       if (dir != null) {
         Files.createDirectories(dir);
       }
-      WeightsFile.save(path, context().model().variables());
+      new Checkpoint(context().model(), saveWeightsOnly ? null : context().optimizer())
+          .save(path, epoch);
     } catch (IOException e) {
       throw new UncheckedIOException(NAME + ": cannot save weights to " + path, e);
     }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A file path with Python {@code str.format} placeholders, as Keras's {@code ModelCheckpoint}
- * fills them: {@code "ckpt/{epoch:02d}-{val_loss:.2f}.weights.bin"}. Fields are names with an
+ * fills them: {@code "ckpt/{epoch:02d}-{val_loss:.2f}"}. Fields are names with an
  * optional format spec (see {@link PythonFormat#format}); {@code {{} and {@code }}} stand for
  * braces. Parsed once, so a malformed template fails when the callback is created.
  */

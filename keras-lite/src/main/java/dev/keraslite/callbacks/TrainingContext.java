@@ -2,6 +2,7 @@ package dev.keraslite.callbacks;
 
 import dev.keraslite.layers.Layer;
 import dev.keraslite.optimizers.Optimizer;
+import org.tensorflow.proto.GraphDef;
 
 /** What a callback sees of the running {@code fit}, {@code evaluate} or {@code predict}. */
 public interface TrainingContext {
@@ -16,6 +17,17 @@ public interface TrainingContext {
 
   /** Whether {@link #stopTraining()} was called during this {@code fit}. */
   boolean stopTrainingRequested();
+
+  /**
+   * Makes {@code fit} start at {@code epoch} (0-based) instead of its {@code initialEpoch}, when
+   * called from {@code onTrainBegin}: how {@link BackupAndRestore} resumes an interrupted run (Keras
+   * sets {@code model._initial_epoch}).
+   *
+   * @throws UnsupportedOperationException where the running loop cannot skip epochs
+   */
+  default void setInitialEpoch(int epoch) {
+    throw new UnsupportedOperationException("this training loop cannot start at another epoch");
+  }
 
   /** Total epochs of this {@code fit} (0 for evaluate and predict). */
   int epochs();
@@ -32,5 +44,13 @@ public interface TrainingContext {
    */
   default long skippedSteps() {
     return 0;
+  }
+
+  /**
+   * The graph of the traced train step in use (what TensorBoard shows in its Graphs tab), or null
+   * when the steps run eagerly or none was traced yet.
+   */
+  default GraphDef trainGraph() {
+    return null;
   }
 }

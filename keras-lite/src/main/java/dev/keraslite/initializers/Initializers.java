@@ -70,6 +70,14 @@ public final class Initializers {
   }
 
   /**
+   * The seed as it appears in a seeded initializer's name, {@code "glorot_uniform[seed=3]"}, which is also how
+   * {@link InitializerConfig} finds it to write Keras's {@code "seed"}.
+   */
+  private static String seedSuffix(Long seed) {
+    return seed == null ? "" : "[seed=" + seed + "]";
+  }
+
+  /**
    * The initializer with Keras name {@code name} ({@code "glorot_uniform"}, {@code "zeros"}, ...),
    * unseeded and with its default arguments.
    *
@@ -268,7 +276,7 @@ public final class Initializers {
               + " or uniform, received '" + distribution + "'");
     }
     return named(
-        name,
+        name + seedSuffix(seed),
         (tf, shape) -> {
           Fans fans = Fans.of(shape);
           double n =
@@ -310,7 +318,7 @@ public final class Initializers {
   private static Initializer randomNormal(double mean, double stddev, Long seed) {
     requirePositive("randomNormal", "stddev", stddev);
     return named(
-        "random_normal(mean=" + mean + ", stddev=" + stddev + ")",
+        "random_normal(mean=" + mean + ", stddev=" + stddev + ")" + seedSuffix(seed),
         (tf, shape) ->
             affine(tf, tf.random.statelessRandomNormal(dims(tf, shape), seed(tf, seed)), mean, stddev));
   }
@@ -337,7 +345,7 @@ public final class Initializers {
               + ", maxval=" + maxval);
     }
     return named(
-        "random_uniform(minval=" + minval + ", maxval=" + maxval + ")",
+        "random_uniform(minval=" + minval + ", maxval=" + maxval + ")" + seedSuffix(seed),
         (tf, shape) -> uniform(tf, shape, minval, maxval, seed));
   }
 
@@ -362,7 +370,7 @@ public final class Initializers {
   private static Initializer truncatedNormal(double mean, double stddev, Long seed) {
     requirePositive("truncatedNormal", "stddev", stddev);
     return named(
-        "truncated_normal(mean=" + mean + ", stddev=" + stddev + ")",
+        "truncated_normal(mean=" + mean + ", stddev=" + stddev + ")" + seedSuffix(seed),
         (tf, shape) ->
             affine(
                 tf, tf.random.statelessTruncatedNormal(dims(tf, shape), seed(tf, seed)), mean, stddev));
@@ -391,7 +399,7 @@ public final class Initializers {
 
   private static Initializer orthogonal(double gain, Long seed) {
     return named(
-        "orthogonal(gain=" + gain + ")",
+        "orthogonal(gain=" + gain + ")" + seedSuffix(seed),
         (tf, shape) -> {
           int rank = shape.numDimensions();
           if (rank < 2 || shape.hasUnknownDimension()) {

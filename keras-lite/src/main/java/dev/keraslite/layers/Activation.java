@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import dev.keraslite.activations.Activations;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -51,5 +52,19 @@ public class Activation extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;
+  }
+
+  /** Keras 3's config keys: activation (its name). */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("activation", LayerConfig.serialize(function));
+    return config;
+  }
+
+  /** A layer from a Keras config. */
+  public static Activation fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Activation", config);
+    return c.applyBase(new Activation(c.activation("activation")));
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -61,5 +62,10 @@ public class Add extends Merge {
       out[rank - i] = d;
     }
     return Shape.of(out);
+  }
+
+  /** A layer from a Keras config (name, trainable, dtype only). */
+  public static Add fromConfig(Map<String, Object> config) {
+    return LayerConfig.of("Add", config).applyBase(new Add());
   }
 }

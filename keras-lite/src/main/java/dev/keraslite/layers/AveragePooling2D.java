@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -53,5 +54,11 @@ public class AveragePooling2D extends Pooling2D {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
     return tf.nn.avgPool(input, ksizeAttr(), stridesAttr(), paddingAttr());
+  }
+
+  /** A layer from a Keras config. */
+  public static AveragePooling2D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("AveragePooling2D", config);
+    return Pooling2D.configure(new AveragePooling2D(c.getInts("pool_size", 2, new int[] {2, 2})), c);
   }
 }

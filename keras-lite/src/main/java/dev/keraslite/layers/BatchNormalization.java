@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
+import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
@@ -304,5 +305,58 @@ public class BatchNormalization extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;
+  }
+
+  /** Keras 3's config keys: axis, momentum, epsilon, center, scale, initializers, ... */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("axis", axis);
+    config.put("momentum", momentum);
+    config.put("epsilon", epsilon);
+    config.put("center", center);
+    config.put("scale", scale);
+    config.put("beta_initializer", LayerConfig.serialize(betaInitializer));
+    config.put("gamma_initializer", LayerConfig.serialize(gammaInitializer));
+    config.put("moving_mean_initializer", LayerConfig.serialize(movingMeanInitializer));
+    config.put("moving_variance_initializer", LayerConfig.serialize(movingVarianceInitializer));
+    config.put("beta_regularizer", null);
+    config.put("gamma_regularizer", null);
+    config.put("beta_constraint", null);
+    config.put("gamma_constraint", null);
+    config.put("synchronized", false);
+    return config;
+  }
+
+  /** A layer from a Keras config (Keras 2 writes the axis as a one-element list, also read). */
+  public static BatchNormalization fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("BatchNormalization", config);
+    c.requireNull("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
+    c.requireDefault("synchronized", false);
+    c.requireDefault("renorm", false);
+    c.requireDefault("virtual_batch_size", null);
+    int axis;
+    if (c.raw("axis") instanceof java.util.List) {
+      java.util.List<Long> axes = c.getLongList("axis");
+      if (axes.size() != 1) {
+        throw c.error("normalization over several axes " + axes + " is not supported by keras-lite");
+      }
+      axis = Math.toIntExact(axes.get(0));
+    } else {
+      axis = Math.toIntExact(c.getLong("axis", -1));
+    }
+    BatchNormalization layer =
+        new BatchNormalization()
+            .axis(axis)
+            .momentum(c.getDouble("momentum", DEFAULT_MOMENTUM))
+            .epsilon(c.getDouble("epsilon", DEFAULT_EPSILON))
+            .center(c.getBoolean("center", true))
+            .scale(c.getBoolean("scale", true))
+            .betaInitializer(c.initializer("beta_initializer", Initializers.zeros()))
+            .gammaInitializer(c.initializer("gamma_initializer", Initializers.ones()))
+            .movingMeanInitializer(c.initializer("moving_mean_initializer", Initializers.zeros()))
+            .movingVarianceInitializer(
+                c.initializer("moving_variance_initializer", Initializers.ones()));
+    return c.applyBase(layer);
   }
 }

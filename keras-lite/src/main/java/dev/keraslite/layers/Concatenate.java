@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -71,5 +72,19 @@ public class Concatenate extends Merge {
     return new IllegalArgumentException(
         describe() + ": expected inputs with matching shapes except on the concatenation axis "
             + axis + ", received shapes " + formatAll(shapes));
+  }
+
+  /** Keras 3's config keys: axis. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("axis", axis);
+    return config;
+  }
+
+  /** A layer from a Keras config. */
+  public static Concatenate fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Concatenate", config);
+    return c.applyBase(new Concatenate(Math.toIntExact(c.getLong("axis", -1))));
   }
 }

@@ -404,16 +404,16 @@ public class Conv1D extends Layer {
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     config.put("filters", filters);
-    config.put("kernel_size", LayerConfig.intList(kernelSize));
-    config.put("strides", LayerConfig.intList(strides));
+    config.put("kernel_size", LayerConfig.list(kernelSize));
+    config.put("strides", LayerConfig.list(strides));
     config.put("padding", padding);
     config.put("data_format", dataFormat);
-    config.put("dilation_rate", LayerConfig.intList(dilationRate));
+    config.put("dilation_rate", LayerConfig.list(dilationRate));
     config.put("groups", groups);
-    config.put("activation", LayerConfig.activation(describe(), activation));
+    config.put("activation", LayerConfig.serialize(activation));
     config.put("use_bias", useBias);
-    config.put("kernel_initializer", LayerConfig.initializer(describe(), kernelInitializer));
-    config.put("bias_initializer", LayerConfig.initializer(describe(), biasInitializer));
+    config.put("kernel_initializer", LayerConfig.serialize(kernelInitializer));
+    config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
     config.put("kernel_regularizer", null);
     config.put("bias_regularizer", null);
     config.put("activity_regularizer", null);
@@ -430,28 +430,27 @@ public class Conv1D extends Layer {
    *     constraints, unknown activations or initializers), naming the layer and the key
    */
   public static Conv1D fromConfig(Map<String, Object> config) {
-    String d = LayerConfig.describe("Conv1D", config);
-    if (!LayerConfig.has(config, "filters") || !LayerConfig.has(config, "kernel_size")) {
-      throw new IllegalArgumentException(d + ": the config needs 'filters' and 'kernel_size'");
+    LayerConfig c = LayerConfig.of("Conv1D", config);
+    if (!c.has("filters") || !c.has("kernel_size")) {
+      throw c.error("the config needs 'filters' and 'kernel_size'");
     }
-    LayerConfig.requireAbsent(
-        d, config, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+    c.requireNull("kernel_regularizer", "bias_regularizer", "activity_regularizer",
         "kernel_constraint", "bias_constraint");
     Conv1D layer =
         new Conv1D(
-            (long) LayerConfig.number(d, config, "filters", 0),
-            LayerConfig.singleInt(d, config, "kernel_size", 0));
+            (long) c.getDouble("filters", 0),
+            c.getInts("kernel_size", 1, new int[] {0})[0]);
     layer
-        .strides(LayerConfig.singleInt(d, config, "strides", 1))
-        .dilationRate(LayerConfig.singleInt(d, config, "dilation_rate", 1))
-        .padding(LayerConfig.string(d, config, "padding", ConvWindows.VALID))
-        .dataFormat(LayerConfig.string(d, config, "data_format", CHANNELS_LAST))
-        .groups(LayerConfig.singleInt(d, config, "groups", 1))
-        .activation(LayerConfig.activation(d, config, "activation"))
-        .useBias(LayerConfig.bool(d, config, "use_bias", true))
+        .strides(c.getInts("strides", 1, new int[] {1})[0])
+        .dilationRate(c.getInts("dilation_rate", 1, new int[] {1})[0])
+        .padding(c.getString("padding", ConvWindows.VALID))
+        .dataFormat(c.getString("data_format", CHANNELS_LAST))
+        .groups(c.getInts("groups", 1, new int[] {1})[0])
+        .activation(c.activation("activation"))
+        .useBias(c.getBoolean("use_bias", true))
         .kernelInitializer(
-            LayerConfig.initializer(d, config, "kernel_initializer", Initializers.glorotUniform()))
-        .biasInitializer(LayerConfig.initializer(d, config, "bias_initializer", Initializers.zeros()));
-    return LayerConfig.base(layer, config);
+            c.initializer("kernel_initializer", Initializers.glorotUniform()))
+        .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    return c.applyBase(layer);
   }
 }

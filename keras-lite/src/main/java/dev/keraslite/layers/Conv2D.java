@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.Recording;
+import java.util.Map;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -243,7 +244,7 @@ public class Conv2D extends Layer {
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
     Operand<TFloat32> k = kernel.value(tf);
     if (dilationRate[0] > 1 || dilationRate[1] > 1) {
-      k = dilate(tf, k);
+      k = ConvWindows.spreadKernel(tf, k, kernelSize, dilationRate);
     }
     Operand<TFloat32> y =
         tf.nn.conv2d(input, k, ConvWindows.nhwc(strides), ConvWindows.tfPadding(padding));
@@ -251,32 +252,6 @@ public class Conv2D extends Layer {
       y = tf.nn.biasAdd(y, bias.value(tf));
     }
     return activation == null ? y : activation.apply(tf, y);
-  }
-
-  /**
-   * The kernel spread out with {@code dilation - 1} zeros between taps, so that a plain convolution
-   * computes the dilated one. TensorFlow's CPU kernels run {@code Conv2D} with dilations but not
-   * its backward ops, so a native dilation could not be trained on CPU; zeros cost {@code
-   * dilation^2} times the multiplications but differentiate everywhere (Reshape, PadV2, Slice).
-   */
-  private Operand<TFloat32> dilate(Ops tf, Operand<TFloat32> k) {
-    long kh = kernelSize[0];
-    long kw = kernelSize[1];
-    long cin = Recording.shape(k).get(2);
-    int dh = dilationRate[0];
-    int dw = dilationRate[1];
-    Operand<TFloat32> taps = tf.reshape(k, tf.constant(new long[] {kh, 1, kw, 1, cin, filters}));
-    Operand<TFloat32> padded =
-        tf.pad(
-            taps,
-            tf.constant(new int[][] {{0, 0}, {0, dh - 1}, {0, 0}, {0, dw - 1}, {0, 0}, {0, 0}}),
-            tf.constant(0f));
-    Operand<TFloat32> spread =
-        tf.reshape(padded, tf.constant(new long[] {kh * dh, kw * dw, cin, filters}));
-    return tf.slice(
-        spread,
-        tf.constant(new long[] {0, 0, 0, 0}),
-        tf.constant(new long[] {span(0), span(1), cin, filters}));
   }
 
   @Override
@@ -290,5 +265,47 @@ public class Conv2D extends Layer {
         ConvWindows.outputLength(inputShape.get(1), kernelSize[0], strides[0], dilationRate[0], padding),
         ConvWindows.outputLength(inputShape.get(2), kernelSize[1], strides[1], dilationRate[1], padding),
         filters);
+  }
+
+  /** Keras 3's config keys: filters, kernel_size, strides, padding, data_format, ... */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("filters", filters);
+    config.put("kernel_size", LayerConfig.list(kernelSize));
+    config.put("strides", LayerConfig.list(strides));
+    config.put("padding", padding.toLowerCase(java.util.Locale.ROOT));
+    config.put("data_format", "channels_last");
+    config.put("dilation_rate", LayerConfig.list(dilationRate));
+    config.put("groups", 1);
+    config.put("activation", LayerConfig.serialize(activation == null ? Activations.linear() : activation));
+    config.put("use_bias", useBias);
+    config.put("kernel_initializer", LayerConfig.serialize(kernelInitializer));
+    config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
+    config.put("kernel_regularizer", null);
+    config.put("bias_regularizer", null);
+    config.put("activity_regularizer", null);
+    config.put("kernel_constraint", null);
+    config.put("bias_constraint", null);
+    return config;
+  }
+
+  /** A layer from a Keras config; only channels_last data and groups 1. */
+  public static Conv2D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Conv2D", config);
+    c.requireNull("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint");
+    c.requireDefault("data_format", "channels_last");
+    c.requireDefault("groups", 1);
+    Conv2D layer =
+        new Conv2D(c.getLong("filters"), c.getInts("kernel_size", 2, null))
+            .strides(c.getInts("strides", 2, new int[] {1, 1}))
+            .padding(c.getString("padding", "valid"))
+            .dilationRate(c.getInts("dilation_rate", 2, new int[] {1, 1}))
+            .activation(c.activation("activation"))
+            .useBias(c.getBoolean("use_bias", true))
+            .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
+            .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    return c.applyBase(layer);
   }
 }

@@ -1,8 +1,13 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.Recording;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
  * The arithmetic that convolution and pooling layers share: checking Keras's "an integer or a
@@ -77,5 +82,35 @@ final class ConvWindows {
     }
     long span = (long) (window - 1) * dilation + 1;
     return Math.floorDiv(input - span, stride) + 1;
+  }
+
+  /**
+   * A {@code [kh, kw, a, b]} kernel spread out with {@code dilation - 1} zeros between taps, so
+   * that a plain convolution computes the dilated one (for {@code Conv2D}, {@code a, b} are the
+   * input and output channels; for {@code DepthwiseConv2D}, the channels and the depth multiplier).
+   * TensorFlow's CPU kernels run {@code Conv2D} with dilations but not its backward ops (and {@code
+   * DepthwiseConv2dNative} not at all), so a native dilation could not be trained on CPU; zeros
+   * cost {@code dilation^2} times the multiplications but differentiate everywhere (Reshape, PadV2,
+   * Slice).
+   */
+  static Operand<TFloat32> spreadKernel(Ops tf, Operand<TFloat32> k, int[] kernelSize, int[] dilation) {
+    long kh = kernelSize[0];
+    long kw = kernelSize[1];
+    Shape shape = Recording.shape(k);
+    long a = shape.get(2);
+    long b = shape.get(3);
+    int dh = dilation[0];
+    int dw = dilation[1];
+    Operand<TFloat32> taps = tf.reshape(k, tf.constant(new long[] {kh, 1, kw, 1, a, b}));
+    Operand<TFloat32> padded =
+        tf.pad(
+            taps,
+            tf.constant(new int[][] {{0, 0}, {0, dh - 1}, {0, 0}, {0, dw - 1}, {0, 0}, {0, 0}}),
+            tf.constant(0f));
+    Operand<TFloat32> spread = tf.reshape(padded, tf.constant(new long[] {kh * dh, kw * dw, a, b}));
+    return tf.slice(
+        spread,
+        tf.constant(new long[] {0, 0, 0, 0}),
+        tf.constant(new long[] {(kh - 1) * dh + 1, (kw - 1) * dw + 1, a, b}));
   }
 }

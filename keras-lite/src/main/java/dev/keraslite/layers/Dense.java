@@ -1,6 +1,8 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
+import java.util.Map;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -189,5 +191,40 @@ public class Dense extends Layer {
     long[] dims = inputShape.asArray();
     dims[dims.length - 1] = units;
     return Shape.of(dims);
+  }
+
+  /** Keras 3's config keys: units, activation, use_bias, initializers, regularizers (null), ... */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("units", units);
+    config.put("activation", LayerConfig.serialize(activation == null ? Activations.linear() : activation));
+    config.put("use_bias", useBias);
+    config.put("kernel_initializer", LayerConfig.serialize(kernelInitializer));
+    config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
+    config.put("kernel_regularizer", null);
+    config.put("bias_regularizer", null);
+    config.put("activity_regularizer", null);
+    config.put("kernel_constraint", null);
+    config.put("bias_constraint", null);
+    return config;
+  }
+
+  /**
+   * A layer from a Keras config (Keras 2 or 3 keys).
+   *
+   * @throws IllegalArgumentException for a missing units or an option keras-lite lacks
+   */
+  public static Dense fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Dense", config);
+    c.requireNull("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint", "lora_rank");
+    Dense layer =
+        new Dense(c.getLong("units"))
+            .activation(c.activation("activation"))
+            .useBias(c.getBoolean("use_bias", true))
+            .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
+            .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    return c.applyBase(layer);
   }
 }

@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -140,5 +141,40 @@ public class Dropout extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;
+  }
+
+  /** Keras 3's config keys: rate, seed, noise_shape. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("rate", rate);
+    config.put("seed", seed);
+    java.util.List<Long> noise = null;
+    if (noiseShape != null) {
+      noise = new java.util.ArrayList<>();
+      for (long d : noiseShape) {
+        noise.add(d < 0 ? null : d);
+      }
+    }
+    config.put("noise_shape", noise);
+    return config;
+  }
+
+  /** A layer from a Keras config. */
+  public static Dropout fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Dropout", config);
+    Dropout layer = new Dropout(c.getDouble("rate", 0));
+    if (c.has("seed")) {
+      layer.seed(c.getLong("seed"));
+    }
+    if (c.has("noise_shape")) {
+      java.util.List<Long> noise = c.getLongList("noise_shape");
+      long[] dims = new long[noise.size()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = noise.get(i);
+      }
+      layer.noiseShape(dims);
+    }
+    return c.applyBase(layer);
   }
 }

@@ -71,7 +71,7 @@ public class ELU extends Layer {
 
   /** The layer a Keras config describes ({@code alpha}, default 1.0). */
   public static ELU fromConfig(Map<String, Object> config) {
-    String d = LayerConfig.describe("ELU", config);
-    return LayerConfig.base(new ELU((float) LayerConfig.number(d, config, "alpha", DEFAULT_ALPHA)), config);
+    LayerConfig c = LayerConfig.of("ELU", config);
+    return c.applyBase(new ELU((float) c.getDouble("alpha", DEFAULT_ALPHA)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
@@ -120,5 +121,34 @@ public class Embedding extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape.isUnknown() ? inputShape : inputShape.append(outputDim);
+  }
+
+  /** Keras 3's config keys: input_dim, output_dim, embeddings_initializer, ... */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("input_dim", inputDim);
+    config.put("output_dim", outputDim);
+    config.put("embeddings_initializer", LayerConfig.serialize(embeddingsInitializer));
+    config.put("embeddings_regularizer", null);
+    config.put("activity_regularizer", null);
+    config.put("embeddings_constraint", null);
+    config.put("mask_zero", false);
+    return config;
+  }
+
+  /** A layer from a Keras config; masking (mask_zero) is not supported. */
+  public static Embedding fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Embedding", config);
+    c.requireNull("embeddings_regularizer", "activity_regularizer", "embeddings_constraint");
+    c.requireDefault("mask_zero", false);
+    Embedding layer =
+        new Embedding(c.getLong("input_dim"), c.getLong("output_dim"))
+            .embeddingsInitializer(
+                c.initializer(
+                    "embeddings_initializer",
+                    Initializers.randomUniform(
+                        -Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT)));
+    return c.applyBase(layer);
   }
 }

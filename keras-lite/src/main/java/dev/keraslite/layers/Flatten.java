@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -40,5 +41,20 @@ public class Flatten extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return Shape.of(inputShape.get(0), Shapes.sizeFrom(inputShape, 1));
+  }
+
+  /** Keras 3's config keys: data_format (always channels_last here). */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("data_format", "channels_last");
+    return config;
+  }
+
+  /** A layer from a Keras config; only channels_last data. */
+  public static Flatten fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Flatten", config);
+    c.requireDefault("data_format", "channels_last");
+    return c.applyBase(new Flatten());
   }
 }

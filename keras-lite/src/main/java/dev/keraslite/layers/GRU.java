@@ -1,5 +1,8 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
+import dev.keraslite.initializers.Initializers;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
 
@@ -102,5 +105,36 @@ public class GRU extends RNN {
     checkNotBuilt("biasInitializer");
     cell().biasInitializer(initializer);
     return this;
+  }
+
+  /** Keras 3's config keys: units, activations, initializers, reset_after, sequence options. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("units", units());
+    putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
+        cell().gateWeights());
+    config.put("reset_after", cell().resetAfter());
+    return config;
+  }
+
+  /**
+   * A layer from a Keras config (see {@link LSTM#fromConfig} on dropout). Keras 2 files made with
+   * {@code reset_after=False} say so in their config, which is read.
+   */
+  public static GRU fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("GRU", config);
+    checkGateConfig(c);
+    GRU layer =
+        new GRU(c.getLong("units"))
+            .activation(c.has("activation") ? c.activation("activation") : Activations.tanh())
+            .recurrentActivation(c.has("recurrent_activation")
+                ? c.activation("recurrent_activation") : Activations.sigmoid())
+            .useBias(c.getBoolean("use_bias", true))
+            .resetAfter(c.getBoolean("reset_after", true))
+            .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
+            .recurrentInitializer(c.initializer("recurrent_initializer", Initializers.orthogonal()))
+            .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    return configure(layer, c);
   }
 }

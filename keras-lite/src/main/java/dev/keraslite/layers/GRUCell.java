@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
@@ -197,5 +198,18 @@ public class GRUCell extends RecurrentCell {
   /** The three gate blocks of a {@code [rows, 3 units]} matrix, in order z, r, h. */
   private static List<Output<TFloat32>> split(Ops tf, Operand<TFloat32> m) {
     return tf.split(tf.constant(1), m, (long) GATES).output();
+  }
+
+  // Read by the layer's getConfig().
+  Activation activationFunction() {
+    return activation;
+  }
+
+  Activation recurrentActivationFunction() {
+    return recurrentActivation;
+  }
+
+  GateWeights gateWeights() {
+    return gateWeights;
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
@@ -106,4 +107,5 @@ final class GateWeights {
               + " built yet");
     }
   }
+
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
@@ -29,5 +30,12 @@ public class GlobalAveragePooling2D extends GlobalPooling2D {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
     return tf.math.mean(input, spatialAxes(tf), Mean.keepDims(keepdims()));
+  }
+
+  /** A layer from a Keras config; only channels_last data. */
+  public static GlobalAveragePooling2D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("GlobalAveragePooling2D", config);
+    c.requireDefault("data_format", "channels_last");
+    return c.applyBase(new GlobalAveragePooling2D().keepdims(c.getBoolean("keepdims", false)));
   }
 }

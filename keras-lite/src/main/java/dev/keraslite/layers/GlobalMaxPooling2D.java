@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
@@ -29,5 +30,12 @@ public class GlobalMaxPooling2D extends GlobalPooling2D {
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
     return tf.max(input, spatialAxes(tf), Max.keepDims(keepdims()));
+  }
+
+  /** A layer from a Keras config; only channels_last data. */
+  public static GlobalMaxPooling2D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("GlobalMaxPooling2D", config);
+    c.requireDefault("data_format", "channels_last");
+    return c.applyBase(new GlobalMaxPooling2D().keepdims(c.getBoolean("keepdims", false)));
   }
 }

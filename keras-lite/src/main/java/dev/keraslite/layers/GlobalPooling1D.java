@@ -79,9 +79,9 @@ public abstract class GlobalPooling1D extends Layer {
 
   /** Reads {@code data_format}, {@code keepdims} and the base keys into {@code layer}. */
   static <P extends GlobalPooling1D> P configure(P layer, Map<String, Object> config) {
-    String d = LayerConfig.describe(layer.typeName(), config);
-    layer.setDataFormat(LayerConfig.string(d, config, "data_format", Conv1D.CHANNELS_LAST));
-    layer.setKeepdims(LayerConfig.bool(d, config, "keepdims", false));
-    return LayerConfig.base(layer, config);
+    LayerConfig c = LayerConfig.of(layer.typeName(), config);
+    layer.setDataFormat(c.getString("data_format", Conv1D.CHANNELS_LAST));
+    layer.setKeepdims(c.getBoolean("keepdims", false));
+    return c.applyBase(layer);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -50,5 +51,14 @@ abstract class GlobalPooling2D extends Layer {
     return keepdims
         ? Shape.of(inputShape.get(0), 1, 1, inputShape.get(3))
         : Shape.of(inputShape.get(0), inputShape.get(3));
+  }
+
+  /** Keras 3's config keys: data_format, keepdims. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("data_format", "channels_last");
+    config.put("keepdims", keepdims);
+    return config;
   }
 }

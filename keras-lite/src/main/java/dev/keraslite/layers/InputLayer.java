@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -64,5 +65,48 @@ public final class InputLayer extends Layer {
   @Override
   public Shape computeOutputShape(Shape inputShape) {
     return inputShape;
+  }
+
+  /** Keras 3's config keys: batch_shape (batch first, null for unknown sizes), dtype, sparse, name. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = new java.util.LinkedHashMap<>();
+    java.util.List<Long> batchShape = new java.util.ArrayList<>();
+    for (long d : shape.asArray()) {
+      batchShape.add(d < 0 ? null : d);
+    }
+    config.put("batch_shape", batchShape);
+    config.put("dtype", "float32");
+    config.put("sparse", false);
+    config.put("name", name());
+    return config;
+  }
+
+  /**
+   * An input layer from a Keras config: Keras 3's {@code batch_shape} or Keras 2's {@code
+   * batch_input_shape} (a fixed batch size is dropped: keras-lite inputs take any batch).
+   */
+  public static InputLayer fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("InputLayer", config);
+    c.requireDefault("sparse", false);
+    c.requireDefault("ragged", false);
+    String key = c.has("batch_shape") ? "batch_shape" : "batch_input_shape";
+    if (!c.has(key)) {
+      throw c.error("needs batch_shape (Keras 3) or batch_input_shape (Keras 2)");
+    }
+    java.util.List<Long> dims = c.getLongList(key);
+    long[] perExample = new long[dims.size() - 1];
+    for (int i = 1; i < dims.size(); i++) {
+      perExample[i - 1] = dims.get(i);
+    }
+    InputLayer layer = new InputLayer(perExample);
+    if (c.raw("name") instanceof String) {
+      layer.name((String) c.raw("name"));
+    }
+    String dtype = c.getString("dtype", "float32");
+    if (!dtype.equals("float32")) {
+      throw c.error("dtype " + dtype + " is not supported by keras-lite (only float32)");
+    }
+    return layer;
   }
 }

@@ -1,5 +1,8 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
+import dev.keraslite.initializers.Initializers;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
 
@@ -102,5 +105,40 @@ public class LSTM extends RNN {
     checkNotBuilt("biasInitializer");
     cell().biasInitializer(initializer);
     return this;
+  }
+
+  /** Keras 3's config keys: units, activations, initializers, unit_forget_bias, sequence options. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("units", units());
+    putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
+        cell().gateWeights());
+    config.put("unit_forget_bias", cell().unitForgetBias());
+    return config;
+  }
+
+  /**
+   * A layer from a Keras config. Keras's {@code dropout} and {@code recurrent_dropout} only act in
+   * training; keras-lite's LSTM has neither, so a loaded layer predicts as Keras does but trains
+   * without them.
+   */
+  public static LSTM fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("LSTM", config);
+    checkGateConfig(c);
+    LSTM layer =
+        new LSTM(c.getLong("units"))
+            .activation(c.activation("activation"))
+            .recurrentActivation(c.has("recurrent_activation")
+                ? c.activation("recurrent_activation") : Activations.sigmoid())
+            .useBias(c.getBoolean("use_bias", true))
+            .unitForgetBias(c.getBoolean("unit_forget_bias", true))
+            .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
+            .recurrentInitializer(c.initializer("recurrent_initializer", Initializers.orthogonal()))
+            .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    if (!c.has("activation")) {
+      layer.activation(Activations.tanh());
+    }
+    return configure(layer, c);
   }
 }

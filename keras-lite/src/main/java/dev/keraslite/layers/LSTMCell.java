@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
@@ -167,5 +168,22 @@ public class LSTMCell extends RecurrentCell {
     Operand<TFloat32> cNext = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, candidate));
     Operand<TFloat32> hNext = tf.math.mul(o, activation.apply(tf, cNext));
     return new RecurrentStep(hNext, List.of(hNext, cNext));
+  }
+
+  // Read by the layer's getConfig().
+  Activation activationFunction() {
+    return activation;
+  }
+
+  Activation recurrentActivationFunction() {
+    return recurrentActivation;
+  }
+
+  GateWeights gateWeights() {
+    return gateWeights;
+  }
+
+  boolean unitForgetBias() {
+    return unitForgetBias;
   }
 }

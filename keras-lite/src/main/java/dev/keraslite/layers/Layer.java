@@ -239,6 +239,35 @@ public abstract class Layer {
     return out;
   }
 
+  /**
+   * The weights this layer created itself, not its sublayers': those created trainable first, then
+   * the others (moving statistics), each group in creation order. This is the order of Keras's
+   * {@code save_own_variables}, which weights files index by ({@code vars/0}, {@code vars/1}, ...).
+   */
+  public final List<Variable> ownVariables() {
+    List<Variable> out = new ArrayList<>(weights.size());
+    for (Weight w : weights) {
+      if (w.trainable()) {
+        out.add(w.variable());
+      }
+    }
+    for (Weight w : weights) {
+      if (!w.trainable()) {
+        out.add(w.variable());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The layers held in this layer's fields, by field name: a {@link Layer} for a field holding one,
+   * a {@code List<Layer>} for a collection, map or array (Keras's tracked attributes, which weights
+   * files address by object path).
+   */
+  public final Map<String, Object> sublayersByField() {
+    return SublayerTracking.sublayersByField(this);
+  }
+
   /** The variables optimizers update, in creation order. */
   public final List<Variable> trainableVariables() {
     List<Variable> out = new ArrayList<>();

@@ -70,11 +70,11 @@ public class LeakyReLU extends Layer {
    * Keras 2 wrote, which Keras 3 also accepts), default 0.3.
    */
   public static LeakyReLU fromConfig(Map<String, Object> config) {
-    String d = LayerConfig.describe("LeakyReLU", config);
+    LayerConfig c = LayerConfig.of("LeakyReLU", config);
     double slope =
-        LayerConfig.has(config, "negative_slope")
-            ? LayerConfig.number(d, config, "negative_slope", DEFAULT_NEGATIVE_SLOPE)
-            : LayerConfig.number(d, config, "alpha", DEFAULT_NEGATIVE_SLOPE);
-    return LayerConfig.base(new LeakyReLU((float) slope), config);
+        c.has("negative_slope")
+            ? c.getDouble("negative_slope", DEFAULT_NEGATIVE_SLOPE)
+            : c.getDouble("alpha", DEFAULT_NEGATIVE_SLOPE);
+    return c.applyBase(new LeakyReLU((float) slope));
   }
 }

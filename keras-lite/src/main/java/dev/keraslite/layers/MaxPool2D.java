@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
+
 /**
  * Keras's alias {@code MaxPool2D} of {@link MaxPooling2D}, as the tutorial's CNN spells it. It is
  * the same layer: named {@code max_pooling2d...} and shown as {@code MaxPooling2D}, as in Keras
@@ -48,5 +50,11 @@ public class MaxPool2D extends MaxPooling2D {
   @Override
   public String typeName() {
     return "MaxPooling2D";
+  }
+
+  /** A layer from a Keras config. */
+  public static MaxPool2D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("MaxPool2D", config);
+    return Pooling2D.configure(new MaxPool2D(c.getInts("pool_size", 2, new int[] {2, 2})), c);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -69,5 +70,11 @@ public class MaxPooling2D extends Pooling2D {
 
   private static int[] toInts(List<Long> values) {
     return values.stream().mapToInt(Long::intValue).toArray();
+  }
+
+  /** A layer from a Keras config. */
+  public static MaxPooling2D fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("MaxPooling2D", config);
+    return Pooling2D.configure(new MaxPooling2D(c.getInts("pool_size", 2, new int[] {2, 2})), c);
   }
 }

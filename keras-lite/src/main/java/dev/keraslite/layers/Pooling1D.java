@@ -147,31 +147,25 @@ public abstract class Pooling1D extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put("pool_size", LayerConfig.intList(poolSize));
+    config.put("pool_size", LayerConfig.list(poolSize));
     config.put("padding", padding);
-    config.put("strides", LayerConfig.intList(strides));
+    config.put("strides", LayerConfig.list(strides));
     config.put("data_format", dataFormat);
     return config;
   }
 
   /** Reads {@code strides}, {@code padding}, {@code data_format} and the base keys into {@code layer}. */
   static <P extends Pooling1D> P configure(P layer, Map<String, Object> config) {
-    String d = LayerConfig.describe(layer.typeName(), config);
-    int[] strides = LayerConfig.ints(d, config, "strides", 1, null);
-    if (strides != null && strides.length != 1) {
-      throw new IllegalArgumentException(
-          d + ": config key 'strides' must be an integer or a list of 1 integer, received "
-              + config.get("strides"));
-    }
+    LayerConfig c = LayerConfig.of(layer.typeName(), config);
+    int[] strides = c.getInts("strides", 1, null);
     layer.setStrides(strides == null ? null : strides[0]);
-    layer.setPadding(LayerConfig.string(d, config, "padding", ConvWindows.VALID));
-    layer.setDataFormat(LayerConfig.string(d, config, "data_format", Conv1D.CHANNELS_LAST));
-    return LayerConfig.base(layer, config);
+    layer.setPadding(c.getString("padding", ConvWindows.VALID));
+    layer.setDataFormat(c.getString("data_format", Conv1D.CHANNELS_LAST));
+    return c.applyBase(layer);
   }
 
   /** The window a config gives ({@code pool_size}, Keras's default 2). */
   static int poolSize(String className, Map<String, Object> config) {
-    return LayerConfig.singleInt(
-        LayerConfig.describe(className, config), config, "pool_size", DEFAULT_POOL_SIZE);
+    return LayerConfig.of(className, config).getInts("pool_size", 1, new int[] {DEFAULT_POOL_SIZE})[0];
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -115,5 +116,24 @@ abstract class Pooling2D extends Layer {
         ConvWindows.outputLength(inputShape.get(1), poolSize[0], strides[0], 1, padding),
         ConvWindows.outputLength(inputShape.get(2), poolSize[1], strides[1], 1, padding),
         inputShape.get(3));
+  }
+
+  /** Keras 3's config keys: pool_size, padding, strides, data_format. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("pool_size", LayerConfig.list(poolSize));
+    config.put("padding", padding.toLowerCase(java.util.Locale.ROOT));
+    config.put("strides", LayerConfig.list(strides));
+    config.put("data_format", "channels_last");
+    return config;
+  }
+
+  /** Applies the pooling keys of a Keras config to a new layer (for the subclasses' fromConfig). */
+  static <P extends Pooling2D> P configure(P layer, LayerConfig c) {
+    c.requireDefault("data_format", "channels_last");
+    layer.setStrides(c.has("strides") ? c.getInts("strides", 2, null) : null);
+    layer.setPadding(c.getString("padding", "valid"));
+    return c.applyBase(layer);
   }
 }

@@ -1,6 +1,8 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
+import java.util.Map;
+import dev.keraslite.activations.Activation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -215,5 +217,55 @@ public class RNN extends Layer {
     Shape state = Shape.of(inputShapes.get(0).get(0), cell.units());
     all.addAll(Collections.nCopies(cell.stateCount(), state));
     return all;
+  }
+
+  /**
+   * Keras 3's config keys of a recurrent layer: return_sequences, return_state, go_backwards,
+   * stateful, unroll (and, in {@link LSTM} and {@link GRU}, the cell's options).
+   */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    config.put("return_sequences", returnSequences);
+    config.put("return_state", returnState);
+    config.put("go_backwards", goBackwards);
+    config.put("stateful", false);
+    config.put("unroll", false);
+    return config;
+  }
+
+  /** Applies the sequence keys of a Keras config (for LSTM's and GRU's fromConfig). */
+  static <R extends RNN> R configure(R layer, LayerConfig c) {
+    c.requireDefault("stateful", false);
+    c.requireDefault("time_major", false);
+    layer.returnSequences(c.getBoolean("return_sequences", false));
+    layer.returnState(c.getBoolean("return_state", false));
+    layer.goBackwards(c.getBoolean("go_backwards", false));
+    return c.applyBase(layer);
+  }
+
+  /** The gate options every gated cell shares, with Keras 3's keys. */
+  static void putGateConfig(
+      Map<String, Object> config, Activation activation, Activation recurrentActivation, GateWeights w) {
+    config.put("activation", LayerConfig.serialize(activation));
+    config.put("recurrent_activation", LayerConfig.serialize(recurrentActivation));
+    config.put("use_bias", w.useBias());
+    config.put("kernel_initializer", LayerConfig.serialize(w.kernelInitializer()));
+    config.put("recurrent_initializer", LayerConfig.serialize(w.recurrentInitializer()));
+    config.put("bias_initializer", LayerConfig.serialize(w.biasInitializer()));
+    for (String key :
+        new String[] {"kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+            "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint"}) {
+      config.put(key, null);
+    }
+    config.put("dropout", 0.0);
+    config.put("recurrent_dropout", 0.0);
+    config.put("seed", null);
+  }
+
+  /** Refuses the gate options keras-lite lacks. */
+  static void checkGateConfig(LayerConfig c) {
+    c.requireNull("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint");
   }
 }

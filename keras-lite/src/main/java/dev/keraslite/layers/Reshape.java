@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
+import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -106,5 +107,28 @@ public class Reshape extends Layer {
       }
     }
     return Shape.of(dims);
+  }
+
+  /** Keras 3's config keys: target_shape. */
+  @Override
+  public Map<String, Object> getConfig() {
+    Map<String, Object> config = super.getConfig();
+    java.util.List<Long> target = new java.util.ArrayList<>();
+    for (long d : targetShape) {
+      target.add(d);
+    }
+    config.put("target_shape", target);
+    return config;
+  }
+
+  /** A layer from a Keras config. */
+  public static Reshape fromConfig(Map<String, Object> config) {
+    LayerConfig c = LayerConfig.of("Reshape", config);
+    java.util.List<Long> target = c.getLongList("target_shape");
+    long[] dims = new long[target.size()];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = target.get(i);
+    }
+    return c.applyBase(new Reshape(dims));
   }
 }

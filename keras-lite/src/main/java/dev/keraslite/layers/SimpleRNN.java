@@ -160,7 +160,6 @@ public class SimpleRNN extends RNN {
    */
   @Override
   public Map<String, Object> getConfig() {
-    String d = describe();
     SimpleRNNCell cell = cell();
     Map<String, Object> config = super.getConfig();
     config.put("return_sequences", returnSequences());
@@ -171,11 +170,11 @@ public class SimpleRNN extends RNN {
     config.put("unroll", false);
     config.put("zero_output_for_mask", false);
     config.put("units", units());
-    config.put("activation", LayerConfig.activation(d, cell.activation()));
+    config.put("activation", LayerConfig.serialize(cell.activation()));
     config.put("use_bias", cell.useBias());
-    config.put("kernel_initializer", LayerConfig.initializer(d, cell.kernelInitializer()));
-    config.put("recurrent_initializer", LayerConfig.initializer(d, cell.recurrentInitializer()));
-    config.put("bias_initializer", LayerConfig.initializer(d, cell.biasInitializer()));
+    config.put("kernel_initializer", LayerConfig.serialize(cell.kernelInitializer()));
+    config.put("recurrent_initializer", LayerConfig.serialize(cell.recurrentInitializer()));
+    config.put("bias_initializer", LayerConfig.serialize(cell.biasInitializer()));
     config.put("kernel_regularizer", null);
     config.put("recurrent_regularizer", null);
     config.put("bias_regularizer", null);
@@ -198,35 +197,34 @@ public class SimpleRNN extends RNN {
    *     kept (see {@link #dropout(double)})
    */
   public static SimpleRNN fromConfig(Map<String, Object> config) {
-    String d = LayerConfig.describe("SimpleRNN", config);
-    if (!LayerConfig.has(config, "units")) {
-      throw new IllegalArgumentException(d + ": the config needs 'units'");
+    LayerConfig c = LayerConfig.of("SimpleRNN", config);
+    if (!c.has("units")) {
+      throw c.error("the config needs 'units'");
     }
-    LayerConfig.requireAbsent(
-        d, config, "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+    c.requireNull("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
         "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint");
-    LayerConfig.requireValue(d, config, "stateful", false);
-    LayerConfig.requireValue(d, config, "time_major", false);
+    c.requireDefault("stateful", false);
+    c.requireDefault("time_major", false);
     SimpleRNN layer =
-        new SimpleRNN((long) LayerConfig.number(d, config, "units", 0))
-            .returnSequences(LayerConfig.bool(d, config, "return_sequences", false))
-            .returnState(LayerConfig.bool(d, config, "return_state", false))
-            .goBackwards(LayerConfig.bool(d, config, "go_backwards", false))
-            .dropout(LayerConfig.number(d, config, "dropout", 0.0))
-            .recurrentDropout(LayerConfig.number(d, config, "recurrent_dropout", 0.0))
-            .useBias(LayerConfig.bool(d, config, "use_bias", true))
+        new SimpleRNN((long) c.getDouble("units", 0))
+            .returnSequences(c.getBoolean("return_sequences", false))
+            .returnState(c.getBoolean("return_state", false))
+            .goBackwards(c.getBoolean("go_backwards", false))
+            .dropout(c.getDouble("dropout", 0.0))
+            .recurrentDropout(c.getDouble("recurrent_dropout", 0.0))
+            .useBias(c.getBoolean("use_bias", true))
             .kernelInitializer(
-                LayerConfig.initializer(d, config, "kernel_initializer", Initializers.glorotUniform()))
+                c.initializer("kernel_initializer", Initializers.glorotUniform()))
             .recurrentInitializer(
-                LayerConfig.initializer(d, config, "recurrent_initializer", Initializers.orthogonal()))
+                c.initializer("recurrent_initializer", Initializers.orthogonal()))
             .biasInitializer(
-                LayerConfig.initializer(d, config, "bias_initializer", Initializers.zeros()));
+                c.initializer("bias_initializer", Initializers.zeros()));
     // Keras's default is tanh; only an explicit null or "linear" means none.
-    if (!LayerConfig.has(config, "activation")) {
+    if (!c.has("activation")) {
       layer.activation(dev.keraslite.activations.Activations.tanh());
     } else {
-      layer.activation(LayerConfig.activation(d, config, "activation"));
+      layer.activation(c.activation("activation"));
     }
-    return LayerConfig.base(layer, config);
+    return c.applyBase(layer);
   }
 }

@@ -1,7 +1,7 @@
 package dev.keraslite.layers;
 
-import dev.keraslite.activations.Activations;
 import java.util.Map;
+import dev.keraslite.activations.Activations;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -45,7 +45,7 @@ public class Softmax extends Layer {
     return inputShape;
   }
 
-  /** Keras 3's {@code Softmax.get_config()}: the base keys and {@code axis}. */
+  /** Keras 3's config keys: axis. */
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
@@ -53,9 +53,17 @@ public class Softmax extends Layer {
     return config;
   }
 
-  /** The layer a Keras config describes ({@code axis}: an integer or a list of one, default -1). */
+  /** A layer from a Keras config (axis -1 when absent). */
   public static Softmax fromConfig(Map<String, Object> config) {
-    String d = LayerConfig.describe("Softmax", config);
-    return LayerConfig.base(new Softmax(LayerConfig.singleInt(d, config, "axis", -1)), config);
+    LayerConfig c = LayerConfig.of("Softmax", config);
+    Object axis = c.raw("axis");
+    if (axis instanceof java.util.List) {
+      java.util.List<Long> axes = c.getLongList("axis");
+      if (axes.size() != 1) {
+        throw c.error("softmax over several axes " + axis + " is not supported by keras-lite");
+      }
+      return c.applyBase(new Softmax(Math.toIntExact(axes.get(0))));
+    }
+    return c.applyBase(new Softmax(Math.toIntExact(c.getLong("axis", -1))));
   }
 }

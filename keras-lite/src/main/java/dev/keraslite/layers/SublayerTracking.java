@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,37 @@ final class SublayerTracking {
         collect(f.get(owner), out, seen);
       } catch (IllegalAccessException e) {
         throw new IllegalStateException(owner + ": cannot read field " + f.getName(), e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The layers in {@code owner}'s fields by field name: a field holding a layer maps to it, a field
+   * holding a collection, map or array maps to the list of layers in it (for saving by object path,
+   * where Keras names a single layer by its attribute and a container's layers by their class).
+   */
+  static Map<String, Object> sublayersByField(Layer owner) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Field f : FIELDS.get(owner.getClass())) {
+      Object value;
+      try {
+        value = f.get(owner);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(owner + ": cannot read field " + f.getName(), e);
+      }
+      if (value instanceof Layer) {
+        if (value != owner) {
+          out.put(f.getName(), value);
+        }
+      } else if (value != null) {
+        List<Layer> layers = new ArrayList<>();
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(owner);
+        collect(value, layers, seen);
+        if (!layers.isEmpty()) {
+          out.put(f.getName(), layers);
+        }
       }
     }
     return out;

@@ -67,8 +67,8 @@ public class ThresholdedReLU extends Layer {
 
   /** The layer a Keras config describes ({@code theta}, default 1.0). */
   public static ThresholdedReLU fromConfig(Map<String, Object> config) {
-    String d = LayerConfig.describe("ThresholdedReLU", config);
-    return LayerConfig.base(
-        new ThresholdedReLU((float) LayerConfig.number(d, config, "theta", DEFAULT_THETA)), config);
+    LayerConfig c = LayerConfig.of("ThresholdedReLU", config);
+    return c.applyBase(
+        new ThresholdedReLU((float) c.getDouble("theta", DEFAULT_THETA)));
   }
 }

@@ -102,17 +102,17 @@ public class ZeroPadding1D extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
-    config.put("padding", LayerConfig.intList(left, right));
+    config.put("padding", LayerConfig.list(left, right));
     config.put("data_format", dataFormat);
     return config;
   }
 
   /** The layer a Keras config describes ({@code padding}: an integer or {@code [left, right]}). */
   public static ZeroPadding1D fromConfig(Map<String, Object> config) {
-    String d = LayerConfig.describe("ZeroPadding1D", config);
-    int[] padding = LayerConfig.ints(d, config, "padding", 2, new int[] {1, 1});
+    LayerConfig c = LayerConfig.of("ZeroPadding1D", config);
+    int[] padding = c.getInts("padding", 2, new int[] {1, 1});
     ZeroPadding1D layer = new ZeroPadding1D(padding);
-    layer.dataFormat(LayerConfig.string(d, config, "data_format", Conv1D.CHANNELS_LAST));
-    return LayerConfig.base(layer, config);
+    layer.dataFormat(c.getString("data_format", Conv1D.CHANNELS_LAST));
+    return c.applyBase(layer);
   }
 }

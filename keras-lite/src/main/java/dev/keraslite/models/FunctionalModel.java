@@ -108,6 +108,16 @@ final class FunctionalModel extends Model {
   }
 
   @Override
+  public List<KerasTensor> inputs() {
+    return inputs;
+  }
+
+  @Override
+  public List<KerasTensor> outputs() {
+    return outputs;
+  }
+
+  @Override
   public List<Layer> layers() {
     return layers;
   }
@@ -196,6 +206,16 @@ final class FunctionalModel extends Model {
   @Override
   public void build(Ops tf, List<Shape> inputShapes) {
     buildInContext(tf, inputShapes);
+  }
+
+  /** The {@code Input}s in order, by their layers' names, for export. */
+  @Override
+  protected java.util.Map<String, Shape> exportInputs() {
+    java.util.Map<String, Shape> out = new java.util.LinkedHashMap<>();
+    for (KerasTensor in : inputs) {
+      out.put(in.node().layer().name(), in.shape());
+    }
+    return out;
   }
 
   @Override

@@ -3,22 +3,26 @@ package dev.keraslite.models;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
 import dev.keraslite.callbacks.History;
+import dev.keraslite.checkpoint.SavedModelExport;
 import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.KerasTensor;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.layers.Shapes;
+import dev.keraslite.losses.Loss;
+import dev.keraslite.losses.Losses;
+import dev.keraslite.optimizers.Optimizer;
+import dev.keraslite.optimizers.Optimizers;
+import dev.keraslite.saving.Saving;
+import dev.keraslite.training.FitOptions;
+import dev.keraslite.training.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.tensorflow.Operand;
-import dev.keraslite.losses.Loss;
-import dev.keraslite.losses.Losses;
-import dev.keraslite.optimizers.Optimizer;
-import dev.keraslite.optimizers.Optimizers;
-import dev.keraslite.training.FitOptions;
-import dev.keraslite.training.Trainer;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
@@ -109,6 +113,20 @@ public abstract class Model extends Layer {
   }
 
   /**
+   * The symbolic inputs the model was defined on (Keras's {@code model.inputs}): those of a
+   * functional model, or the {@link Input} a {@link Sequential} was started with; empty for a model
+   * whose inputs are only known when it is applied.
+   */
+  public List<KerasTensor> inputs() {
+    return List.of();
+  }
+
+  /** The symbolic outputs of a functional model (Keras's {@code model.outputs}); empty otherwise. */
+  public List<KerasTensor> outputs() {
+    return List.of();
+  }
+
+  /**
    * Builds the model without data, as Keras's {@code model.build(input_shape)}: a subclassed model
    * is run once on a batch of zeros (unknown sizes taken as 1) in inference mode, which builds every
    * layer its {@code call} uses. Does nothing if already built.
@@ -175,6 +193,42 @@ public abstract class Model extends Layer {
     return text;
   }
 
+  /**
+   * One row of the {@link #summary()} table as data: the layer, its output shape as the table prints
+   * it ({@code (None, 10)}; {@code multiple} or null when a layer was called with different shapes or
+   * not at all), its parameter count (0 until the layer is built) and the references of the tensors it takes ({@code dense[0][0]}:
+   * layer, call, output), which a functional model knows and other models leave empty.
+   */
+  public record SummaryRow(Layer layer, String outputShape, long params, List<String> connectedTo) {}
+
+  /**
+   * The rows of the {@link #summary()} table, one per direct layer in {@link #layers()} order: what
+   * pictures of the model draw ({@code plots.Plots.modelGraph}, Keras's {@code plot_model}), so that
+   * picture and table agree. A functional model knows its shapes from its symbolic calls; any other
+   * model must be built first.
+   *
+   * @throws IllegalStateException if the model is not built and is not functional
+   */
+  public List<SummaryRow> summaryTable() {
+    if (!built() && !(this instanceof FunctionalModel)) {
+      throw new IllegalStateException(
+          "This model has not yet been built. Build the model first by calling build(tf, inputShape)"
+              + " or by applying it to a batch of data (model '" + name() + "').");
+    }
+    List<ModelSummary.Row> rows = summaryRows();
+    List<Layer> layers = layers();
+    if (rows.size() != layers.size()) {
+      throw new IllegalStateException(
+          "model '" + name() + "': " + rows.size() + " summary rows for " + layers.size() + " layers");
+    }
+    List<SummaryRow> table = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      ModelSummary.Row row = rows.get(i);
+      table.add(new SummaryRow(layers.get(i), row.outputShape(), row.params(), List.copyOf(row.connectedTo())));
+    }
+    return List.copyOf(table);
+  }
+
   /** The summary's rows: one per direct layer, with the output shape it was last seen to produce. */
   List<ModelSummary.Row> summaryRows() {
     List<ModelSummary.Row> rows = new ArrayList<>();
@@ -192,6 +246,44 @@ public abstract class Model extends Layer {
   static ModelSummary.Row row(Layer layer, String shape, List<String> connectedTo) {
     return new ModelSummary.Row(
         layer.name() + " (" + layer.typeName() + ")", shape, layer.countParams(), connectedTo);
+  }
+
+  // ---- saving (delegated to dev.keraslite.saving) -----------------------------------------
+
+  /**
+   * Reads a whole model from a Keras 3 {@code .keras} file or a legacy Keras {@code .h5} file
+   * (Keras's {@code keras.saving.load_model}), built in {@code tf}'s eager context, compiled when
+   * the file says how and keras-lite has that optimizer and loss. See {@link Saving#loadModel}.
+   */
+  public static Model load(Ops tf, Path path) throws IOException {
+    return Saving.loadModel(tf, path);
+  }
+
+  /** Writes the model as a Keras 3 {@code .keras} file (Keras's {@code model.save}). */
+  public void save(Path path) throws IOException {
+    Saving.saveModel(this, path);
+  }
+
+  /** Writes the weights as Keras 3's {@code .weights.h5} (Keras's {@code save_weights}). */
+  public void saveWeights(Path path) throws IOException {
+    Saving.saveWeights(this, path);
+  }
+
+  /**
+   * Loads weights from a {@code .weights.h5}, {@code .keras} or legacy {@code .h5} file (Keras's
+   * {@code load_weights}); the model must be built.
+   */
+  public void loadWeights(Path path) throws IOException {
+    Saving.loadWeights(this, path);
+  }
+
+  /**
+   * As {@link #loadWeights(Path)}, matching legacy {@code .h5} weights by layer name and/or
+   * skipping mismatched layers (Keras's {@code by_name}, {@code skip_mismatch}); returns what was
+   * skipped.
+   */
+  public List<String> loadWeights(Path path, boolean byName, boolean skipMismatch) throws IOException {
+    return Saving.loadWeights(this, path, byName, skipMismatch);
   }
 
   // ---- training (delegated to dev.keraslite.training) ----------------------------------------
@@ -290,6 +382,31 @@ public abstract class Model extends Layer {
   }
 
   /**
+   * Exports the model as a TensorFlow SavedModel for inference, as Keras 3's {@code
+   * model.export(path)}: signature {@code serving_default} with one float32 input per model input,
+   * named after it, and outputs {@code output_0}, ...; loadable by TensorFlow Java's {@code
+   * SavedModelBundle.load(dir, "serve")} and TensorFlow Serving without keras-lite (see {@link
+   * SavedModelExport}).
+   *
+   * @throws IllegalStateException if the model does not know its inputs (start a Sequential with
+   *     {@code Input.of(...)}) or is not built
+   * @throws java.io.IOException if the directory cannot be written
+   */
+  public void export(java.nio.file.Path dir) throws java.io.IOException {
+    if (!built()) {
+      throw new IllegalStateException(describe() + ": build the model (or train it) before export()");
+    }
+    SavedModelExport.export(this, exportInputs(), dir);
+  }
+
+  /** The model's inputs by name with their full shapes, for {@link #export}. */
+  protected Map<String, Shape> exportInputs() {
+    throw new IllegalStateException(
+        describe() + " does not know its input names and shapes; export needs a Sequential started"
+            + " with Input.of(...) or a functional model");
+  }
+
+  /**
    * One training step on a batch (Keras's {@code train_step}); override for custom logic. The
    * default runs the forward pass, the compiled loss, the gradients and one optimizer update, then
    * updates the metrics and returns their results by name. It runs traced into a graph by {@code
@@ -304,8 +421,10 @@ public abstract class Model extends Layer {
     try (GradientTape tape = new GradientTape(tf)) {
       yPred = apply(tf, x, true);
       lossValue = compiled.loss().apply(tf, y, yPred, sampleWeight);
-      // Through the trainer: fit's non-finite guard skips an update whose gradients hold a NaN.
-      compiled.applyGradients(tf, tape.gradient(lossValue, trainable), trainable);
+      // Under a MultiWorkerStrategy, the gradients are averaged over workers first; then through
+      // the trainer, whose non-finite guard skips an update whose gradients hold a NaN.
+      List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(lossValue, trainable), x);
+      compiled.applyGradients(tf, grads, trainable);
     }
     return compiled.updateMetrics(tf, lossValue, y, yPred, sampleWeight);
   }

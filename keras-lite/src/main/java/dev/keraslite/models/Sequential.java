@@ -29,6 +29,7 @@ public class Sequential extends Model {
   private final List<Layer> layers = new ArrayList<>();
   private final List<Shape> outputShapes = new ArrayList<>();
   private Shape inputShape;
+  private KerasTensor input;
   private KerasTensor last;
 
   /** A model stacking {@code layers}; shapes are learned on the first apply or build. */
@@ -51,6 +52,7 @@ public class Sequential extends Model {
           "Sequential: the first argument must come from Input.of(...), received " + input);
     }
     this.inputShape = input.shape();
+    this.input = input;
     this.last = input;
     for (Layer layer : layers) {
       add(layer);
@@ -80,6 +82,21 @@ public class Sequential extends Model {
     }
     layers.add(layer);
     return this;
+  }
+
+  /** The {@link Input} the model was started with, if any. */
+  @Override
+  public List<KerasTensor> inputs() {
+    return input == null ? List.of() : List.of(input);
+  }
+
+  /** The {@code Input} the model was started with, for export. */
+  @Override
+  protected java.util.Map<String, Shape> exportInputs() {
+    if (input == null) {
+      return super.exportInputs();
+    }
+    return java.util.Map.of(input.node().layer().name(), inputShape);
   }
 
   /** The layers, bottom to top. */

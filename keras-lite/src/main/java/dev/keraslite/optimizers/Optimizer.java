@@ -297,6 +297,12 @@ public abstract class Optimizer {
     return forVariable == null ? null : forVariable.get(slotName);
   }
 
+  /** The slots of {@code variable} by name (such as {@code "momentum"}), in creation order. */
+  public Map<String, Variable> slots(Variable variable) {
+    Map<String, Variable> forVariable = slots.get(variable);
+    return forVariable == null ? Map.of() : Collections.unmodifiableMap(forVariable);
+  }
+
   // ---- build -------------------------------------------------------------------------------
 
   /**

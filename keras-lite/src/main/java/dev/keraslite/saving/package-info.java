@@ -1,12 +1,10 @@
 /**
- * Saving and restoring variable values: {@link dev.keraslite.saving.WeightsFile}, keras-lite's
- * single-file weights format (Keras's {@code save_weights} / {@code load_weights}; the format is
- * documented on the class), and {@link dev.keraslite.saving.WeightsSnapshot}, an in-memory copy of
- * some variables' values (Keras's {@code get_weights} / {@code set_weights}), as used by {@code
- * EarlyStopping(restoreBestWeights)}.
+ * Keras's file formats: {@link dev.keraslite.saving.Saving} reads and writes {@code .keras}
+ * archives, legacy {@code .h5} models and {@code .weights.h5} files (behind {@code Model.save},
+ * {@code Model.load}, {@code saveWeights} and {@code loadWeights}), and {@link
+ * dev.keraslite.saving.LayerRegistry} maps Keras's layer class names to keras-lite's layers.
+ * Loading never runs code from a file: {@code Lambda} layers and custom objects are refused.
  *
- * <p>Both work on lists of {@link dev.keraslite.Variable}s of an eager context, such as {@code
- * model.variables()}, and match values to variables by name. They copy values between training
- * steps, never inside one.
+ * <p>TensorFlow's own formats (checkpoints, SavedModel) are in {@link dev.keraslite.checkpoint}.
  */
 package dev.keraslite.saving;

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
@@ -25,11 +27,13 @@ final class CompiledSteps extends StepRunner {
   private final TracedSteps traced;
   private TracedSteps.Traced step;
   private boolean pushed;
+  private final Function<Graph, Session> sessions;
 
-  CompiledSteps(String kind, StepBody body, TracedSteps traced) {
+  CompiledSteps(String kind, StepBody body, TracedSteps traced, Function<Graph, Session> sessions) {
     this.kind = kind;
     this.body = body;
     this.traced = traced;
+    this.sessions = sessions;
   }
 
   @Override
@@ -85,7 +89,8 @@ final class CompiledSteps extends StepRunner {
               Map<String, Operand<TFloat32>> out = body.apply(g, Steps.float32(in.get(0)), y);
               names.addAll(out.keySet());
               return new ArrayList<>(out.values());
-            });
+            },
+            sessions);
     TracedSteps.Traced made = new TracedSteps.Traced(fn, List.copyOf(names));
     traced.put(key, made);
     return made;

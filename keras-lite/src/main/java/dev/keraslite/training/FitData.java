@@ -14,6 +14,11 @@ record FitData(Dataset train, Dataset validation) {
 
   /** The training batches and the validation batches (or {@code options.validationData()}). */
   static FitData of(FloatNdArray x, NdArray<?> y, FitOptions options) {
+    return of(x, y, options, options.seed());
+  }
+
+  /** As above, shuffling with {@code seed} (null: a fresh one) rather than the options' seed. */
+  static FitData of(FloatNdArray x, NdArray<?> y, FitOptions options, Long seed) {
     long n = x.shape().get(0);
     if (y == null || y.shape().numDimensions() == 0 || y.shape().get(0) != n) {
       throw new IllegalArgumentException(
@@ -42,7 +47,7 @@ record FitData(Dataset train, Dataset validation) {
             ? dataset(x, y)
             : dataset(x.slice(Indices.range(0, trainCount)), y.slice(Indices.range(0, trainCount)));
     if (options.shuffle()) {
-      train = train.shuffle(options.seed() != null ? options.seed() : System.nanoTime());
+      train = train.shuffle(seed != null ? seed : System.nanoTime());
     }
     return new FitData(train.batch(options.batchSize()), validation);
   }

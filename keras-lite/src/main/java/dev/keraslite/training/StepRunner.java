@@ -3,6 +3,8 @@ package dev.keraslite.training;
 import dev.keraslite.data.Batch;
 import java.util.List;
 import java.util.function.Function;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -20,7 +22,14 @@ abstract class StepRunner {
    */
   static StepRunner of(
       boolean runEagerly, Ops tf, String kind, StepBody body, TracedSteps traced) {
-    return runEagerly ? new EagerSteps(tf, body) : new CompiledSteps(kind, body, traced);
+    return of(runEagerly, tf, kind, body, traced, null);
+  }
+
+  /** As above, compiled steps running in the sessions {@code sessions} makes (null: local ones). */
+  static StepRunner of(
+      boolean runEagerly, Ops tf, String kind, StepBody body, TracedSteps traced,
+      Function<Graph, Session> sessions) {
+    return runEagerly ? new EagerSteps(tf, body) : new CompiledSteps(kind, body, traced, sessions);
   }
 
   /**

@@ -1,9 +1,10 @@
 package dev.keraslite.training;
 
 import dev.keraslite.CompiledFunction;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.proto.GraphDef;
 
 /**
  * The steps a trainer has traced, by kind and input signature, with the names of their outputs:
@@ -15,7 +16,7 @@ final class TracedSteps implements AutoCloseable {
   /** A traced step and the names of its outputs, in order. */
   record Traced(CompiledFunction function, List<String> outputNames) {}
 
-  private final Map<String, Traced> byKey = new HashMap<>();
+  private final Map<String, Traced> byKey = new LinkedHashMap<>();
 
   Traced get(String key) {
     return byKey.get(key);
@@ -23,6 +24,16 @@ final class TracedSteps implements AutoCloseable {
 
   void put(String key, Traced traced) {
     byKey.put(key, traced);
+  }
+
+  /** The graph of the first step of {@code kind} ("train", "test", ...) traced, or null. */
+  GraphDef firstGraph(String kind) {
+    for (Map.Entry<String, Traced> e : byKey.entrySet()) {
+      if (e.getKey().startsWith(kind)) {
+        return e.getValue().function().graphDef();
+      }
+    }
+    return null;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.keraslite.callbacks.CallbackList;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.callbacks.TrainingContext;
 import dev.keraslite.data.Batch;
+import dev.keraslite.distribute.MultiWorkerStrategy;
 import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.losses.Loss;
@@ -34,6 +35,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -70,6 +72,12 @@ public final class Trainer {
   private boolean guardThisFit;
   /** Set by {@link #applyGradients} while a guarded step is being built or run. */
   private Operand<TFloat32> pendingSkipped;
+  /** The strategy whose scope was open at compile (Keras's rule), or null. */
+  private final MultiWorkerStrategy strategy;
+  /** Set by {@code fit} under a strategy: broadcast the chief's weights before the first step. */
+  private boolean broadcastPending;
+  /** The samples this worker saw in the last pass (its weight in averaged logs). */
+  private long passSamples;
 
   /**
    * @param model the model (its {@code apply} is the forward pass)
@@ -101,6 +109,7 @@ public final class Trainer {
     }
     this.trainStep = trainStep;
     this.testStep = testStep;
+    this.strategy = MultiWorkerStrategy.current();
   }
 
   /** A trainer that can only predict, for a model that was never compiled. */
@@ -113,6 +122,7 @@ public final class Trainer {
     this.metrics = List.of();
     this.trainStep = null;
     this.testStep = null;
+    this.strategy = null;
   }
 
   /** For {@code predict} on a model that was not compiled. */
@@ -172,6 +182,23 @@ public final class Trainer {
     this.runEagerly = runEagerly;
   }
 
+  /** The strategy this model trains under (compiled in its scope), or null. */
+  public MultiWorkerStrategy strategy() {
+    return strategy;
+  }
+
+  /**
+   * The gradients to apply: under a {@link MultiWorkerStrategy}, their mean over all workers
+   * weighted by each worker's share of the global batch (a collective all-reduce inside the
+   * compiled step); otherwise {@code grads} unchanged. {@code x} is this worker's batch.
+   */
+  public List<Operand<?>> aggregateGradients(Ops tf, List<Operand<?>> grads, Operand<TFloat32> x) {
+    if (strategy == null || strategy.numWorkers() == 1) {
+      return grads;
+    }
+    return new ArrayList<>(strategy.allReduceMean(tf, grads, batchSize(tf, x)));
+  }
+
   // ---- the steps ----------------------------------------------------------------------------
 
   /**
@@ -219,7 +246,12 @@ public final class Trainer {
   public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
     Recording.checkThread(tf);
     InputValidation.requireSamples("fit", x.shape());
-    FitData data = FitData.of(x, y, options);
+    Long seed = options.seed();
+    if (strategy != null && strategy.numWorkers() > 1 && options.shuffle()) {
+      // Every worker must shuffle alike to shard the same global batches: the chief's seed.
+      seed = strategy.broadcastSeed(seed != null ? seed : System.nanoTime());
+    }
+    FitData data = FitData.of(x, y, options, seed);
     if (options.validateInputs()) {
       validate("fit", x, y);
     }
@@ -258,7 +290,15 @@ public final class Trainer {
    */
   public History fit(Dataset train, Dataset validation, FitOptions options) {
     Recording.checkThread(tf);
-    CallbackList callbacks = new CallbackList(options.callbacks(), true, options.verbose() != 0);
+    if (strategy != null && strategy.numWorkers() > 1) {
+      train = train.map(strategy::shard);
+      validation = validation == null ? null : validation.map(strategy::shard);
+      broadcastPending = true;
+    }
+    boolean chief = strategy == null || strategy.isChief();
+    CallbackList callbacks =
+        new CallbackList(chief ? options.callbacks() : DistributedLogs.workerCallbacks(options.callbacks()),
+            true, chief && options.verbose() != 0);
     Context context =
         new Context(options.epochs(), train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
@@ -271,20 +311,23 @@ public final class Trainer {
     StepRunner testSteps = validation == null ? null : runner("test", testStep, null);
     Map<String, Double> logs = new LinkedHashMap<>();
     callbacks.onTrainBegin(logs);
-    for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
+    // A callback (BackupAndRestore) may have moved the start to resume an interrupted run.
+    int first = context.initialEpoch >= 0 ? context.initialEpoch : options.initialEpoch();
+    for (int epoch = first; epoch < options.epochs(); epoch++) {
       EpochRollback[] start = new EpochRollback[1];
       int thisEpoch = epoch;
       Runnable capture =
           options.rollbackOnError() ? () -> start[0] = EpochRollback.capture(state(), thisEpoch) : null;
       try {
         callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
-        logs = runEpoch(train, true, trainSteps, callbacks, context, capture);
+        logs = averaged(runEpoch(train, true, trainSteps, callbacks, context, capture));
         if (context.stopTrainingRequested()) {
           break; // asked for mid-epoch (TerminateOnNaN): no validation, no epoch end, as in Keras
         }
         if (testSteps != null) {
           callbacks.onTestBegin(new LinkedHashMap<>());
-          Map<String, Double> val = runEpoch(validation, false, testSteps, callbacks, context, null);
+          Map<String, Double> val =
+              averaged(runEpoch(validation, false, testSteps, callbacks, context, null));
           callbacks.onTestEnd(val);
           for (Map.Entry<String, Double> e : val.entrySet()) {
             logs.put("val_" + e.getKey(), e.getValue());
@@ -382,12 +425,16 @@ public final class Trainer {
   /** Keras's {@code evaluate}: the loss and every metric over {@code data} (batches of x, y). */
   public Map<String, Double> evaluate(Dataset data, int verbose) {
     Recording.checkThread(tf);
-    CallbackList callbacks = new CallbackList(List.of(), false, verbose != 0);
+    if (strategy != null && strategy.numWorkers() > 1) {
+      data = data.map(strategy::shard);
+    }
+    boolean chief = strategy == null || strategy.isChief();
+    CallbackList callbacks = new CallbackList(List.of(), false, chief && verbose != 0);
     Context context = new Context(0, data.cardinality(), verbose, null);
     callbacks.setContext(context);
     callbacks.onTestBegin(new LinkedHashMap<>());
     Map<String, Double> logs =
-        runEpoch(data, false, runner("test", testStep, null), callbacks, context, null);
+        averaged(runEpoch(data, false, runner("test", testStep, null), callbacks, context, null));
     callbacks.onTestEnd(logs);
     return logs;
   }
@@ -452,6 +499,7 @@ public final class Trainer {
     }
     Map<String, Double> logs = new LinkedHashMap<>();
     int index = 0;
+    passSamples = 0;
     try {
       for (Batch batch : data) {
         try (batch) {
@@ -463,12 +511,18 @@ public final class Trainer {
           if (index == 0 && beforeFirstStep != null) {
             beforeFirstStep.run();
           }
+          if (broadcastPending) {
+            broadcastPending = false;
+            // Before the first step pushes the weights into the graph: all replicas start equal.
+            strategy.broadcastFromChief(model.variables());
+          }
+          passSamples += batch.size();
           if (training) {
             callbacks.onTrainBatchBegin(index, logs);
           } else {
             callbacks.onTestBatchBegin(index, logs);
           }
-          logs = steps.run(batch, out -> logs(steps.outputNames(), out));
+          logs = runStep(steps, batch, index);
           Double skipped = logs.remove(SKIPPED);
           if (skipped != null && skipped > 0) {
             context.skipped++;
@@ -492,6 +546,23 @@ public final class Trainer {
           InputValidation.emptyMessage(training ? "fit" : "evaluate", "no batch"));
     }
     return logs;
+  }
+
+  /** One step; under a strategy a TensorFlow failure becomes one that names the lost worker. */
+  private Map<String, Double> runStep(StepRunner steps, Batch batch, int index) {
+    try {
+      return steps.run(batch, out -> logs(steps.outputNames(), out));
+    } catch (RuntimeException e) {
+      throw strategy == null ? e : strategy.failure("running step " + index, e);
+    }
+  }
+
+  /** A pass's final logs, averaged over workers (weighted by their samples) under a strategy. */
+  private Map<String, Double> averaged(Map<String, Double> logs) {
+    if (strategy == null || strategy.numWorkers() == 1) {
+      return logs;
+    }
+    return DistributedLogs.average(strategy, logs, passSamples);
   }
 
   private static Map<String, Double> logs(List<String> names, List<TFloat32> values) {
@@ -519,7 +590,8 @@ public final class Trainer {
   }
 
   private StepRunner runner(String kind, StepBody body) {
-    return StepRunner.of(runEagerly, tf, kind, body, traced);
+    return StepRunner.of(
+        runEagerly, tf, kind, body, traced, strategy == null ? null : strategy::newSession);
   }
 
   private static String weightsKey(Map<Integer, Float> classWeight) {
@@ -565,6 +637,7 @@ public final class Trainer {
     private final Optimizer contextOptimizer;
     private boolean stop;
     private long skipped;
+    private int initialEpoch = -1;
 
     Context(int epochs, long steps, int verbose, Optimizer optimizer) {
       this.epochs = epochs;
@@ -594,6 +667,14 @@ public final class Trainer {
     }
 
     @Override
+    public void setInitialEpoch(int epoch) {
+      if (epoch < 0) {
+        throw new IllegalArgumentException("setInitialEpoch: epoch must be >= 0, received " + epoch);
+      }
+      initialEpoch = epoch;
+    }
+
+    @Override
     public int epochs() {
       return epochs;
     }
@@ -611,6 +692,11 @@ public final class Trainer {
     @Override
     public long skippedSteps() {
       return skipped;
+    }
+
+    @Override
+    public GraphDef trainGraph() {
+      return runEagerly ? null : traced.firstGraph("train");
     }
   }
 

@@ -103,8 +103,8 @@ class ActivationsTest {
     assertEquals("gelu", Activations.get("gelu").toString());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activations.get("rleu"));
     assertEquals(
-        "Unknown activation 'rleu'. Known activations: elu, gelu, leaky_relu, linear, relu, selu,"
-            + " sigmoid, softmax, softplus, tanh",
+        "Unknown activation 'rleu'. Known activations: elu, gelu, hard_sigmoid, leaky_relu, linear,"
+            + " relu, selu, sigmoid, silu, softmax, softplus, softsign, swish, tanh",
         e.getMessage());
   }
 }

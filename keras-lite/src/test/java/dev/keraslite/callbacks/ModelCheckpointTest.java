@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Variable;
+import dev.keraslite.checkpoint.Checkpoint;
 import dev.keraslite.optimizers.SGD;
-import dev.keraslite.saving.WeightsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.types.TFloat32;
 
 class ModelCheckpointTest {
   @TempDir Path dir;
@@ -41,37 +40,40 @@ class ModelCheckpointTest {
     }
   }
 
-  /** Fresh variables with the model's names, shapes and dtypes, all zero. */
-  private static List<Variable> freshLike(TinyModel model) {
-    List<Variable> fresh = new ArrayList<>();
-    for (Variable v : model.variables()) {
-      fresh.add(
-          new Variable(
-              model.tf,
-              v.name(),
-              model.tf.zeros(model.tf.constant(v.shape().asArray()), TFloat32.class),
-              true));
+  /** The values of a checkpoint, read back into a fresh Dense(2) (whose weights start elsewhere). */
+  private static List<float[]> restored(Path prefix) throws IOException {
+    try (TinyModel fresh = new TinyModel()) {
+      fresh.fill(-7f);
+      new Checkpoint(fresh.dense, null).restore(prefix);
+      return List.of(TinyModel.read(fresh.kernel()), TinyModel.read(fresh.bias()));
     }
-    return fresh;
+  }
+
+  /** The index and data file of each checkpoint prefix, as a directory listing shows them. */
+  private static List<String> checkpointFiles(String... prefixes) {
+    List<String> out = new ArrayList<>();
+    for (String p : prefixes) {
+      out.add(p + ".data-00000-of-00001");
+      out.add(p + ".index");
+    }
+    return out;
   }
 
   @Test
   void savesEveryEpochUnderTheFormattedName() throws IOException {
     try (TinyModel model = new TinyModel()) {
       ModelCheckpoint cb =
-          new ModelCheckpoint(dir.resolve("ckpt/w-{epoch:02d}-{val_loss:.2f}.weights.bin").toString());
+          new ModelCheckpoint(dir.resolve("ckpt/w-{epoch:02d}-{val_loss:.2f}").toString());
       fit(model, cb, List.of(
           logs("loss", 1.0, "val_loss", 0.5), logs("loss", 0.9, "val_loss", 0.6),
           logs("loss", 0.8, "val_loss", 0.4)));
-      assertEquals(
-          List.of("ckpt/w-01-0.50.weights.bin", "ckpt/w-02-0.60.weights.bin", "ckpt/w-03-0.40.weights.bin"),
-          files());
-      // Each file holds the weights of its epoch.
+      List<String> prefixes = List.of("ckpt/w-01-0.50", "ckpt/w-02-0.60", "ckpt/w-03-0.40");
+      assertEquals(checkpointFiles(prefixes.toArray(new String[0])), files());
+      // Each checkpoint holds the weights of its epoch.
       for (int epoch = 1; epoch <= 3; epoch++) {
-        List<Variable> fresh = freshLike(model);
-        WeightsFile.load(dir.resolve(files().get(epoch - 1)), fresh);
-        assertArrayEquals(TinyModel.filled(fresh.get(0), epoch), TinyModel.read(fresh.get(0)));
-        assertArrayEquals(TinyModel.filled(fresh.get(1), epoch), TinyModel.read(fresh.get(1)));
+        List<float[]> fresh = restored(dir.resolve(prefixes.get(epoch - 1)));
+        assertArrayEquals(TinyModel.filled(model.kernel(), epoch), fresh.get(0));
+        assertArrayEquals(TinyModel.filled(model.bias(), epoch), fresh.get(1));
       }
     }
   }
@@ -80,31 +82,29 @@ class ModelCheckpointTest {
   void saveBestOnlyWritesOnlyImprovingEpochs() throws IOException {
     try (TinyModel model = new TinyModel()) {
       ModelCheckpoint cb =
-          new ModelCheckpoint(dir.resolve("best-{epoch}.bin").toString()).saveBestOnly(true);
+          new ModelCheckpoint(dir.resolve("best-{epoch}").toString()).saveBestOnly(true);
       fit(model, cb, List.of(
           logs("val_loss", 0.5), logs("val_loss", 0.6), logs("val_loss", 0.4), logs("val_loss", 0.45)));
-      assertEquals(List.of("best-1.bin", "best-3.bin"), files());
+      assertEquals(checkpointFiles("best-1", "best-3"), files());
       assertEquals(0.4, cb.best());
-      List<Variable> fresh = freshLike(model);
-      WeightsFile.load(dir.resolve("best-3.bin"), fresh);
-      assertArrayEquals(TinyModel.filled(fresh.get(0), 3f), TinyModel.read(fresh.get(0)));
-      assertArrayEquals(TinyModel.filled(fresh.get(1), 3f), TinyModel.read(fresh.get(1)));
+      List<float[]> fresh = restored(dir.resolve("best-3"));
+      assertArrayEquals(TinyModel.filled(model.kernel(), 3f), fresh.get(0));
+      assertArrayEquals(TinyModel.filled(model.bias(), 3f), fresh.get(1));
     }
   }
 
   @Test
   void aFixedNameIsOverwrittenByEachBetterModel() throws IOException {
     try (TinyModel model = new TinyModel()) {
-      Path file = dir.resolve("best.weights.bin");
+      Path file = dir.resolve("best");
       ModelCheckpoint cb =
           new ModelCheckpoint(file.toString()).monitor("val_accuracy").saveBestOnly(true);
       fit(model, cb, List.of(
           logs("val_accuracy", 0.5), logs("val_accuracy", 0.8), logs("val_accuracy", 0.7)));
-      List<Variable> fresh = freshLike(model);
-      WeightsFile.load(file, fresh);
+      List<float[]> fresh = restored(file);
       // Accuracy is maximized: epoch 2 (weights 2.0) is the best, epoch 3 did not overwrite it.
-      assertArrayEquals(TinyModel.filled(fresh.get(0), 2f), TinyModel.read(fresh.get(0)));
-      assertEquals(List.of("best.weights.bin"), files());
+      assertArrayEquals(TinyModel.filled(model.kernel(), 2f), fresh.get(0));
+      assertEquals(checkpointFiles("best"), files());
     }
   }
 
@@ -112,11 +112,11 @@ class ModelCheckpointTest {
   void initialValueThresholdMustBeBeaten() throws IOException {
     try (TinyModel model = new TinyModel()) {
       ModelCheckpoint cb =
-          new ModelCheckpoint(dir.resolve("t-{epoch}.bin").toString())
+          new ModelCheckpoint(dir.resolve("t-{epoch}").toString())
               .saveBestOnly(true)
               .initialValueThreshold(0.45);
       fit(model, cb, List.of(logs("val_loss", 0.5), logs("val_loss", 0.4)));
-      assertEquals(List.of("t-2.bin"), files());
+      assertEquals(checkpointFiles("t-2"), files());
     }
   }
 
@@ -124,7 +124,7 @@ class ModelCheckpointTest {
   void saveFreqInBatchesNamesTheBatch() throws IOException {
     try (TinyModel model = new TinyModel()) {
       ModelCheckpoint cb =
-          new ModelCheckpoint(dir.resolve("e{epoch}-b{batch}.bin").toString()).saveFreq(3);
+          new ModelCheckpoint(dir.resolve("e{epoch}-b{batch}").toString()).saveFreq(3);
       cb.setContext(new FakeTrainingContext(model.dense, new SGD(), 2, 4, 0));
       cb.onTrainBegin(null);
       for (int epoch = 0; epoch < 2; epoch++) {
@@ -136,7 +136,7 @@ class ModelCheckpointTest {
       }
       cb.onTrainEnd(null);
       // Batches 3 and 6 of 8: epoch 1 batch 3, epoch 2 batch 2.
-      assertEquals(List.of("e1-b3.bin", "e2-b2.bin"), files());
+      assertEquals(checkpointFiles("e1-b3", "e2-b2"), files());
     }
   }
 
@@ -176,9 +176,11 @@ class ModelCheckpointTest {
   void badArgumentsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("w-{epoch:>3}.bin"));
     assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint("w.bin").saveFreq(0));
-    IllegalArgumentException full =
-        assertThrows(
-            IllegalArgumentException.class, () -> new ModelCheckpoint("w.bin").saveWeightsOnly(false));
-    assertTrue(full.getMessage().contains("whole-model file format"), full.getMessage());
+    for (String keras : List.of("m.keras", "w-{epoch}.weights.h5", "legacy.h5")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint(keras));
+      assertTrue(e.getMessage().contains("model.save"), e.getMessage());
+      assertTrue(e.getMessage().contains("checkpoint prefix"), e.getMessage());
+    }
   }
 }

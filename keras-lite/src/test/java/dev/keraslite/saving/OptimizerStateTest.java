@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
+import dev.keraslite.checkpoint.Checkpoint;
 import dev.keraslite.layers.Dense;
 import dev.keraslite.optimizers.Adam;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** Model weights and optimizer state saved together resume training exactly where it stopped. */
+/** Model weights and optimizer state checkpointed together resume training exactly where it stopped. */
 class OptimizerStateTest {
   @TempDir Path dir;
 
@@ -45,15 +46,15 @@ class OptimizerStateTest {
       }
       List<Variable> state = new ArrayList<>(dense.variables());
       state.addAll(adam.variables());
-      Path file = dir.resolve("checkpoint.weights");
-      WeightsFile.save(file, state);
+      Checkpoint checkpoint = new Checkpoint(dense, adam);
+      Path prefix = checkpoint.save(dir.resolve("ckpt"), 2);
 
       for (int i = 0; i < 2; i++) {
         step(tf, dense, adam, x, y);
       }
       String continued = values(state);
 
-      WeightsFile.load(file, state);
+      assertEquals(2, checkpoint.restore(prefix));
       assertNotEquals(continued, values(state), "the restore went back in time");
       for (int i = 0; i < 2; i++) {
         step(tf, dense, adam, x, y);

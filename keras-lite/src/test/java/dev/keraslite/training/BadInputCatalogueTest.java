@@ -27,7 +27,6 @@ import dev.keraslite.models.Sequential;
 import dev.keraslite.optimizers.Adam;
 import dev.keraslite.optimizers.Optimizer;
 import dev.keraslite.optimizers.SGD;
-import dev.keraslite.saving.WeightsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -204,8 +203,8 @@ class BadInputCatalogueTest {
   }
 
   static Path savedWeights(World w) throws IOException {
-    Path file = w.dir.resolve("model.weights.bin");
-    WeightsFile.save(file, w.weights());
+    Path file = w.dir.resolve("model.weights.h5");
+    w.model.saveWeights(file);
     return file;
   }
 
@@ -453,40 +452,32 @@ class BadInputCatalogueTest {
         w -> w.model.fit(Dataset.of(x(8)).batch(4), quiet()));
 
     // ---- corrupt files --------------------------------------------------------------------------
-    add("corrupt file", "weights: truncated", IOException.class, "model.weights.bin",
+    add("corrupt file", "weights: truncated", IOException.class, "model.weights.h5 is truncated or corrupt",
         w -> {
           Path f = savedWeights(w);
           byte[] b = Files.readAllBytes(f);
           Files.write(f, Arrays.copyOf(b, b.length / 2));
-          WeightsFile.load(f, w.weights());
+          w.model.loadWeights(f);
         });
-    add("corrupt file", "weights: bad magic", IOException.class, "KLWEIGHT",
+    add("corrupt file", "weights: not HDF5", IOException.class, "is not an HDF5 weights file",
         w -> {
           Path f = savedWeights(w);
           byte[] b = Files.readAllBytes(f);
-          b[0] = 'X';
+          b[1] = 'X';
           Files.write(f, b);
-          WeightsFile.load(f, w.weights());
+          w.model.loadWeights(f);
         });
-    add("corrupt file", "weights: one flipped data byte", IOException.class, "CRC",
+    add("corrupt file", "weights: another architecture under the same paths", IllegalArgumentException.class, "holds shape [4, 9]",
         w -> {
-          Path f = savedWeights(w);
-          byte[] b = Files.readAllBytes(f);
-          b[b.length - 9] ^= 0x40;
-          Files.write(f, b);
-          WeightsFile.load(f, w.weights());
-        });
-    add("corrupt file", "weights: another architecture under the same names", IllegalArgumentException.class, "variable 'sequential/dense/kernel:0': expected shape [4, 8], found [4, 9]",
-        w -> {
-          Path f = w.dir.resolve("other.weights.bin");
+          Path f = w.dir.resolve("other.weights.h5");
           Layer.clearNameCounters(); // the same layer names, other widths
           Sequential wide = new Sequential(Input.of(Fixtures.FEATURES), new Dense(9), new Dense(3));
           wide.build(w.tf);
-          WeightsFile.save(f, wide.variables());
-          WeightsFile.load(f, w.weights());
+          wide.saveWeights(f);
+          w.model.loadWeights(f);
         });
-    add("corrupt file", "weights: not there", java.nio.file.NoSuchFileException.class, "missing.weights.bin",
-        w -> WeightsFile.load(w.dir.resolve("missing.weights.bin"), w.weights()));
+    add("corrupt file", "weights: not there", IOException.class, "missing.weights.h5",
+        w -> w.model.loadWeights(w.dir.resolve("missing.weights.h5")));
     add("corrupt file", "IDX: bad magic number", IOException.class, "bad magic number",
         w -> {
           Path d = idxSet(w.dir.resolve("idx"));

@@ -6,6 +6,7 @@ import dev.keraslite.models.Model;
 import dev.keraslite.models.Sequential;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.callbacks.History;
+import dev.keraslite.callbacks.TensorBoard;
 import dev.keraslite.layers.Conv2D;
 import dev.keraslite.layers.Dense;
 import dev.keraslite.layers.Flatten;
@@ -17,7 +18,10 @@ import dev.keraslite.layers.Softmax;
 import dev.keraslite.losses.SparseCategoricalCrossentropy;
 import dev.keraslite.metrics.SparseCategoricalAccuracy;
 import dev.keraslite.optimizers.Adam;
+import dev.keraslite.plots.Plots;
 import dev.keraslite.training.FitOptions;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
@@ -100,6 +104,16 @@ public final class KerasPipeline {
    * @param verbose Keras's verbosity for {@code fit}
    */
   public static Result run(Kind kind, int epochs, int trainSamples, int verbose, long seed) {
+    return run(kind, epochs, trainSamples, verbose, seed, null);
+  }
+
+  /**
+   * As {@link #run(Kind, int, int, int, long)}, also writing what Keras users look at under {@code
+   * output} (when not null): TensorBoard logs in {@code tensorboard/<kind>}, the History plot {@code
+   * history/<kind>.png} and the model's graph {@code models/<kind>.dot} (and {@code .png} where
+   * Graphviz is installed).
+   */
+  public static Result run(Kind kind, int epochs, int trainSamples, int verbose, long seed, Path output) {
     Layer.clearNameCounters();
     DataLoaders.MNISTLoader data = new DataLoaders.MNISTLoader(seed);
     System.out.println("data: " + data.name() + ", model: " + kind);
@@ -114,8 +128,21 @@ public final class KerasPipeline {
       long n = Math.min(trainSamples, data.numTrainData);
       FloatNdArray x = data.trainData.slice(Indices.range(0, n));
       IntNdArray y = data.trainLabel.slice(Indices.range(0, n));
-      History history =
-          model.fit(x, y, FitOptions.epochs(epochs).batchSize(BATCH_SIZE).seed(seed).verbose(verbose));
+      FitOptions options = FitOptions.epochs(epochs).batchSize(BATCH_SIZE).seed(seed).verbose(verbose);
+      String tag = kind.name().toLowerCase(Locale.ROOT);
+      if (output != null) {
+        options.callbacks(new TensorBoard(output.resolve("tensorboard").resolve(tag)).histogramFreq(1));
+      }
+      History history = model.fit(x, y, options);
+      if (output != null) {
+        Path plot = output.resolve("history").resolve(tag + ".png");
+        history.plot(plot);
+        Plots.Written graph = Plots.modelGraph(model, output.resolve("models").resolve(tag + ".png"));
+        System.out.println("TensorBoard logs: " + output.resolve("tensorboard").resolve(tag).toAbsolutePath());
+        System.out.println("History plot: " + plot.toAbsolutePath());
+        System.out.println(
+            "Model graph: " + (graph.png() != null ? graph.png() : graph.dot()).toAbsolutePath());
+      }
       Map<String, Double> test = model.evaluate(data.testData, data.testLabel, BATCH_SIZE);
       System.out.println(test);
       return new Result(data.name(), kind, test, history);

@@ -1,5 +1,7 @@
 package dev.keraslite.samples;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,15 +16,28 @@ import java.util.function.Function;
  * bash scripts/tutorial.sh --full          # the tutorial's full lengths (epochs, episodes)
  * bash scripts/tutorial.sh --only CnnCustomLoop
  * bash scripts/tutorial.sh --list
+ * bash scripts/tutorial.sh --output /tmp/run   # where the fit runs' TensorBoard logs and plots go
  * </pre>
+ *
+ * <p>The {@code fit} runs write TensorBoard logs, History plots and model graphs under one output
+ * folder ({@value #DEFAULT_OUTPUT}, relative to the working directory, unless {@code --output} says
+ * otherwise); the job prints where they are at the end.
  */
 public final class Tutorial {
   /** One runnable example: its name and a function from the {@code --full} flag to its key result. */
   record Example(String name, String description, Function<Boolean, String> run) {}
 
+  /** Where the fit runs' logs and pictures go unless {@code --output} names another folder. */
+  static final String DEFAULT_OUTPUT = "target/tutorial-output";
+
   private Tutorial() {}
 
   static List<Example> examples() {
+    return examples(Path.of(DEFAULT_OUTPUT));
+  }
+
+  /** The examples, writing logs and pictures under {@code output}. */
+  static List<Example> examples(Path output) {
     List<Example> list = new ArrayList<>();
     list.add(
         new Example(
@@ -79,6 +94,17 @@ public final class Tutorial {
             }));
     list.add(
         new Example(
+            "MobileNetV2",
+            "5. MobileNetV2(weights=None) from applications, compiled fit on Fashion-MNIST 32x32x3",
+            full -> {
+              MobileNetV2Flowers.Result r =
+                  MobileNetV2Flowers.run(MobileNetV2Flowers.EPOCHS, MobileNetV2Flowers.TRAIN_SAMPLES, 1, 0);
+              return String.format(
+                  Locale.ROOT, "%s 32x32x3, %d images x %d epoch(s): test accuracy %.4f", r.dataset(),
+                  r.trainSamples(), r.epochs(), r.testAccuracy());
+            }));
+    list.add(
+        new Example(
             "ConvByHand",
             "6. a convolution by hand (7x7 image, 3x3 kernel, bias 1)",
             full -> {
@@ -119,7 +145,7 @@ public final class Tutorial {
                 boolean cnn = kind.name().startsWith("CNN");
                 // The MLPs train the tutorial's 5 epochs; the CNNs 1 epoch unless --full.
                 int epochs = cnn && !full ? 1 : 5;
-                KerasPipeline.Result r = KerasPipeline.run(kind, epochs, 60000, 1, 0);
+                KerasPipeline.Result r = KerasPipeline.run(kind, epochs, 60000, 1, 0, output);
                 out.append(out.length() > 0 ? ", " : "")
                     .append(String.format(Locale.ROOT, "%s %.4f", kind, r.test().get("sparse_categorical_accuracy")));
               }
@@ -143,16 +169,18 @@ public final class Tutorial {
   public static void main(String[] args) {
     boolean full = false;
     String only = null;
+    Path output = Path.of(DEFAULT_OUTPUT);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--full" -> full = true;
         case "--only" -> only = args[++i];
+        case "--output" -> output = Path.of(args[++i]);
         case "--list" -> {
           examples().forEach(e -> System.out.printf("%-24s %s%n", e.name(), e.description()));
           return;
         }
         case "--help", "-h" -> {
-          System.out.println("usage: Tutorial [--full] [--only NAME] [--list]");
+          System.out.println("usage: Tutorial [--full] [--only NAME] [--list] [--output DIR]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
@@ -160,7 +188,7 @@ public final class Tutorial {
     }
     List<String[]> rows = new ArrayList<>();
     int n = 0;
-    for (Example e : examples()) {
+    for (Example e : examples(output)) {
       n++;
       if (only != null && !only.equalsIgnoreCase(e.name())) {
         continue;
@@ -181,6 +209,12 @@ public final class Tutorial {
       throw new IllegalArgumentException("no example named " + only + " (try --list)");
     }
     printSummary(rows);
+    if (Files.isDirectory(output.resolve("tensorboard"))) {
+      Path abs = output.toAbsolutePath().normalize();
+      System.out.println();
+      System.out.println("TensorBoard logs, History plots and model graphs: " + abs);
+      System.out.println("  tensorboard --logdir " + abs.resolve("tensorboard"));
+    }
   }
 
   private static void printSummary(List<String[]> rows) {
