@@ -114,6 +114,11 @@ class MultiWorkerIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(dir.resolve(index < 0 ? "ref.log" : "w" + index + ".log").toFile());
     pb.environment().remove("TF_CONFIG");
+    // Kernels whose partitioning follows the machine's load (oneDNN, Eigen's thread pool) change the
+    // last bits of a gradient from run to run; Adam turns that into 1e-5 on weights whose gradients are
+    // near zero. Deterministic kernels make the replicas' arithmetic repeatable, which the 1e-5
+    // comparison with one worker needs (seen once in CI without it: 5e-5 after 20 tape-loop steps).
+    pb.environment().put("TF_DETERMINISTIC_OPS", "1");
     if (index >= 0) {
       pb.environment().put("TF_CONFIG",
           "{\"cluster\": {\"worker\": [\"" + String.join("\", \"", hosts) + "\"]},"
