@@ -5,11 +5,21 @@
 # Plots.modelGraph's PNGs; its fonts also serve the History plots). Idempotent.
 set -euo pipefail
 
+# apt's and debconf's messages ("debconf: delaying package configuration ...") go to a log that is
+# shown only when the installation fails, so that the scripts' output stays their own.
 apt_install() {
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  local log
+  log="$(mktemp)"
+  if ! { $sudo apt-get update -qq && \
+         $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "setup.sh: installing $* failed (apt's output above)" >&2
+    return 1
+  fi
+  rm -f "$log"
 }
 
 if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then

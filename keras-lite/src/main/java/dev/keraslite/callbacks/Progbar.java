@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
  * </pre>
  *
  * <p>On a terminal ({@code dynamic}) the verbose-1 line is redrawn in place with {@code '\r'}, at
- * most once per {@code interval} and padded with spaces when it got shorter; otherwise only the
- * finished line is printed. Metric values are shown as given (the training loop already averages
+ * most once per {@code interval} and padded with spaces when it got shorter. Elsewhere (a log file,
+ * a pipe) the in-progress line is printed as a line of its own at most once per {@code logInterval}
+ * (so a long epoch is not a long silence), and the finished line at the end. Metric values are shown as given (the training loop already averages
  * them over the epoch), in the order they first appeared.
  */
 final class Progbar {
@@ -28,6 +29,7 @@ final class Progbar {
   private final int verbose;
   private final boolean dynamic;
   private final long intervalNanos;
+  private final long logIntervalNanos;
   private final PrintStream out;
   private final LongSupplier clock;
   private final long start;
@@ -35,6 +37,7 @@ final class Progbar {
 
   private long seen;
   private long lastUpdate;
+  private long lastLogLine;
   private boolean updated;
   private long timeAfterFirstStep;
   private boolean firstStepDone;
@@ -42,13 +45,20 @@ final class Progbar {
 
   Progbar(long target, int verbose, boolean dynamic, double intervalSeconds, PrintStream out,
       LongSupplier clock) {
+    this(target, verbose, dynamic, intervalSeconds, ProgbarLogger.DEFAULT_LOG_INTERVAL, out, clock);
+  }
+
+  Progbar(long target, int verbose, boolean dynamic, double intervalSeconds,
+      double logIntervalSeconds, PrintStream out, LongSupplier clock) {
     this.target = target > 0 ? target : -1;
     this.verbose = verbose;
     this.dynamic = dynamic;
     this.intervalNanos = (long) (intervalSeconds * 1e9);
+    this.logIntervalNanos = (long) (logIntervalSeconds * 1e9);
     this.out = out;
     this.clock = clock;
     this.start = clock.getAsLong();
+    this.lastLogLine = start;
   }
 
   /** Steps seen so far. */
@@ -80,7 +90,10 @@ final class Progbar {
       lastUpdate = now;
       updated = true;
       if (!dynamic && !finalize) {
-        return;
+        if (now - lastLogLine < logIntervalNanos) {
+          return;
+        }
+        lastLogLine = now;
       }
       String bar = bar(current, total);
       StringBuilder info = new StringBuilder();
@@ -102,7 +115,7 @@ final class Progbar {
         message.append(bar).append(info);
       }
       totalWidth = width;
-      if (finalize) {
+      if (finalize || !dynamic) {
         message.append('\n');
       }
       out.print(message);

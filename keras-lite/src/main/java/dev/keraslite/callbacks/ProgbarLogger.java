@@ -19,7 +19,9 @@ import java.util.function.LongSupplier;
  *       line replaces it, with the time taken and time per step ({@code s}, {@code ms} or {@code
  *       us}, leaving out the first step as Keras does).
  *   <li>verbose 1 elsewhere (output redirected to a file or a pipe: {@code System.console() ==
- *       null}, or {@link #dynamicDisplay(boolean) dynamicDisplay(false)}): only the epoch's line.
+ *       null}, or {@link #dynamicDisplay(boolean) dynamicDisplay(false)}): the epoch's line, and
+ *       while the epoch runs the in-progress line (bar, ETA, values) as a line of its own every
+ *       {@link #logInterval(double) logInterval} seconds (default 10), so that logs show progress.
  *   <li>verbose 2: {@code 1200/1200 - 3s - loss: 0.5012 - accuracy: 0.8231} once per epoch.
  *   <li>verbose 0: nothing.
  * </ul>
@@ -33,10 +35,14 @@ public class ProgbarLogger extends Callback {
   /** Keras's minimum time between two redraws of the bar. */
   public static final double DEFAULT_INTERVAL = 0.05;
 
+  /** Seconds between two in-progress lines when the output is not a terminal. */
+  public static final double DEFAULT_LOG_INTERVAL = 10;
+
   private PrintStream out = System.out;
   private LongSupplier clock = System::nanoTime;
   private Boolean dynamicDisplay;
   private double interval = DEFAULT_INTERVAL;
+  private double logInterval = DEFAULT_LOG_INTERVAL;
 
   private boolean calledInFit;
   private Progbar progbar;
@@ -75,6 +81,19 @@ public class ProgbarLogger extends Callback {
           "ProgbarLogger: interval must be a finite number of seconds >= 0, received " + seconds);
     }
     this.interval = seconds;
+    return this;
+  }
+
+  /**
+   * Seconds between two in-progress lines when the bar is not redrawn in place (default 10); each
+   * epoch still ends with its finished line.
+   */
+  public ProgbarLogger logInterval(double seconds) {
+    if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+      throw new IllegalArgumentException(
+          "ProgbarLogger: logInterval must be a finite number of seconds >= 0, received " + seconds);
+    }
+    this.logInterval = seconds;
     return this;
   }
 
@@ -156,7 +175,8 @@ public class ProgbarLogger extends Callback {
     progbar =
         verbose == 0
             ? null
-            : new Progbar(context().steps(), verbose, dynamicDisplay(), interval, out, clock);
+            : new Progbar(
+                context().steps(), verbose, dynamicDisplay(), interval, logInterval, out, clock);
   }
 
   private void step(int batch, Map<String, Double> logs) {

@@ -17,7 +17,7 @@ import org.tensorflow.types.family.TType;
 
 /**
  * Writes TensorBoard logs of a {@code fit}, as Keras's {@code TensorBoard} callback, with TensorFlow's
- * own summary ops (see {@link SummaryWriter}).
+ * own summary ops (see {@link dev.keraslite.summary.SummaryWriter}).
  *
  * <pre>{@code
  * model.fit(x, y, FitOptions.epochs(5).callbacks(new TensorBoard("logs/fit").histogramFreq(1)));

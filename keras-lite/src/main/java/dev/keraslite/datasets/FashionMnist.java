@@ -1,6 +1,7 @@
 package dev.keraslite.datasets;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +70,7 @@ public final class FashionMnist {
   private FashionMnist() {}
 
   /** The images as float32 in {@code [0, 1]}, {@code [N, 28, 28]}, with the default options. */
-  public static ImageData<FloatNdArray> load() throws IOException {
+  public static ImageData<FloatNdArray> load() {
     return load(new LoadOptions());
   }
 
@@ -77,21 +78,34 @@ public final class FashionMnist {
    * The images as float32 in {@code [0, 1]} ({@code pixel / 255f}), {@code [N, 28, 28]} or with
    * {@link LoadOptions#channelAxis(boolean)} {@code [N, 28, 28, 1]}; labels int32 {@code [N]}.
    *
-   * @throws IOException if no location has the files and they cannot be downloaded (the message
+   * @throws UncheckedIOException (its cause the {@link IOException}) if no location has the
+   *     files and they cannot be downloaded (the message
    *     lists the places searched), or a file is corrupt (the message names it)
    */
-  public static ImageData<FloatNdArray> load(LoadOptions options) throws IOException {
-    return read(options).scaled(options.channelAxis());
+  public static ImageData<FloatNdArray> load(LoadOptions options) {
+    return readUnchecked(options).scaled(options.channelAxis());
   }
 
   /** The raw uint8 pixels, as Keras's {@code load_data()} returns them. */
-  public static ImageData<ByteNdArray> loadRaw() throws IOException {
+  public static ImageData<ByteNdArray> loadRaw() {
     return loadRaw(new LoadOptions());
   }
 
   /** The raw uint8 pixels, located as {@link #load(LoadOptions)} locates them. */
-  public static ImageData<ByteNdArray> loadRaw(LoadOptions options) throws IOException {
-    return read(options).raw(options.channelAxis());
+  public static ImageData<ByteNdArray> loadRaw(LoadOptions options) {
+    return readUnchecked(options).raw(options.channelAxis());
+  }
+
+  /**
+   * {@link #read} with its {@link IOException} wrapped in an {@link UncheckedIOException} of the same
+   * message: a missing data set is a failure the caller rarely handles, as in Keras.
+   */
+  private static MnistSplits readUnchecked(LoadOptions options) {
+    try {
+      return read(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
   }
 
   private static MnistSplits read(LoadOptions options) throws IOException {

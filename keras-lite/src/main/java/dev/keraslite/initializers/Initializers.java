@@ -1,9 +1,9 @@
 package dev.keraslite.initializers;
 
+import dev.keraslite.KerasLite;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -442,13 +442,15 @@ public final class Initializers {
     return tf.constant(shape.asArray());
   }
 
-  /** The stateless seed pair: {@code [seed, 0]}, or a fresh random pair when unseeded. */
+  /**
+   * The stateless seed pair: {@code [seed, 0]}, or when unseeded a pair drawn from {@link
+   * KerasLite#drawSeed()} (reproducible after {@link KerasLite#setRandomSeed}).
+   */
   private static Operand<TInt64> seed(Ops tf, Long seed) {
     if (seed != null) {
       return tf.constant(new long[] {seed, 0});
     }
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return tf.constant(new long[] {r.nextLong(), r.nextLong()});
+    return tf.constant(new long[] {KerasLite.drawSeed(), KerasLite.drawSeed()});
   }
 
   private static Operand<TFloat32> uniform(

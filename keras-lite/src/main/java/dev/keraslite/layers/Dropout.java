@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.KerasLite;
 import dev.keraslite.Recording;
 import java.util.Map;
 import java.util.List;
@@ -17,7 +18,10 @@ import org.tensorflow.types.TInt64;
  *
  * <p>The mask comes from TensorFlow's {@code RandomUniform} op. With a {@link #seed} the masks are a
  * reproducible sequence (each apply draws the next mask, in a fresh context the sequence restarts),
- * also when the step is traced into a graph; without one they differ from run to run.
+ * also when the step is traced into a graph. Without one, the layer takes a seed from {@link
+ * KerasLite#drawSeed()} on its first training call: masks that differ from run to run, or a
+ * reproducible sequence after {@link KerasLite#setRandomSeed}. The op always gets a seed, so that
+ * it also runs under TensorFlow's op determinism, which rejects unseeded random ops.
  */
 public class Dropout extends Layer {
   /** TensorFlow's default graph-level seed, paired with the layer's seed as Python TF does. */
@@ -25,6 +29,7 @@ public class Dropout extends Layer {
 
   private final double rate;
   private Long seed;
+  private Long drawnSeed; // taken from KerasLite.drawSeed() on the first training call without a seed
   private long[] noiseShape;
 
   /**
@@ -100,15 +105,21 @@ public class Dropout extends Layer {
     if (rate == 1) {
       return tf.math.mul(input, tf.constant(0f));
     }
-    RandomUniform.Options[] options =
-        seed == null
-            ? new RandomUniform.Options[0]
-            : new RandomUniform.Options[] {RandomUniform.seed(GRAPH_SEED), RandomUniform.seed2(seed)};
+    RandomUniform.Options[] options = {
+      RandomUniform.seed(GRAPH_SEED), RandomUniform.seed2(seed != null ? seed : drawnSeed())
+    };
     Operand<TFloat32> uniform = tf.random.randomUniform(maskShape(tf, input), TFloat32.class, options);
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, tf.constant((float) rate)), TFloat32.class);
     // TensorFlow's order: scale first, then mask.
     Operand<TFloat32> scaled = tf.math.mul(input, tf.constant((float) (1.0 / (1.0 - rate))));
     return tf.math.mul(scaled, keep);
+  }
+
+  private synchronized long drawnSeed() {
+    if (drawnSeed == null) {
+      drawnSeed = KerasLite.drawSeed();
+    }
+    return drawnSeed;
   }
 
   private Operand<TInt64> maskShape(Ops tf, Operand<TFloat32> input) {

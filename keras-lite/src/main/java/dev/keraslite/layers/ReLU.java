@@ -10,11 +10,11 @@ import org.tensorflow.types.TFloat32;
 /**
  * The rectified linear unit layer (Keras's {@code ReLU}) with Keras 3's three options:
  *
- * <pre>
+ * <pre>{@code
  * f(x) = max_value                          if x >= max_value
  * f(x) = x                                  if threshold < x < max_value  (x > threshold when threshold != 0)
  * f(x) = negative_slope * (x - threshold)   otherwise
- * </pre>
+ * }</pre>
  *
  * <p>It computes what {@code keras.activations.relu} does, op for op: {@code LeakyRelu} when only
  * a negative slope is set, {@code Relu6} for {@code maxValue(6)} without threshold (MobileNet's

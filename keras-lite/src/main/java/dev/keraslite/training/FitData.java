@@ -1,5 +1,6 @@
 package dev.keraslite.training;
 
+import dev.keraslite.KerasLite;
 import dev.keraslite.data.Dataset;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
@@ -47,7 +48,7 @@ record FitData(Dataset train, Dataset validation) {
             ? dataset(x, y)
             : dataset(x.slice(Indices.range(0, trainCount)), y.slice(Indices.range(0, trainCount)));
     if (options.shuffle()) {
-      train = train.shuffle(seed != null ? seed : System.nanoTime());
+      train = train.shuffle(seed != null ? seed : KerasLite.drawSeed());
     }
     return new FitData(train.batch(options.batchSize()), validation);
   }

@@ -61,7 +61,10 @@ public final class FitOptions {
     return this;
   }
 
-  /** Seed for shuffling, for reproducible runs. */
+  /**
+   * Seed for shuffling, for reproducible runs; without one the seed comes from {@link
+   * dev.keraslite.KerasLite#drawSeed()} (reproducible after {@code KerasLite.setRandomSeed}).
+   */
   public FitOptions seed(long seed) {
     this.seed = seed;
     return this;

@@ -1,5 +1,6 @@
 package dev.keraslite.training;
 
+import dev.keraslite.KerasLite;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.EagerScope;
@@ -82,8 +83,8 @@ public final class Trainer {
   /**
    * @param model the model (its {@code apply} is the forward pass)
    * @param tf the eager context the model's variables live in
-   * @param trainStep the model's train step (usually {@link #defaultTrainStep})
-   * @param testStep the model's test step (usually {@link #defaultTestStep})
+   * @param trainStep the model's train step (usually {@code Model.trainStep})
+   * @param testStep the model's test step (usually {@code Model.testStep})
    * @param metrics {@link Metric}s or Keras names ({@code "accuracy"}, {@code "mae"}, ...)
    */
   public Trainer(
@@ -249,7 +250,7 @@ public final class Trainer {
     Long seed = options.seed();
     if (strategy != null && strategy.numWorkers() > 1 && options.shuffle()) {
       // Every worker must shuffle alike to shard the same global batches: the chief's seed.
-      seed = strategy.broadcastSeed(seed != null ? seed : System.nanoTime());
+      seed = strategy.broadcastSeed(seed != null ? seed : KerasLite.drawSeed());
     }
     FitData data = FitData.of(x, y, options, seed);
     if (options.validateInputs()) {

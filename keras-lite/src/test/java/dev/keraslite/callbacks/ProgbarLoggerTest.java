@@ -35,6 +35,51 @@ class ProgbarLoggerTest {
   private static final String FULL = "[==============================]";
 
   @Test
+  void notATerminalPrintsAProgressLineEveryTenSecondsOfALongEpoch() {
+    ProgbarLogger p = logger(false);
+    p.setContext(new FakeTrainingContext(null, null, 1, 25, 1));
+    at(0);
+    p.onTrainBegin(null);
+    p.onEpochBegin(0, null);
+    for (int step = 0; step < 25; step++) {
+      at(step + 1); // one second per step
+      p.onTrainBatchEnd(step, logs("loss", 0.5));
+    }
+    p.onEpochEnd(0, logs("loss", 0.5));
+    p.onTrainEnd(null);
+    // At 10 s: 10 of 25 steps, int(30 * 10 / 25) = 12 cells, (10 - 1) s / 9 steps after the first
+    // = 1 s per step, 15 steps left; at 20 s: 24 cells, 5 steps left. Nothing between the two.
+    assertEquals(
+        "10/25 [===========>..................] - ETA: 15s - loss: 0.5000\n"
+            + "20/25 [=======================>......] - ETA: 5s - loss: 0.5000\n"
+            + "25/25 " + FULL + " - 25s 1s/step - loss: 0.5000\n",
+        printed());
+  }
+
+  @Test
+  void theLogIntervalIsAdjustableAndChecked() {
+    ProgbarLogger p = logger(false).logInterval(4);
+    p.setContext(new FakeTrainingContext(null, null, 1, 10, 1));
+    at(0);
+    p.onTrainBegin(null);
+    p.onEpochBegin(0, null);
+    for (int step = 0; step < 10; step++) {
+      at(step + 1);
+      p.onTrainBatchEnd(step, logs("loss", 0.25));
+    }
+    p.onEpochEnd(0, logs("loss", 0.25));
+    assertEquals(
+        " 4/10 [===========>..................] - ETA: 6s - loss: 0.2500\n"
+            + " 8/10 [=======================>......] - ETA: 2s - loss: 0.2500\n"
+            + "10/10 " + FULL + " - 10s 1s/step - loss: 0.2500\n",
+        printed());
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> new ProgbarLogger().logInterval(-1));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("logInterval"), e.getMessage());
+  }
+
+  @Test
   void notATerminalPrintsOneLinePerEpoch() {
     ProgbarLogger p = logger(false);
     p.setContext(new FakeTrainingContext(null, null, 2, 3, 1));

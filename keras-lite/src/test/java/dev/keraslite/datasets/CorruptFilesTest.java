@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Corrupt IDX files give an IOException naming the file and the problem. */
+/** Corrupt IDX files give an UncheckedIOException naming the file and the problem. */
 class CorruptFilesTest {
   @TempDir Path tmp;
 
@@ -25,7 +26,8 @@ class CorruptFilesTest {
             .kerasHome(tmp.resolve("keras"))
             .systemDatasets(tmp.resolve("system"))
             .offline(true);
-    IOException e = assertThrows(IOException.class, () -> FashionMnist.load(options));
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> FashionMnist.load(options));
     String message = e.getMessage();
     assertTrue(message.contains(dir.resolve(fileName).toString()), message);
     return message;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,8 @@ class LoaderSearchTest {
   void notFoundListsEverySearchedPlaceAndWhereToPutTheFiles() throws IOException {
     Path user = Fixtures.writeIdx(tmp.resolve("user"), 1, true);
     Files.delete(user.resolve("train-labels-idx1-ubyte.gz"));
-    IOException e = assertThrows(IOException.class, () -> FashionMnist.load(options().path(user)));
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> FashionMnist.load(options().path(user)));
     String message = e.getMessage();
     assertTrue(message.contains("Fashion-MNIST not found"), message);
     assertTrue(message.contains("downloads are disabled"), message);
@@ -132,8 +134,8 @@ class LoaderSearchTest {
 
   @Test
   void mnistNotFoundNamesTheNpzAndIdxPlaces() {
-    IOException e =
-        assertThrows(IOException.class, () -> Mnist.load(options().path(tmp.resolve("missing"))));
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> Mnist.load(options().path(tmp.resolve("missing"))));
     String message = e.getMessage();
     assertTrue(message.contains("MNIST not found and downloads are disabled"), message);
     assertTrue(message.contains(tmp.resolve("missing") + ": does not exist"), message);

@@ -30,6 +30,7 @@ import dev.keraslite.optimizers.SGD;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -478,7 +479,7 @@ class BadInputCatalogueTest {
         });
     add("corrupt file", "weights: not there", IOException.class, "missing.weights.h5",
         w -> w.model.loadWeights(w.dir.resolve("missing.weights.h5")));
-    add("corrupt file", "IDX: bad magic number", IOException.class, "bad magic number",
+    add("corrupt file", "IDX: bad magic number", UncheckedIOException.class, "bad magic number",
         w -> {
           Path d = idxSet(w.dir.resolve("idx"));
           byte[] b = idxLabels(2);
@@ -486,14 +487,14 @@ class BadInputCatalogueTest {
           Files.write(d.resolve("train-labels-idx1-ubyte"), b);
           FashionMnist.load(offline(d, w.dir));
         });
-    add("corrupt file", "IDX: truncated images", IOException.class, "train-images-idx3-ubyte",
+    add("corrupt file", "IDX: truncated images", UncheckedIOException.class, "train-images-idx3-ubyte",
         w -> {
           Path d = idxSet(w.dir.resolve("idx"));
           byte[] b = idxImages(2);
           Files.write(d.resolve("train-images-idx3-ubyte"), Arrays.copyOf(b, b.length - 100));
           FashionMnist.load(offline(d, w.dir));
         });
-    add("corrupt file", "npz: not a zip archive", IOException.class, "mnist.npz",
+    add("corrupt file", "npz: not a zip archive", UncheckedIOException.class, "mnist.npz",
         w -> {
           Path f = w.dir.resolve("mnist.npz");
           Files.write(f, "this is not a zip archive".getBytes());

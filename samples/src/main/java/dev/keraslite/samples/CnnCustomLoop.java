@@ -1,6 +1,7 @@
 package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
+import dev.keraslite.KerasLite;
 import dev.keraslite.models.Model;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.layers.Conv2D;
@@ -52,6 +53,7 @@ public final class CnnCustomLoop {
   /** Trains for {@code numBatches} steps and evaluates on the test set. */
   public static CustomLoop.Result run(int numBatches, int printEvery, long seed) {
     Layer.clearNameCounters();
+    KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     DataLoaders.MNISTLoader data = new DataLoaders.MNISTLoader(seed);
     try (Eager eager = Eager.create()) {
       return CustomLoop.run(

@@ -6,7 +6,6 @@ import dev.keraslite.datasets.FashionMnist;
 import dev.keraslite.datasets.ImageData;
 import dev.keraslite.datasets.LoadOptions;
 import dev.keraslite.datasets.Mnist;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -45,14 +44,15 @@ public final class DataLoaders {
       try {
         data = Mnist.load(options);
         which = "MNIST";
-      } catch (IOException noMnist) {
+      } catch (UncheckedIOException noMnist) {
         try {
           data = FashionMnist.load(options);
           which = "Fashion-MNIST";
-        } catch (IOException noFashion) {
+        } catch (UncheckedIOException noFashion) {
           noFashion.addSuppressed(noMnist);
           throw new UncheckedIOException(
-              "Neither MNIST nor Fashion-MNIST is available: " + noFashion.getMessage(), noFashion);
+              "Neither MNIST nor Fashion-MNIST is available: " + noFashion.getMessage(),
+              noFashion.getCause());
         }
       }
       this.name = which;

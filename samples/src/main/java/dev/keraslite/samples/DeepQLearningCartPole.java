@@ -3,6 +3,7 @@ package dev.keraslite.samples;
 import dev.keraslite.Eager;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
+import dev.keraslite.KerasLite;
 import dev.keraslite.models.Model;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.initializers.Initializers;
@@ -341,6 +342,7 @@ public final class DeepQLearningCartPole {
           "DeepQLearningCartPole.run: episodes must be >= 0, got " + episodes);
     }
     Layer.clearNameCounters(); // a fresh program, as each Python run is
+    KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     try (Eager eager = Eager.create()) {
       DeepQLearningCartPole agent = new DeepQLearningCartPole(eager, seed);
       List<Episode> list = new ArrayList<>(episodes);

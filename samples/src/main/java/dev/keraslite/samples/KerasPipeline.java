@@ -1,6 +1,7 @@
 package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
+import dev.keraslite.KerasLite;
 import dev.keraslite.models.Input;
 import dev.keraslite.models.Model;
 import dev.keraslite.models.Sequential;
@@ -115,6 +116,7 @@ public final class KerasPipeline {
    */
   public static Result run(Kind kind, int epochs, int trainSamples, int verbose, long seed, Path output) {
     Layer.clearNameCounters();
+    KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     DataLoaders.MNISTLoader data = new DataLoaders.MNISTLoader(seed);
     System.out.println("data: " + data.name() + ", model: " + kind);
     try (Eager eager = Eager.create()) {

@@ -1,6 +1,7 @@
 package dev.keraslite.samples;
 
 import dev.keraslite.Eager;
+import dev.keraslite.KerasLite;
 import dev.keraslite.models.Model;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.layers.Dense;
@@ -45,6 +46,7 @@ public final class MlpCustomLoop {
   /** Trains for {@code numBatches} steps and evaluates on the test set. */
   public static CustomLoop.Result run(int numBatches, int printEvery, long seed) {
     Layer.clearNameCounters();
+    KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     DataLoaders.MNISTLoader data = new DataLoaders.MNISTLoader(seed);
     try (Eager eager = Eager.create()) {
       return CustomLoop.run(eager, new MLP(), data, numBatches, BATCH_SIZE, LEARNING_RATE, printEvery);

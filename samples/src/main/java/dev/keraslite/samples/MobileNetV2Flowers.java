@@ -14,7 +14,6 @@ import dev.keraslite.metrics.SparseCategoricalAccuracy;
 import dev.keraslite.optimizers.Adam;
 import dev.keraslite.training.FitOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -100,12 +99,8 @@ public final class MobileNetV2Flowers {
    */
   public static Result run(int epochs, int trainSamples, int verbose, long seed, double bnMomentum) {
     Layer.clearNameCounters();
-    ImageData<FloatNdArray> data;
-    try {
-      data = FashionMnist.load(new LoadOptions().channelAxis(true).offline(true));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ImageData<FloatNdArray> data =
+        FashionMnist.load(new LoadOptions().channelAxis(true).offline(true));
     long n = Math.min(trainSamples, data.xTrain().shape().get(0));
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();

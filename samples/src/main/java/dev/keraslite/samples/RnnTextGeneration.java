@@ -3,6 +3,7 @@ package dev.keraslite.samples;
 import dev.keraslite.Eager;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
+import dev.keraslite.KerasLite;
 import dev.keraslite.models.Model;
 import dev.keraslite.datasets.KerasFiles;
 import dev.keraslite.layers.Dense;
@@ -205,6 +206,7 @@ public final class RnnTextGeneration {
    */
   public static Result run(Path path, boolean download, int numBatches, int generateLength, int printEvery, long seed) {
     Layer.clearNameCounters();
+    KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     DataLoader data = load(path, download, seed);
     System.out.printf("text: %s, %d characters, %d distinct%n", data.name, data.text.length(), data.numChars());
     List<Float> losses = new ArrayList<>();

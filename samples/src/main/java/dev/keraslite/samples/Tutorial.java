@@ -1,5 +1,7 @@
 package dev.keraslite.samples;
 
+import dev.keraslite.KerasLite;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +16,14 @@ import java.util.function.Function;
  * <pre>
  * bash scripts/tutorial.sh                 # every example, CI-sized where an example is long
  * bash scripts/tutorial.sh --full          # the tutorial's full lengths (epochs, episodes)
- * bash scripts/tutorial.sh --only CnnCustomLoop
- * bash scripts/tutorial.sh --list
+ * bash scripts/tutorial.sh --only CnnCustomLoop   # or several: --only ConvByHand,LinearRegression
+ * bash scripts/tutorial.sh --list          # or --help: the examples, one per line
  * bash scripts/tutorial.sh --output /tmp/run   # where the fit runs' TensorBoard logs and plots go
+ * bash scripts/tutorial.sh --write-readme  # run all, then write README's table (--check-readme compares)
  * </pre>
+ *
+ * <p>A usage mistake ({@code --only NoSuchExample}, an unknown option) prints one line naming what
+ * is valid and exits with status 2; a failed example makes the run exit with status 1.
  *
  * <p>The {@code fit} runs write TensorBoard logs, History plots and model graphs under one output
  * folder ({@value #DEFAULT_OUTPUT}, relative to the working directory, unless {@code --output} says
@@ -166,70 +172,96 @@ public final class Tutorial {
     return list;
   }
 
+  /** The seed every example starts from, so that each run prints the same figures. */
+  static final long SEED = 0;
+
   public static void main(String[] args) {
-    boolean full = false;
-    String only = null;
-    Path output = Path.of(DEFAULT_OUTPUT);
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--full" -> full = true;
-        case "--only" -> only = args[++i];
-        case "--output" -> output = Path.of(args[++i]);
-        case "--list" -> {
-          examples().forEach(e -> System.out.printf("%-24s %s%n", e.name(), e.description()));
-          return;
-        }
-        case "--help", "-h" -> {
-          System.out.println("usage: Tutorial [--full] [--only NAME] [--list] [--output DIR]");
-          return;
-        }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
-      }
+    List<Example> examples = examples();
+    TutorialArgs options;
+    try {
+      options = TutorialArgs.parse(args, examples);
+    } catch (TutorialArgs.UsageException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
     }
-    List<String[]> rows = new ArrayList<>();
-    int n = 0;
-    for (Example e : examples(output)) {
-      n++;
-      if (only != null && !only.equalsIgnoreCase(e.name())) {
-        continue;
+    if (options.help() || options.list()) {
+      if (options.help()) {
+        System.out.println(TutorialArgs.USAGE);
+        System.out.println("examples (--only NAME):");
       }
-      System.out.printf("%n=== %d. %s: %s ===%n", n, e.name(), e.description());
-      long t0 = System.nanoTime();
-      String result;
-      try {
-        result = e.run().apply(full);
-      } catch (RuntimeException ex) {
-        result = "FAILED: " + ex;
-        ex.printStackTrace();
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      rows.add(new String[] {e.name(), result, String.format(Locale.ROOT, "%.1f s", seconds)});
+      examples.forEach(e -> System.out.printf("%-24s %s%n", e.name(), e.description()));
+      return;
     }
-    if (only != null && rows.isEmpty()) {
-      throw new IllegalArgumentException("no example named " + only + " (try --list)");
+    SummaryTable summary = run(examples, options);
+    summary.print(System.out);
+    if (options.markdown()) {
+      System.out.println();
+      System.out.print(summary.markdown());
     }
-    printSummary(rows);
+    Path output = options.output();
     if (Files.isDirectory(output.resolve("tensorboard"))) {
       Path abs = output.toAbsolutePath().normalize();
       System.out.println();
       System.out.println("TensorBoard logs, History plots and model graphs: " + abs);
       System.out.println("  tensorboard --logdir " + abs.resolve("tensorboard"));
     }
+    boolean failed = summary.rows().stream().anyMatch(r -> r.result().startsWith(FAILED));
+    if (options.readme() != TutorialArgs.Readme.NONE) {
+      failed |= !readme(summary, options);
+    }
+    if (failed) {
+      System.exit(1);
+    }
   }
 
-  private static void printSummary(List<String[]> rows) {
-    int w0 = "example".length();
-    int w1 = "key result".length();
-    for (String[] r : rows) {
-      w0 = Math.max(w0, r[0].length());
-      w1 = Math.max(w1, r[1].length());
+  private static final String FAILED = "FAILED: ";
+
+  /** Runs the chosen examples in order, each from {@link #SEED}, printing their own output. */
+  private static SummaryTable run(List<Example> examples, TutorialArgs options) {
+    SummaryTable summary = new SummaryTable();
+    int n = 0;
+    for (Example e : examples(options.output())) {
+      n++;
+      if (!options.only().isEmpty() && !options.only().contains(e.name())) {
+        continue;
+      }
+      System.out.printf("%n=== %d. %s: %s ===%n", n, e.name(), e.description());
+      // Each example starts from the same global seed, so it prints the same alone (--only) as
+      // after the others; the examples with a seed argument also set it themselves.
+      KerasLite.setRandomSeed(SEED);
+      long t0 = System.nanoTime();
+      String result;
+      try {
+        result = e.run().apply(options.full());
+      } catch (RuntimeException ex) {
+        result = FAILED + ex;
+        ex.printStackTrace();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      summary.add(new SummaryTable.Row(e.name(), e.description(), result, seconds));
     }
-    String format = "%-" + w0 + "s | %-" + w1 + "s | %s%n";
-    System.out.println();
-    System.out.printf(format, "example", "key result", "wall time");
-    System.out.println("-".repeat(w0) + "-+-" + "-".repeat(w1) + "-+-" + "-".repeat(9));
-    for (String[] r : rows) {
-      System.out.printf(format, (Object[]) r);
+    return summary;
+  }
+
+  /** Writes or checks README's table; false when the check finds a difference. */
+  private static boolean readme(SummaryTable summary, TutorialArgs options) {
+    Path path = Path.of(options.readmePath());
+    try {
+      if (options.readme() == TutorialArgs.Readme.WRITE) {
+        summary.write(path);
+        System.out.println("wrote the table into " + path);
+        return true;
+      }
+      boolean same = summary.check(path, System.err);
+      if (same) {
+        System.out.println(path + "'s tutorial table equals this run's");
+      }
+      return same;
+    } catch (IOException | IllegalArgumentException e) {
+      String verb = options.readme() == TutorialArgs.Readme.WRITE ? "write" : "check";
+      System.err.println("Tutorial: cannot " + verb + " " + path + "'s table: " + e.getMessage());
+      return false;
     }
   }
 }
