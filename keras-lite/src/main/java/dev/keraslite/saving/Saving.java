@@ -274,10 +274,16 @@ public final class Saving {
     return false;
   }
 
+  /**
+   * Opens an HDF5 file. jhdf parses the superblock and root group here and, on a malformed file, may
+   * throw other unchecked exceptions than its HdfException (an ArithmeticException from an offset
+   * that overflows an int was found by KerasFilesFuzzTest): all of them mean a corrupt file.
+   */
   private static HdfFile openFile(Path path) throws IOException {
     try {
       return new HdfFile(path);
-    } catch (HdfException e) {
+    } catch (HdfException | ArithmeticException | IndexOutOfBoundsException
+        | java.nio.BufferUnderflowException | IllegalArgumentException e) {
       throw corrupt(path, e);
     }
   }
@@ -285,7 +291,8 @@ public final class Saving {
   private static HdfFile openBytes(byte[] data, String what) throws IOException {
     try {
       return HdfFile.fromBytes(data);
-    } catch (HdfException e) {
+    } catch (HdfException | ArithmeticException | IndexOutOfBoundsException
+        | java.nio.BufferUnderflowException | IllegalArgumentException e) {  // see openFile
       throw new IOException(what + " is truncated or corrupt: " + e.getMessage(), e);
     }
   }
