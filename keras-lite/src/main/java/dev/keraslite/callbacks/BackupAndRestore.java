@@ -26,6 +26,15 @@ import java.util.stream.Stream;
  * <p>Backups are written atomically, so a process killed while saving resumes from the previous
  * complete backup. With shuffled data, a resumed run sees the same batches as an uninterrupted one
  * only if each epoch's order does not depend on earlier epochs.
+ *
+ * <p><b>Several workers</b> (a model compiled in a {@code MultiWorkerStrategy}'s scope): give every
+ * worker the same {@code backupDir}. Only the chief reads, writes and deletes it; the others
+ * never touch it, so a directory shared by all workers sees one writer, and the chief's directory
+ * is the only one that must survive a restart. When a restarted cluster's {@code fit} begins, the
+ * chief's epoch is broadcast, so every worker resumes at the same epoch whatever its own copy of
+ * the directory holds, and {@code fit} then copies the chief's restored weights and optimizer state
+ * to the other workers before the first step. Resuming needs every worker restarted: a worker
+ * that joins a running cluster alone is not supported.
  */
 public class BackupAndRestore extends Callback {
   private static final String NAME = "BackupAndRestore";
@@ -56,21 +65,32 @@ public class BackupAndRestore extends Callback {
   @Override
   public void onTrainBegin(Map<String, Double> logs) {
     pendingRestore = null;
+    boolean chief = context().isChief();
+    Path latest;
+    long completed; // the last completed epoch (0-based), -1 for none
     try {
-      Path latest = CheckpointManager.latestCheckpoint(backupDir);
-      if (latest == null) {
-        return;
-      }
-      long epoch = Checkpoint.readEpoch(latest);
-      context().setInitialEpoch(Math.toIntExact(epoch + 1));
-      pendingRestore = latest;
-      if (!context().model().variables().isEmpty()) {
-        restore();
-      }
-      // Otherwise the model is built by the first batch: restore just before its step.
+      latest = chief ? CheckpointManager.latestCheckpoint(backupDir) : null;
+      completed = latest == null ? -1 : Checkpoint.readEpoch(latest);
     } catch (IOException e) {
       throw new UncheckedIOException(NAME + ": cannot read the backup in " + backupDir, e);
     }
+    if (context().numWorkers() > 1) {
+      // Every worker calls this collective, the chief with its answer: the workers must run the
+      // same epochs, and only the chief's directory counts (the others' may be stale or absent).
+      completed = context().broadcastFromChief(completed);
+    }
+    if (completed < 0) {
+      return;
+    }
+    context().setInitialEpoch(Math.toIntExact(completed + 1));
+    if (!chief) {
+      return; // fit gives this worker the chief's restored state before the first step
+    }
+    pendingRestore = latest;
+    if (!context().model().variables().isEmpty()) {
+      restore();
+    }
+    // Otherwise the model is built by the first batch: restore just before its step.
   }
 
   @Override
@@ -82,6 +102,9 @@ public class BackupAndRestore extends Callback {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
+    if (!context().isChief()) {
+      return; // the chief writes the one backup; the others' state is the same
+    }
     try {
       new CheckpointManager(checkpoint(), backupDir, 1).save(epoch);
     } catch (IOException e) {
@@ -91,7 +114,9 @@ public class BackupAndRestore extends Callback {
 
   @Override
   public void onTrainEnd(Map<String, Double> logs) {
-    if (deleteCheckpoint && Files.exists(backupDir)) {
+    // Not on the other workers: two processes deleting one shared directory fail on each other's
+    // deletions.
+    if (deleteCheckpoint && context().isChief() && Files.exists(backupDir)) {
       try (Stream<Path> walk = Files.walk(backupDir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);

@@ -29,6 +29,33 @@ public interface TrainingContext {
     throw new UnsupportedOperationException("this training loop cannot start at another epoch");
   }
 
+  /**
+   * How many workers train this model together: the {@code MultiWorkerStrategy}'s number of
+   * workers when the model was compiled in its scope, otherwise 1.
+   */
+  default int numWorkers() {
+    return 1;
+  }
+
+  /**
+   * Whether this process is the chief, the one worker that writes files (always true for a single
+   * worker). Under a strategy, {@code fit} sets the other workers' model and optimizer state to the
+   * chief's just before the first training step, after {@code onTrainBegin} and the first {@code
+   * onTrainBatchBegin}; so state a callback restores on the chief alone reaches every worker.
+   */
+  default boolean isChief() {
+    return true;
+  }
+
+  /**
+   * The chief's {@code value} on every worker (the value itself for a single worker). A collective
+   * call: every worker must make it at the same point of the loop, or the workers wait for each
+   * other until the strategy's timeout.
+   */
+  default long broadcastFromChief(long value) {
+    return value;
+  }
+
   /** Total epochs of this {@code fit} (0 for evaluate and predict). */
   int epochs();
 

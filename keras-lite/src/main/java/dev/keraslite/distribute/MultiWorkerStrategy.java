@@ -17,9 +17,12 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -37,12 +40,14 @@ import org.tensorflow.types.family.TType;
  * model.fit(x, y, FitOptions.epochs(5).batchSize(128)); // 128 = the global batch
  * }</pre>
  *
- * <p>A model compiled in the strategy's {@link #scope()} trains under it: its weights are broadcast
- * from the chief (rank 0) when {@code fit} starts; each batch of {@code batchSize} samples is the
- * global batch, split into contiguous shards, one per worker; the compiled train step all-reduces
- * the gradients; {@code evaluate} and the epoch logs are averaged over workers; only the chief
- * writes files ({@code ModelCheckpoint}, {@code CSVLogger}) and prints progress. Custom training
- * loops call {@link #allReduceMean} on their gradients.
+ * <p>A model compiled in the strategy's {@link #scope()} trains under it: its weights and its
+ * optimizer's state are broadcast from the chief (rank 0) when {@code fit} starts (which is also how
+ * state that {@code BackupAndRestore} restored on the chief alone reaches the others); each batch of
+ * {@code batchSize} samples is the global batch, split into contiguous shards, one per worker; the
+ * compiled train step all-reduces the gradients; {@code evaluate} and the epoch logs are averaged
+ * over workers; only the chief writes files ({@code ModelCheckpoint}, {@code CSVLogger}, {@code
+ * BackupAndRestore}) and prints progress. Custom training loops call {@link #allReduceMean} on
+ * their gradients.
  *
  * <p>Faults: every collective op and every distributed step fails after {@link #timeout()} (60 s by
  * default) instead of waiting forever; the failure is a {@link WorkerFailureException} that names
@@ -222,8 +227,11 @@ public final class MultiWorkerStrategy {
   }
 
   /**
-   * Sets every worker's {@code variables} to the chief's values (at the start of training, so that
-   * all replicas start equal whatever their initializers drew).
+   * Sets every worker's {@code variables} to the chief's values: at the start of training, so that
+   * all replicas start equal whatever their initializers drew, and after the chief alone restored a
+   * checkpoint ({@code BackupAndRestore}), so that the others get the restored model and optimizer
+   * state. float32, int32 and int64 variables are supported (the optimizer's {@code iterations} is
+   * int64); every value arrives bit for bit.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public void broadcastFromChief(List<Variable> variables) {
@@ -231,10 +239,11 @@ public final class MultiWorkerStrategy {
       return;
     }
     for (Variable v : variables) {
-      if (v.type() != TFloat32.class) {
+      Class<?> type = v.type();
+      if (type != TFloat32.class && type != TInt64.class && type != TInt32.class) {
         throw new IllegalArgumentException(
             "MultiWorkerStrategy.broadcastFromChief: variable '" + v.name() + "' is "
-                + v.dataType() + "; only float32 variables are supported");
+                + v.dataType() + "; only float32, int32 and int64 variables are supported");
       }
     }
     Ops tf = variables.get(0).ops();
@@ -242,21 +251,121 @@ public final class MultiWorkerStrategy {
     try (EagerScope scope = EagerScope.open(tf)) {
       for (Variable v : variables) {
         // The chief contributes its values, the others zeros: the sum is the chief's value, exactly.
-        in.add(isChief() ? (TFloat32) v.value(tf).asTensor() : zeros(v.shape()));
+        in.add(isChief() ? asFloats(v.value(tf).asTensor()) : zeros(wireShape(v)));
       }
       try (Result r = host("broadcast", shapes(in), false).run(in, 0f)) {
         for (int i = 0; i < variables.size(); i++) {
           Variable v = variables.get(i);
-          v.assign(tf, (Operand) tf.constantOf((TType) r.get(i)));
+          TFloat32 received = (TFloat32) r.get(i);
+          if (v.type() == TFloat32.class) {
+            v.assign(tf, (Operand) tf.constantOf(received));
+          } else {
+            try (TType integers = fromFloats(received, v.type(), v.shape())) {
+              v.assign(tf, (Operand) tf.constantOf(integers));
+            }
+          }
         }
       }
     } catch (RuntimeException e) {
       throw failure("broadcasting the chief's weights", e);
     } finally {
-      if (!isChief()) {
-        in.forEach(TFloat32::close); // the chief's are eager results, released by the scope
+      for (int i = 0; i < in.size(); i++) {
+        // The chief's float32 values are eager results, released by the scope; the rest are ours.
+        if (!isChief() || variables.get(i).type() != TFloat32.class) {
+          in.get(i).close();
+        }
       }
     }
+  }
+
+  /** The chief's {@code value} on every worker, all 64 bits (an epoch to resume at, a seed). */
+  public long broadcastFromChief(long value) {
+    if (numWorkers() == 1) {
+      return value;
+    }
+    // Three float32 parts of at most 24 bits each: a float holds such an integer exactly, and the
+    // sum of the chief's part and the others' zeros is that integer again.
+    long[] parts = isChief() ? split(value) : new long[3];
+    List<TFloat32> in = new ArrayList<>();
+    try {
+      for (long p : parts) {
+        in.add(TFloat32.scalarOf((float) p));
+      }
+      try (Result r = host("broadcast", shapes(in), false).run(in, 0f)) {
+        return join(
+            (long) ((TFloat32) r.get(0)).getFloat(),
+            (long) ((TFloat32) r.get(1)).getFloat(),
+            (long) ((TFloat32) r.get(2)).getFloat());
+      }
+    } catch (RuntimeException e) {
+      throw failure("broadcasting a value of the chief", e);
+    } finally {
+      in.forEach(TFloat32::close);
+    }
+  }
+
+  /** Bits 0-23, 24-47 and 48-63 of {@code value}, each a non-negative integer below 2^24. */
+  static long[] split(long value) {
+    long mask = (1L << 24) - 1;
+    return new long[] {value & mask, (value >>> 24) & mask, value >>> 48};
+  }
+
+  /** The inverse of {@link #split}. */
+  static long join(long low, long middle, long high) {
+    return low | (middle << 24) | (high << 48);
+  }
+
+  /** The shape a variable travels in: its own for float32, three floats per integer otherwise. */
+  private static Shape wireShape(Variable v) {
+    return v.type() == TFloat32.class ? v.shape() : Shape.of(3 * v.shape().size());
+  }
+
+  /** {@code t} as the broadcast sends it (float32 unchanged; integers as {@link #split} parts). */
+  private static TFloat32 asFloats(Tensor t) {
+    if (t instanceof TFloat32) {
+      return (TFloat32) t;
+    }
+    int n = Math.toIntExact(t.shape().size());
+    long[] values = new long[n];
+    if (t instanceof TInt64) {
+      ((TInt64) t).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(values, false, false));
+    } else {
+      int[] ints = new int[n];
+      ((TInt32) t).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(ints, false, false));
+      for (int i = 0; i < n; i++) {
+        values[i] = ints[i];
+      }
+    }
+    float[] wire = new float[3 * n];
+    for (int i = 0; i < n; i++) {
+      long[] parts = split(values[i]);
+      for (int k = 0; k < 3; k++) {
+        wire[3 * i + k] = parts[k];
+      }
+    }
+    return TFloat32.tensorOf(
+        Shape.of(wire.length), org.tensorflow.ndarray.buffer.DataBuffers.of(wire, false, false));
+  }
+
+  /** The integers {@link #asFloats} sent, as a tensor of {@code type} and {@code shape}. */
+  private static TType fromFloats(TFloat32 wire, Class<?> type, Shape shape) {
+    int n = Math.toIntExact(shape.size());
+    long[] values = new long[n];
+    for (int i = 0; i < n; i++) {
+      values[i] =
+          join(
+              (long) wire.getFloat(3L * i),
+              (long) wire.getFloat(3L * i + 1),
+              (long) wire.getFloat(3L * i + 2));
+    }
+    if (type == TInt64.class) {
+      return TInt64.tensorOf(shape, org.tensorflow.ndarray.buffer.DataBuffers.of(values, false, false));
+    }
+    int[] ints = new int[n];
+    for (int i = 0; i < n; i++) {
+      ints[i] = (int) values[i]; // the low 32 bits: the int32 value, sign included
+    }
+    return TInt32.tensorOf(shape, org.tensorflow.ndarray.buffer.DataBuffers.of(ints, false, false));
   }
 
   /**
@@ -308,29 +417,9 @@ public final class MultiWorkerStrategy {
     return out;
   }
 
-  /** The chief's {@code value} on every worker (a shuffling seed, say). */
+  /** The chief's {@code value} on every worker (a shuffling seed): {@link #broadcastFromChief(long)}. */
   public long broadcastSeed(long value) {
-    if (numWorkers() == 1) {
-      return value;
-    }
-    // Two float32 halves of 24 bits each carry the low 48 bits exactly through a float sum.
-    long mask = (1L << 24) - 1;
-    double[] parts = {isChief() ? (value & mask) : 0, isChief() ? ((value >>> 24) & mask) : 0};
-    List<TFloat32> in = new ArrayList<>();
-    try {
-      for (double p : parts) {
-        in.add(TFloat32.scalarOf((float) p));
-      }
-      try (Result r = host("broadcast", shapes(in), false).run(in, 0f)) {
-        long low = (long) ((TFloat32) r.get(0)).getFloat();
-        long high = (long) ((TFloat32) r.get(1)).getFloat();
-        return low | (high << 24);
-      }
-    } catch (RuntimeException e) {
-      throw failure("broadcasting the shuffling seed", e);
-    } finally {
-      in.forEach(TFloat32::close);
-    }
+    return broadcastFromChief(value);
   }
 
   /**

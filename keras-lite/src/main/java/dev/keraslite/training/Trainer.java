@@ -509,19 +509,23 @@ public final class Trainer {
                 (training ? "fit" : "evaluate") + ": the data has no targets (y)");
           }
           ensureBuilt(batch);
-          if (index == 0 && beforeFirstStep != null) {
-            beforeFirstStep.run();
-          }
-          if (broadcastPending) {
-            broadcastPending = false;
-            // Before the first step pushes the weights into the graph: all replicas start equal.
-            strategy.broadcastFromChief(model.variables());
-          }
           passSamples += batch.size();
           if (training) {
             callbacks.onTrainBatchBegin(index, logs);
           } else {
             callbacks.onTestBatchBegin(index, logs);
+          }
+          if (broadcastPending) {
+            broadcastPending = false;
+            // After the first onTrainBatchBegin, where BackupAndRestore may restore the chief's
+            // state into a model built only by this batch, and before the first step pushes the
+            // variables into the graph: every replica starts from the chief's weights and, after a
+            // restart, from its restored optimizer state too (slots, iterations).
+            strategy.broadcastFromChief(state());
+          }
+          if (index == 0 && beforeFirstStep != null) {
+            // The state the epoch's first step starts from: restored and broadcast if it was.
+            beforeFirstStep.run();
           }
           logs = runStep(steps, batch, index);
           Double skipped = logs.remove(SKIPPED);
@@ -673,6 +677,21 @@ public final class Trainer {
         throw new IllegalArgumentException("setInitialEpoch: epoch must be >= 0, received " + epoch);
       }
       initialEpoch = epoch;
+    }
+
+    @Override
+    public int numWorkers() {
+      return strategy == null ? 1 : strategy.numWorkers();
+    }
+
+    @Override
+    public boolean isChief() {
+      return strategy == null || strategy.isChief();
+    }
+
+    @Override
+    public long broadcastFromChief(long value) {
+      return strategy == null ? value : strategy.broadcastFromChief(value);
     }
 
     @Override
