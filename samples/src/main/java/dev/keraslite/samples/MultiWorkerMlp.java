@@ -4,6 +4,7 @@ import dev.keraslite.Eager;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
+import dev.keraslite.callbacks.BackupAndRestore;
 import dev.keraslite.callbacks.Callback;
 import dev.keraslite.callbacks.History;
 import dev.keraslite.callbacks.LambdaCallback;
@@ -51,7 +52,16 @@ import org.tensorflow.types.TInt32;
  * global batch size; {@code out} a file for the final weights (float32 values, big-endian, in
  * variable order) and the losses; {@code init} a weights file the chief (or the single worker)
  * starts from; {@code saveInit} where to write the initial weights; {@code timeout} seconds.
- * Each step prints {@code step N loss X} on its own line.
+ * Each step prints {@code step N loss X} on its own line (N counts from 0 across epochs).
+ *
+ * <p>Resuming after a restart ({@code mode=fit} only): {@code epochs} passes over the same {@code
+ * steps} batches (default 1, in order: an epoch's batches do not depend on earlier epochs, so a
+ * resumed run sees the batches an uninterrupted one does); {@code backup} a {@link
+ * BackupAndRestore} directory, the same on every worker; {@code stopAfterEpoch=K} makes every
+ * worker exit with status 3 right after epoch K's backup is written, as if the whole cluster had
+ * been stopped. Each epoch prints {@code epoch E loss X} (E from 1, the loss averaged over workers).
+ * Run the same command again (with new ports if need be, without {@code stopAfterEpoch}) and
+ * training resumes at epoch K + 1.
  */
 public final class MultiWorkerMlp {
   static final float LEARNING_RATE = 0.001f;
@@ -70,6 +80,15 @@ public final class MultiWorkerMlp {
     String mode = a.getOrDefault("mode", "fit");
     int steps = Integer.parseInt(a.getOrDefault("steps", "20"));
     int batch = Integer.parseInt(a.getOrDefault("batch", "100"));
+    Resume resume =
+        new Resume(
+            Integer.parseInt(a.getOrDefault("epochs", "1")),
+            a.get("backup"),
+            Integer.parseInt(a.getOrDefault("stopAfterEpoch", "0")));
+    if (mode.equals("tape") && (resume.epochs != 1 || resume.backup != null || resume.stopAfterEpoch > 0)) {
+      throw new IllegalArgumentException(
+          "MultiWorkerMlp: epochs, backup and stopAfterEpoch need mode=fit");
+    }
     Duration timeout = Duration.ofSeconds(Long.parseLong(a.getOrDefault("timeout", "60")));
     MultiWorkerStrategy strategy =
         Boolean.parseBoolean(a.getOrDefault("strategy", "true"))
@@ -95,7 +114,7 @@ public final class MultiWorkerMlp {
       List<Float> losses =
           mode.equals("tape")
               ? tapeLoop(tf, model, strategy, x, y, batch)
-              : fit(tf, model, strategy, x, y, batch);
+              : fit(tf, model, strategy, x, y, batch, resume);
       if (a.containsKey("out")) {
         write(Path.of(a.get("out")), model.variables(), losses);
       }
@@ -105,26 +124,65 @@ public final class MultiWorkerMlp {
     System.exit(0);
   }
 
-  /** {@code model.fit} for one epoch of the data, batches in order. */
+  /**
+   * How long {@code fit} trains and where it backs up: {@code epochs}, a {@link BackupAndRestore}
+   * directory or null, and the epoch (from 1) after which every worker exits, or 0.
+   */
+  record Resume(int epochs, String backup, int stopAfterEpoch) {}
+
+  /** The exit status of a worker stopped by {@code stopAfterEpoch}. */
+  static final int STOPPED = 3;
+
+  /** {@code model.fit} for {@code resume.epochs()} epochs of the data, batches in order. */
   static List<Float> fit(
-      Ops tf, Model model, MultiWorkerStrategy strategy, FloatNdArray x, IntNdArray y, int batch) {
+      Ops tf, Model model, MultiWorkerStrategy strategy, FloatNdArray x, IntNdArray y, int batch,
+      Resume resume) {
     List<Float> losses = new ArrayList<>();
+    int stepsPerEpoch = Math.toIntExact((x.shape().get(0) + batch - 1) / batch);
+    int[] epoch = {0};
     Callback progress =
         LambdaCallback.builder()
+            .onEpochBegin((e, logs) -> epoch[0] = e)
             .onTrainBatchEnd(
                 (i, logs) -> {
                   losses.add(logs.get("loss").floatValue());
-                  System.out.printf(Locale.ROOT, "step %d loss %f%n", i, logs.get("loss"));
+                  System.out.printf(Locale.ROOT, "step %d loss %.8f%n",
+                      epoch[0] * stepsPerEpoch + i, logs.get("loss"));
+                  System.out.flush();
+                })
+            .onEpochEnd(
+                (e, logs) -> {
+                  System.out.printf(Locale.ROOT, "epoch %d loss %.8f%n", e + 1, logs.get("loss"));
                   System.out.flush();
                 })
             .build();
+    List<Callback> callbacks = new ArrayList<>();
+    if (resume.backup() != null) {
+      // First: at the end of an epoch the backup is written before the stop below runs.
+      callbacks.add(new BackupAndRestore(resume.backup()));
+    }
+    callbacks.add(progress);
+    if (resume.stopAfterEpoch() > 0) {
+      callbacks.add(
+          LambdaCallback.builder()
+              .onEpochEnd(
+                  (e, logs) -> {
+                    if (e + 1 == resume.stopAfterEpoch()) {
+                      System.out.println("stopped after epoch " + (e + 1));
+                      System.out.flush();
+                      // The whole cluster goes down here; only the chief's backup survives.
+                      System.exit(STOPPED);
+                    }
+                  })
+              .build());
+    }
     MultiWorkerStrategy.Scope scope = strategy == null ? () -> {} : strategy.scope();
     try (scope) {
       model.compile(tf, new Adam(LEARNING_RATE), new SparseCategoricalCrossentropy());
     }
     History h =
-        model.fit(x, y, FitOptions.epochs(1).batchSize(batch).shuffle(false).verbose(0)
-            .callbacks(progress));
+        model.fit(x, y, FitOptions.epochs(resume.epochs()).batchSize(batch).shuffle(false).verbose(0)
+            .callbacks(callbacks.toArray(new Callback[0])));
     System.out.println("history: " + h.history());
     return losses;
   }
