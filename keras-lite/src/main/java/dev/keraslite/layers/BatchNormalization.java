@@ -188,13 +188,6 @@ public class BatchNormalization extends Layer {
     return movingVariance;
   }
 
-  private void requireBuilt(String what) {
-    if (!built()) {
-      throw new IllegalStateException(
-          describe() + ": " + what + " is created on the first apply(); the layer is not built yet");
-    }
-  }
-
   @Override
   protected void checkInputShapes(List<Shape> inputShapes) {
     for (Shape s : inputShapes) {

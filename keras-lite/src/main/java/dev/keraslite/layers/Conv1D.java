@@ -243,21 +243,14 @@ public class Conv1D extends Layer {
 
   /** The kernel, {@code [kernelSize, inChannels / groups, filters]}. */
   public Variable kernel() {
-    requireBuilt("kernel");
+    requireBuilt("the kernel");
     return kernel;
   }
 
   /** The bias, {@code [filters]}, or null without one. */
   public Variable bias() {
-    requireBuilt("bias");
+    requireBuilt("the bias");
     return bias;
-  }
-
-  private void requireBuilt(String what) {
-    if (!built()) {
-      throw new IllegalStateException(
-          describe() + ": the " + what + " is created on the first apply(); the layer is not built yet");
-    }
   }
 
   private int channelAxis() {

@@ -185,47 +185,24 @@ public class Conv2D extends Layer {
 
   /** The kernel, {@code [kh, kw, inChannels, filters]}. */
   public Variable kernel() {
-    requireBuilt("kernel");
+    requireBuilt("the kernel");
     return kernel;
   }
 
   /** The bias, {@code [filters]}, or null without one. */
   public Variable bias() {
-    requireBuilt("bias");
+    requireBuilt("the bias");
     return bias;
-  }
-
-  private void requireBuilt(String what) {
-    if (!built()) {
-      throw new IllegalStateException(
-          describe() + ": the " + what + " is created on the first apply(); the layer is not built yet");
-    }
   }
 
   @Override
   protected void checkInputShapes(List<Shape> inputShapes) {
     for (Shape s : inputShapes) {
-      if (s.isUnknown()) {
-        continue;
-      }
-      if (s.get(RANK - 1) < 0) {
-        throw inputError("the channels dimension (the last) of the input must be known", s);
-      }
-      for (int axis = 0; axis < 2; axis++) {
-        long in = s.get(1 + axis);
-        long out =
-            ConvWindows.outputLength(in, kernelSize[axis], strides[axis], dilationRate[axis], padding);
-        if (in >= 0 && out <= 0) {
-          throw inputError(
-              "expected images of at least " + span(0) + "x" + span(1) + " for a "
-                  + kernelSize[0] + "x" + kernelSize[1] + " kernel with valid padding", s);
-        }
+      String problem = ConvWindows.imageProblem(s, kernelSize, strides, dilationRate, padding);
+      if (problem != null) {
+        throw inputError(problem, s);
       }
     }
-  }
-
-  private long span(int axis) {
-    return (long) (kernelSize[axis] - 1) * dilationRate[axis] + 1;
   }
 
   @Override

@@ -68,6 +68,32 @@ final class ConvWindows {
   }
 
   /**
+   * What is wrong with an image input {@code [batch, height, width, channels]} for a 2D window of
+   * {@code kernelSize} (unknown channels, or an image smaller than a valid-padded window), or null
+   * when nothing is; an unknown shape is not checked.
+   */
+  static String imageProblem(
+      Shape s, int[] kernelSize, int[] strides, int[] dilationRate, String padding) {
+    if (s.isUnknown()) {
+      return null;
+    }
+    if (s.get(3) < 0) {
+      return "the channels dimension (the last) of the input must be known";
+    }
+    for (int axis = 0; axis < 2; axis++) {
+      long in = s.get(1 + axis);
+      long out = outputLength(in, kernelSize[axis], strides[axis], dilationRate[axis], padding);
+      if (in >= 0 && out <= 0) {
+        long spanH = (long) (kernelSize[0] - 1) * dilationRate[0] + 1;
+        long spanW = (long) (kernelSize[1] - 1) * dilationRate[1] + 1;
+        return "expected images of at least " + spanH + "x" + spanW + " for a " + kernelSize[0] + "x"
+            + kernelSize[1] + " kernel with valid padding";
+      }
+    }
+    return null;
+  }
+
+  /**
    * The number of window positions along one axis: {@code ceil(input / stride)} with same padding,
    * {@code floor((input - span) / stride) + 1} with valid padding, where the window spans {@code
    * (window - 1) * dilation + 1} input positions. Unknown input ({@code -1}) gives unknown output;

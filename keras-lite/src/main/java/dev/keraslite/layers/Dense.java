@@ -100,21 +100,14 @@ public class Dense extends Layer {
 
   /** The kernel, {@code [inputDim, units]}. */
   public Variable kernel() {
-    requireBuilt("kernel");
+    requireBuilt("the kernel");
     return kernel;
   }
 
   /** The bias, {@code [units]}, or null without one. */
   public Variable bias() {
-    requireBuilt("bias");
+    requireBuilt("the bias");
     return bias;
-  }
-
-  private void requireBuilt(String what) {
-    if (!built()) {
-      throw new IllegalStateException(
-          describe() + ": the " + what + " is created on the first apply(); the layer is not built yet");
-    }
   }
 
   @Override

@@ -146,6 +146,19 @@ public abstract class Layer {
     }
   }
 
+  /**
+   * Refuses to hand out a weight before the first {@code apply()} creates it.
+   *
+   * @param what the weight as the message names it, e.g. {@code "the kernel"}
+   * @throws IllegalStateException naming the layer and the weight
+   */
+  protected final void requireBuilt(String what) {
+    if (!built) {
+      throw new IllegalStateException(
+          describe() + ": " + what + " is created on the first apply(); the layer is not built yet");
+    }
+  }
+
   /** The input requirements checked on every apply, or null for none. */
   public InputSpec inputSpec() {
     return inputSpec;

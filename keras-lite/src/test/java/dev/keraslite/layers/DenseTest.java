@@ -66,4 +66,19 @@ class DenseTest {
     }
     LayerTestHarness.assertClose(expected, r.output(), 1e-5, "rank-3 Dense");
   }
+
+  @Test
+  void weightsAskedForBeforeTheFirstApplyAreRefusedNamingTheLayer() {
+    Dense dense = new Dense(3).name("probe");
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, dense::kernel);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "Dense 'probe': the kernel is created on the first apply(); the layer is not built yet",
+        e.getMessage());
+    BatchNormalization bn = new BatchNormalization().name("bn");
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, bn::movingMean);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "BatchNormalization 'bn': moving_mean is created on the first apply(); the layer is not built yet",
+        e.getMessage());
+  }
 }
