@@ -133,8 +133,10 @@ class MobileNetV2TrainingStepTest {
    * new weights wherever the gradient is clearly above rounding.
    *
    * <p>The moments' tolerance is not a guess: the eager step is also run on the batch in reverse
-   * order, which changes nothing but the order of float sums (the loss is a mean over the batch,
-   * batch normalization's statistics do not depend on the order). How far those two eager runs'
+   * order and rotated by half (one reordering alone sampled the noise of a small variable, such as
+   * an 8-channel beta, too thinly: CI once saw 5 times it), which changes nothing but the order of
+   * float sums (the loss is a mean over the batch,
+   * batch normalization's statistics do not depend on the order). How far the reordered runs'
    * moments are apart is the rounding noise of this network's gradients; the compiled step's
    * moments must be within {@link #NOISE_FACTOR} times that of the eager ones.
    */
@@ -147,10 +149,14 @@ class MobileNetV2TrainingStepTest {
     IntNdArray y = NdArrays.ofInts(Shape.of(BATCH));
     FloatNdArray xReversed = NdArrays.ofFloats(x.shape());
     IntNdArray yReversed = NdArrays.ofInts(y.shape());
+    FloatNdArray xRotated = NdArrays.ofFloats(x.shape());
+    IntNdArray yRotated = NdArrays.ofInts(y.shape());
     for (int i = 0; i < BATCH; i++) {
       y.setInt(i % CLASSES, i);
       yReversed.setInt(i % CLASSES, BATCH - 1 - i);
       x.get(i).copyTo(xReversed.get(BATCH - 1 - i));
+      yRotated.setInt(i % CLASSES, (i + BATCH / 2) % BATCH);
+      x.get(i).copyTo(xRotated.get((i + BATCH / 2) % BATCH));
     }
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
@@ -161,8 +167,11 @@ class MobileNetV2TrainingStepTest {
 
       AdamStep tape = eagerAdamStep(eager, model, x, y);
       start.restore();
-      AdamStep reordered = eagerAdamStep(eager, model, xReversed, yReversed);
+      AdamStep reversed = eagerAdamStep(eager, model, xReversed, yReversed);
       start.restore();
+      AdamStep rotated = eagerAdamStep(eager, model, xRotated, yRotated);
+      start.restore();
+      List<AdamStep> reordered = List.of(reversed, rotated);
 
       Adam fitAdam = new Adam(1e-3f);
       model.compile(tf, fitAdam, new SparseCategoricalCrossentropy());
@@ -187,11 +196,14 @@ class MobileNetV2TrainingStepTest {
         String name = vars.get(i).name();
         float mMax = maxAbs(tape.m().get(i));
         assertTrue(mMax > 0, name + ": Adam's first moment is zero, no gradient reached it");
+        final int v = i;
+        List<float[]> otherM = reordered.stream().map(step -> step.m().get(v)).toList();
+        List<float[]> otherV = reordered.stream().map(step -> step.v().get(v)).toList();
         worstRatio = Math.max(worstRatio,
-            assertWithinNoise(tape.m().get(i), reordered.m().get(i), fitM.get(i), name + " momentum"));
+            assertWithinNoise(tape.m().get(i), otherM, fitM.get(i), name + " momentum"));
         worstRatio = Math.max(worstRatio,
-            assertWithinNoise(tape.v().get(i), reordered.v().get(i), fitV.get(i), name + " velocity"));
-        float mNoise = maxDiff(tape.m().get(i), reordered.m().get(i));
+            assertWithinNoise(tape.v().get(i), otherV, fitV.get(i), name + " velocity"));
+        float mNoise = Math.max(maxDiff(tape.m().get(i), otherM.get(0)), maxDiff(tape.m().get(i), otherM.get(1)));
         for (int j = 0; j < tape.w().get(i).length; j++) {
           if (Math.abs(tape.m().get(i)[j]) > CLEAR_GRADIENT * NOISE_FACTOR * mNoise) {
             assertEquals(tape.w().get(i)[j], fitW.get(i)[j], 1e-6, name + "[" + j + "] after the step");
@@ -228,11 +240,14 @@ class MobileNetV2TrainingStepTest {
    * eager run's own reordering noise, with a floor of a few float32 ulps of the largest value (a
    * variable whose reordering happens to round identically). Returns the ratio found.
    */
-  private static double assertWithinNoise(float[] eager, float[] reordered, float[] compiled, String what) {
+  private static double assertWithinNoise(
+      float[] eager, List<float[]> reordered, float[] compiled, String what) {
     float noise = 0;
     float diff = 0;
     for (int j = 0; j < eager.length; j++) {
-      noise = Math.max(noise, Math.abs(eager[j] - reordered[j]));
+      for (float[] other : reordered) {
+        noise = Math.max(noise, Math.abs(eager[j] - other[j]));
+      }
       diff = Math.max(diff, Math.abs(eager[j] - compiled[j]));
     }
     float floor = 4 * Math.ulp(maxAbs(eager));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -129,7 +130,7 @@ class DownloadTest {
     served.putAll(Fixtures.idxFiles(7, true));
     String wrong = Fixtures.sha256(new byte[] {1, 2, 3});
     LoadOptions options = fashionOptions().fileHash("train-images-idx3-ubyte.gz", wrong);
-    IOException e = assertThrows(IOException.class, () -> FashionMnist.load(options));
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> FashionMnist.load(options));
     String message = e.getMessage();
     assertTrue(message.contains("failed its checksum"), message);
     assertTrue(message.contains("expected SHA-256 " + wrong), message);
@@ -147,7 +148,7 @@ class DownloadTest {
   void httpErrorsAreReportedWithTheUrlAndTheSearchedPlaces() throws IOException {
     served.putAll(Fixtures.idxFiles(7, true));
     served.remove("t10k-images-idx3-ubyte.gz");
-    IOException e = assertThrows(IOException.class, () -> FashionMnist.load(fashionOptions()));
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> FashionMnist.load(fashionOptions()));
     String message = e.getMessage();
     assertTrue(message.contains("download of " + origin + "t10k-images-idx3-ubyte.gz"), message);
     assertTrue(message.contains("HTTP 404"), message);
@@ -159,8 +160,8 @@ class DownloadTest {
   @Test
   void offlineOptionMakesNoRequest() {
     served.putAll(Fixtures.idxFiles(7, true));
-    IOException e =
-        assertThrows(IOException.class, () -> FashionMnist.load(fashionOptions().offline(true)));
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> FashionMnist.load(fashionOptions().offline(true)));
     assertEquals(List.of(), requests);
     assertTrue(e.getMessage().contains("downloads are disabled"), e.getMessage());
     assertTrue(e.getMessage().contains(fashionCache() + ": does not exist"), e.getMessage());
@@ -181,9 +182,9 @@ class DownloadTest {
     System.setProperty(KerasFiles.OFFLINE_PROPERTY, "true");
     try {
       assertTrue(options.offline());
-      IOException e = assertThrows(IOException.class, () -> FashionMnist.load(options));
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> FashionMnist.load(options));
       assertTrue(e.getMessage().contains("downloads are disabled"), e.getMessage());
-      IOException mnist = assertThrows(IOException.class, () -> Mnist.load(options));
+      UncheckedIOException mnist = assertThrows(UncheckedIOException.class, () -> Mnist.load(options));
       assertTrue(mnist.getMessage().contains("downloads are disabled"), mnist.getMessage());
     } finally {
       if (previous == null) {
@@ -215,7 +216,7 @@ class DownloadTest {
     served.put("mnist.npz", Fixtures.mnistNpz(9, false));
     LoadOptions options =
         new LoadOptions().kerasHome(tmp.resolve("keras")).origin(origin).offline(false);
-    IOException e = assertThrows(IOException.class, () -> Mnist.load(options));
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Mnist.load(options));
     assertTrue(e.getMessage().contains("expected SHA-256 " + Mnist.NPZ_SHA256), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("keras/datasets/mnist.npz")));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ class NpzTest {
 
   private String npzError(Map<String, byte[]> entries) throws IOException {
     Path file = Files.write(tmp.resolve("bad.npz"), Fixtures.npz(entries, true));
-    IOException e = assertThrows(IOException.class, () -> Mnist.load(offline(file)));
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Mnist.load(offline(file)));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     return e.getMessage();
   }
@@ -141,7 +142,7 @@ class NpzTest {
   @Test
   void notAZipFile() throws IOException {
     Path file = Files.write(tmp.resolve("mnist.npz"), "plain text".getBytes());
-    IOException e = assertThrows(IOException.class, () -> Mnist.load(offline(file)));
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Mnist.load(offline(file)));
     assertTrue(e.getMessage().contains(file + ": not a valid npz (zip) file"), e.getMessage());
   }
 
