@@ -3,6 +3,7 @@ package dev.keraslite.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keraslite.KerasLite;
 import dev.keraslite.samples.MobileNetV2Flowers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 class MobileNetV2FlowersIT {
   @Test
   void reachesTheFloorWithTheMainJobsSettings() {
+    // The main job starts every example from the global seed 0; without it the initial weights are
+    // a fresh draw and one epoch ends anywhere between 0.79 and 0.84 (CI saw 0.7866 once).
+    KerasLite.setRandomSeed(0);
     long t0 = System.nanoTime();
     MobileNetV2Flowers.Result r =
         MobileNetV2Flowers.run(MobileNetV2Flowers.EPOCHS, MobileNetV2Flowers.TRAIN_SAMPLES, 2, 0);
