@@ -191,6 +191,7 @@ class MobileNetV2TrainingStepTest {
       assertEquals(1, fit.size());
       assertEquals(tape.loss(), fit.get(0), 1e-5, "the step's loss");
       int compared = 0;
+      int roundingLevel = 0;
       double worstRatio = 0;
       for (int i = 0; i < vars.size(); i++) {
         String name = vars.get(i).name();
@@ -199,11 +200,19 @@ class MobileNetV2TrainingStepTest {
         final int v = i;
         List<float[]> otherM = reordered.stream().map(step -> step.m().get(v)).toList();
         List<float[]> otherV = reordered.stream().map(step -> step.v().get(v)).toList();
+        float mNoise = Math.max(maxDiff(tape.m().get(i), otherM.get(0)), maxDiff(tape.m().get(i), otherM.get(1)));
+        if (mNoise > ROUNDING_LEVEL * mMax) {
+          assertRoundingLevel(tape.m().get(i), otherM, fitM.get(i), 1, name + " momentum");
+          assertRoundingLevel(tape.v().get(i), otherV, fitV.get(i), 2, name + " velocity");
+          System.out.printf("  %s: rounding-level gradient (first moment at most %.3g, reordering moves it %.3g)%n",
+              name, mMax, mNoise);
+          roundingLevel++;
+          continue;
+        }
         worstRatio = Math.max(worstRatio,
             assertWithinNoise(tape.m().get(i), otherM, fitM.get(i), name + " momentum"));
         worstRatio = Math.max(worstRatio,
             assertWithinNoise(tape.v().get(i), otherV, fitV.get(i), name + " velocity"));
-        float mNoise = Math.max(maxDiff(tape.m().get(i), otherM.get(0)), maxDiff(tape.m().get(i), otherM.get(1)));
         for (int j = 0; j < tape.w().get(i).length; j++) {
           if (Math.abs(tape.m().get(i)[j]) > CLEAR_GRADIENT * NOISE_FACTOR * mNoise) {
             assertEquals(tape.w().get(i)[j], fitW.get(i)[j], 1e-6, name + "[" + j + "] after the step");
@@ -212,8 +221,11 @@ class MobileNetV2TrainingStepTest {
         }
       }
       System.out.printf("Adam step: compiled-vs-eager moment differences at most %.2f times the eager"
-          + " reordering noise; %d weights with a clear gradient compared%n", worstRatio, compared);
+          + " reordering noise; %d weights with a clear gradient compared; %d of %d variables with a"
+          + " rounding-level gradient checked by size%n", worstRatio, compared, roundingLevel, vars.size());
       assertTrue(compared > 0, "no weight had a clear gradient");
+      assertTrue(roundingLevel < vars.size() / 4,
+          roundingLevel + " of " + vars.size() + " variables have a rounding-level gradient");
     }
   }
 
@@ -256,6 +268,34 @@ class MobileNetV2TrainingStepTest {
         what + ": largest compiled-vs-eager difference " + diff + " above " + tolerance
             + " (eager reordering noise " + noise + ")");
     return diff / Math.max(noise, floor);
+  }
+
+  /**
+   * A variable whose gradient is zero in exact arithmetic (the shift of a batch normalization whose
+   * output feeds, through a linear 1x1 convolution, another batch normalization, as the projection
+   * of a residual block before a strided block does) gets a gradient made of rounding only. Its
+   * value depends on the order of every float sum behind it; the graph runtime sums in orders no
+   * reordering of the batch samples (CI saw the compiled velocity of {@code block_2_project_BN/beta}
+   * 4.6 times the sampled noise). For such a variable the check is of size: the compiled moments
+   * must be rounding-level too, within {@link #NOISE_FACTOR} times (squared for {@code v}, which
+   * is quadratic in the gradient) the largest eager one. A real gradient where eager saw none
+   * fails it. "Rounding-level" means reordering the batch moves the first moment by more than
+   * half its largest value: every projection beta of this network has moved by 1.0 to 1.7 times
+   * its size, while the noisiest real gradients (late expand and depthwise kernels, whose few
+   * spatial positions leave much cancellation) move by at most 19% and stay under the value check.
+   */
+  private static final float ROUNDING_LEVEL = 0.5f;
+
+  private static void assertRoundingLevel(
+      float[] eager, List<float[]> reordered, float[] compiled, int power, String what) {
+    float eagerMax = maxAbs(eager);
+    for (float[] other : reordered) {
+      eagerMax = Math.max(eagerMax, maxAbs(other));
+    }
+    float bound = (float) Math.pow(NOISE_FACTOR, power) * eagerMax;
+    assertTrue(maxAbs(compiled) <= bound,
+        what + ": rounding-level in the eager runs (at most " + eagerMax + ") but " + maxAbs(compiled)
+            + " compiled, above " + bound);
   }
 
   /** How many times the eager reordering noise the compiled step may differ by (chosen a priori). */
