@@ -19,7 +19,7 @@ import java.util.Map;
  * @param taskType the task's job ({@code "worker"} or {@code "chief"})
  * @param taskIndex the task's index in its job
  */
-public record TfConfig(ClusterSpec cluster, String taskType, int taskIndex) {
+record TfConfig(ClusterSpec cluster, String taskType, int taskIndex) {
 
   /** Parses {@code json} (the value of {@code TF_CONFIG}); null or blank means a single worker. */
   public static TfConfig parse(String json) {

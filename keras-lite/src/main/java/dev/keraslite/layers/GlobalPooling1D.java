@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * pooled over all steps, giving {@code [batch, channels]}, or with {@code keepdims} the steps axis
  * kept with size 1 (Keras's default: false). No weights.
  */
-public abstract class GlobalPooling1D extends Layer {
+abstract class GlobalPooling1D extends Layer {
   private static final int RANK = 3;
 
   private String dataFormat = Conv1D.CHANNELS_LAST;

@@ -16,7 +16,7 @@ import java.util.Objects;
  * forms. Options keras-lite does not implement are accepted only with their Keras default, so that
  * a file asking for, say, a kernel regularizer is refused instead of silently losing it.
  */
-public final class LayerConfig {
+final class LayerConfig {
   private final String layer;
   private final Map<String, Object> config;
 

@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  * steps]} ({@code channels_first}), each channel pooled on its own. Keras 3's defaults: a window of
  * 2, strides equal to the window, {@code "valid"} padding. No weights.
  */
-public abstract class Pooling1D extends Layer {
+abstract class Pooling1D extends Layer {
   /** Keras's default window: 2 steps. */
   public static final int DEFAULT_POOL_SIZE = 2;
 
