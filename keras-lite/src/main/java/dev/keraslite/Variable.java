@@ -3,6 +3,7 @@ package dev.keraslite;
 import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.internal.recording.RecordingEnvironment;
 import dev.keraslite.internal.recording.VariableSource;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
@@ -141,6 +142,71 @@ public final class Variable implements VariableSource {
   public void assign(Ops tf, Operand<? extends TType> value) {
     check("assign", value);
     tf.assignVariableOp(handle(tf), value);
+  }
+
+  /**
+   * A host copy of the current value (Keras's {@code variable.numpy()}): a {@code FloatNdArray} for
+   * float32, {@code DoubleNdArray} for float64, {@code IntNdArray} for int32, {@code LongNdArray}
+   * for int64, {@code BooleanNdArray} for bool. The read is not recorded by any tape and its eager
+   * value is released at once, so calling it every step does not accumulate native memory.
+   *
+   * @throws IllegalStateException for a variable of a graph (it needs a Session)
+   * @throws IllegalArgumentException for a dtype without a host array type above
+   */
+  public NdArray<?> numpy() {
+    requireEager("numpy");
+    try (Recording.Paused paused = Recording.paused(tf);
+        EagerScope scope = EagerScope.open(tf);
+        Tensor t = value(tf).asTensor()) {
+      return HostValues.copyOf(t, this);
+    }
+  }
+
+  /**
+   * Assigns a host value (Keras's {@code variable.assign(numpy_array)}), which must have this
+   * variable's shape and element type (a {@code FloatNdArray} for float32, ...). Unrecorded, and
+   * the constant it makes is released at once.
+   *
+   * @throws IllegalArgumentException naming the variable, the expected and the received shape or
+   *     type; the value is then unchanged
+   * @throws IllegalStateException for a variable of a graph
+   */
+  public void assign(NdArray<?> value) {
+    requireEager("assign");
+    HostValues.check(this, value);
+    try (Recording.Paused paused = Recording.paused(tf);
+        EagerScope scope = EagerScope.open(tf)) {
+      assign(tf, HostValues.constant(tf, value));
+    }
+  }
+
+  /**
+   * Assigns {@code values.get(i)} to {@code variables.get(i)}, as {@link #assign(NdArray)}, after
+   * checking all of them first: a list with one wrong shape or type leaves every variable
+   * unchanged.
+   *
+   * @throws IllegalArgumentException if the sizes differ or a value does not fit its variable
+   */
+  public static void assignAll(List<Variable> variables, List<? extends NdArray<?>> values) {
+    if (values == null || values.size() != variables.size()) {
+      throw new IllegalArgumentException(
+          "expected " + variables.size() + " values, received " + (values == null ? "null" : values.size()));
+    }
+    for (int i = 0; i < variables.size(); i++) {
+      variables.get(i).requireEager("assign");
+      HostValues.check(variables.get(i), values.get(i));
+    }
+    for (int i = 0; i < variables.size(); i++) {
+      variables.get(i).assign(values.get(i));
+    }
+  }
+
+  private void requireEager(String what) {
+    if (!tf.scope().env().isEager()) {
+      throw new IllegalStateException(
+          "Variable '" + name + "'." + what + ": the variable lives in a graph; only variables of an"
+              + " eager context (Eager.create()) have a host value");
+    }
   }
 
   /** Adds {@code delta} to the value. */

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -301,6 +302,43 @@ public abstract class Layer {
       }
     }
     return out;
+  }
+
+  /**
+   * The current values of {@link #variables()}, in that order, as host arrays (Keras's {@code
+   * get_weights()}): for a model, layer by layer, each layer's weights in Keras's order (a
+   * {@code Dense}'s kernel then bias; a {@code BatchNormalization}'s gamma, beta, moving mean,
+   * moving variance). Empty before the layer is built. See {@link Variable#numpy()} for the types.
+   */
+  public final List<NdArray<?>> getWeights() {
+    List<NdArray<?>> out = new ArrayList<>();
+    for (Variable v : variables()) {
+      out.add(v.numpy());
+    }
+    return out;
+  }
+
+  /**
+   * Sets every weight from host arrays in the order of {@link #getWeights()} (Keras's {@code
+   * set_weights}): weights taken from one model load into an identically built one.
+   *
+   * @throws IllegalArgumentException naming this layer, when the number of arrays or an array's
+   *     shape or type differs from the weight's; no weight is changed then
+   */
+  public final void setWeights(List<? extends NdArray<?>> weights) {
+    List<Variable> vars = variables();
+    try {
+      Variable.assignAll(vars, weights);
+    } catch (IllegalArgumentException e) {
+      StringBuilder expected = new StringBuilder();
+      for (Variable v : vars) {
+        expected.append(expected.length() == 0 ? "" : ", ").append(v.name()).append(' ').append(v.shape());
+      }
+      throw new IllegalArgumentException(
+          describe() + ".setWeights: " + e.getMessage() + "; its weights are [" + expected + "]"
+              + (built ? "" : " (the layer is not built yet: apply it to an input or build it first)"),
+          e);
+    }
   }
 
   /** The number of scalars in {@link #variables()}. */

@@ -53,7 +53,7 @@ import org.tensorflow.types.family.TNumber;
  * Or build one from symbolic tensors with {@link #of(KerasTensor, KerasTensor)} (the functional
  * API), or stack layers in a {@link Sequential}.
  */
-public abstract class Model extends Layer {
+public abstract class Model extends Layer implements AutoCloseable {
   /** A model named after its class: {@code Linear} gives {@code linear}. */
   protected Model() {}
 
@@ -435,6 +435,23 @@ public abstract class Model extends Layer {
     Operand<TFloat32> yPred = apply(tf, x, false);
     Operand<TFloat32> lossValue = compiled().loss().apply(tf, y, yPred, sampleWeight);
     return compiled().updateMetrics(tf, lossValue, y, yPred, sampleWeight);
+  }
+
+  /**
+   * Releases the graphs and sessions that {@code fit}, {@code evaluate} and {@code predict} traced
+   * and ran the model's steps in (native memory outside the eager context). The model stays
+   * compiled and usable: its variables and the optimizer's live in the eager context, and a later
+   * call traces its step again. Closing twice does nothing.
+   */
+  @Override
+  public void close() {
+    if (trainer != null) {
+      trainer.close();
+    }
+    if (predictor != null) {
+      predictor.close();
+      predictor = null;
+    }
   }
 
   private Trainer compiled(String what) {
