@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TFloating;
  * <p>One fused kernel per variable: {@code ResourceApplyAdadelta} computes these equations, the
  * learning rate included.
  */
-public class Adadelta extends Optimizer {
+public class Adadelta extends ChainedOptions<Adadelta> {
   /** Keras's default learning rate for Adadelta. */
   public static final float DEFAULT_LEARNING_RATE = 0.001f;
 

@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TFloating;
  * would make the saved slot differ from Keras's. So the update is composed of TensorFlow ops: an
  * {@code AssignAddVariableOp} on the accumulator, then one on the variable.
  */
-public class Adagrad extends Optimizer {
+public class Adagrad extends ChainedOptions<Adagrad> {
   /** Keras's default learning rate for Adagrad. */
   public static final float DEFAULT_LEARNING_RATE = 0.001f;
 

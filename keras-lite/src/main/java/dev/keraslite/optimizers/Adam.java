@@ -27,7 +27,7 @@ import org.tensorflow.types.family.TType;
  * (epsilon outside the square root, the bias correction folded into the step size), and {@code
  * ResourceApplyAdamWithAmsgrad} the amsgrad variant.
  */
-public class Adam extends Optimizer {
+public class Adam extends ChainedOptions<Adam> {
   /** Keras's default learning rate for Adam. */
   public static final float DEFAULT_LEARNING_RATE = 0.001f;
 

@@ -1,5 +1,8 @@
 package dev.keraslite.optimizers;
 
+import dev.keraslite.Variable;
+import java.util.List;
+
 /**
  * AdamW, as Keras's {@code AdamW}: {@link Adam} with decoupled weight decay, {@code w -= w *
  * weightDecay * lr} before each Adam update (default weight decay 0.004).
@@ -27,5 +30,67 @@ public class AdamW extends Adam {
   public AdamW(LearningRateSchedule schedule) {
     super("adamw", schedule);
     weightDecay(DEFAULT_WEIGHT_DECAY);
+  }
+
+  // Adam's setters return Adam; these return AdamW, so that AdamW's options chain as Adam's do.
+
+  @Override
+  public AdamW name(String name) {
+    super.name(name);
+    return this;
+  }
+
+  @Override
+  public AdamW weightDecay(float weightDecay) {
+    super.weightDecay(weightDecay);
+    return this;
+  }
+
+  @Override
+  public AdamW clipnorm(float clipnorm) {
+    super.clipnorm(clipnorm);
+    return this;
+  }
+
+  @Override
+  public AdamW clipvalue(float clipvalue) {
+    super.clipvalue(clipvalue);
+    return this;
+  }
+
+  @Override
+  public AdamW globalClipnorm(float globalClipnorm) {
+    super.globalClipnorm(globalClipnorm);
+    return this;
+  }
+
+  @Override
+  public AdamW beta1(float beta1) {
+    super.beta1(beta1);
+    return this;
+  }
+
+  @Override
+  public AdamW beta2(float beta2) {
+    super.beta2(beta2);
+    return this;
+  }
+
+  @Override
+  public AdamW epsilon(float epsilon) {
+    super.epsilon(epsilon);
+    return this;
+  }
+
+  @Override
+  public AdamW amsgrad(boolean amsgrad) {
+    super.amsgrad(amsgrad);
+    return this;
+  }
+
+  @Override
+  public AdamW excludeFromWeightDecay(List<Variable> variables, List<String> namePatterns) {
+    super.excludeFromWeightDecay(variables, namePatterns);
+    return this;
   }
 }

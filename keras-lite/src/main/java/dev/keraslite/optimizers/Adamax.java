@@ -20,7 +20,7 @@ import org.tensorflow.types.family.TFloating;
  *
  * <p>One fused kernel per variable: {@code ResourceApplyAdaMax} computes these equations.
  */
-public class Adamax extends Optimizer {
+public class Adamax extends ChainedOptions<Adamax> {
   /** Keras's default learning rate for Adamax. */
   public static final float DEFAULT_LEARNING_RATE = 0.001f;
 

@@ -27,7 +27,7 @@ import org.tensorflow.types.family.TType;
  * uses a constant momentum, not this momentum schedule, so the update is composed of TensorFlow
  * ops.
  */
-public class Nadam extends Optimizer {
+public class Nadam extends ChainedOptions<Nadam> {
   /** Keras's default learning rate for Nadam. */
   public static final float DEFAULT_LEARNING_RATE = 0.001f;
 

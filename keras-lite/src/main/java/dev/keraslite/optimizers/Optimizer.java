@@ -52,8 +52,9 @@ import org.tensorflow.types.family.TType;
  *
  * <p><b>Traced steps.</b> The same optimizer works on a {@code Graph}: every update is built with
  * the {@link Ops} passed in, ordered by control dependencies (a graph does not order stateful ops
- * by itself), and {@link #applyGradients} returns the op to run. Setters returning {@code
- * Optimizer} (clipping, weight decay, name) are best called after a subclass's own fluent setters.
+ * by itself), and {@link #applyGradients} returns the op to run. On the built-in optimizers every
+ * setter, these common ones included, returns the optimizer's own class, so options chain in any
+ * order: {@code new Adam(1e-3f).clipnorm(1f).amsgrad(true)}.
  */
 public abstract class Optimizer {
   private static final Logger LOG = Logger.getLogger(Optimizer.class.getName());

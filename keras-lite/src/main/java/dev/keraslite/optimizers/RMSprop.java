@@ -28,7 +28,7 @@ import org.tensorflow.types.family.TFloating;
  * momentum slot, while both kernels need one; rather than keep a hidden buffer that a saved
  * optimizer would not contain, those updates are composed of TensorFlow ops.
  */
-public class RMSprop extends Optimizer {
+public class RMSprop extends ChainedOptions<RMSprop> {
   /** Keras's default learning rate for RMSprop. */
   public static final float DEFAULT_LEARNING_RATE = 0.001f;
 

@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TFloating;
  * or {@code ResourceApplyKerasMomentum}, whose equations (with and without {@code use_nesterov})
  * are exactly Keras's.
  */
-public class SGD extends Optimizer {
+public class SGD extends ChainedOptions<SGD> {
   /** Keras's default learning rate for SGD. */
   public static final float DEFAULT_LEARNING_RATE = 0.01f;
 

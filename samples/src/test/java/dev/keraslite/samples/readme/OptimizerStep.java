@@ -10,7 +10,7 @@ import org.tensorflow.types.TFloat32;
 class OptimizerStep {
   static void step(Model model, GradientTape tape, Operand<TFloat32> loss) {
     // README:begin
-    Adam adam = new Adam(1e-3f);
+    Adam adam = new Adam(1e-3f).clipnorm(1f).amsgrad(true); // options chain in any order
     adam.applyGradients(tape.gradient(loss, model.trainableVariables()), model.trainableVariables());
     // README:end
   }
