@@ -15,8 +15,10 @@ import org.tensorflow.ndarray.StdArrays;
 
 /**
  * A small {@code tf.data.Dataset}: samples held on the Java heap, transformed lazily by {@link
- * #shuffle}, {@link #batch}, {@link #map}, {@link #repeat}, {@link #take} and {@link #skip}, and
- * handed out one element at a time as TensorFlow tensors.
+ * #shuffle}, {@link #batch}, {@link #map}, {@link #repeat}, {@link #take}, {@link #skip} and
+ * {@link #prefetch}, and
+ * handed out one element at a time as TensorFlow tensors; {@link #prefetch} and a parallel {@link
+ * #map(Function, int)} move that host work to background threads.
  *
  * <pre>{@code
  * Dataset train = Dataset.of(data.xTrain(), data.yTrain()).shuffle(42).batch(50);
@@ -40,14 +42,17 @@ import org.tensorflow.ndarray.StdArrays;
  * <p><b>Memory.</b> Samples stay on the Java heap (the arrays given, referenced without a copy; a
  * TensorFlow tensor given as an array is copied once, since its native memory belongs to the
  * caller). Native memory is allocated only when iteration hands out a {@link Batch}; the consumer
- * closes it, so a training loop holds one batch of native memory at a time. Iteration is lazy and
- * single-threaded: nothing is prefetched.
+ * closes it, so a training loop holds one batch of native memory at a time. Iteration is lazy;
+ * without {@link #prefetch} or a parallel map it is single-threaded and nothing is prepared ahead.
  *
  * <p>Do not modify the arrays a dataset was built from while it is in use.
  */
 public final class Dataset implements Iterable<Batch> {
   /** {@link #cardinality()} of a dataset that never ends ({@link #repeat()}), as in tf.data. */
   public static final long INFINITE_CARDINALITY = -1;
+
+  /** {@code tf.data.AUTOTUNE}: let the dataset choose a parallelism or buffer size. */
+  public static final int AUTOTUNE = -1;
 
   private final Pipeline pipeline;
 
@@ -156,6 +161,42 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException("Dataset.map: the function is null");
     }
     return new Dataset(new MapStage(pipeline, fn));
+  }
+
+  /**
+   * As {@link #map(Function)}, with up to {@code numParallelCalls} calls of {@code fn} running at
+   * once on worker threads ({@code tf.data}'s {@code num_parallel_calls}; {@link #AUTOTUNE} uses one
+   * per processor). Elements keep their order, as with {@code tf.data}'s default {@code
+   * deterministic=True}; {@code fn} must be safe to call from several threads at once (a function
+   * of its element alone is). What {@code fn} throws is rethrown by the iteration, unchanged.
+   */
+  public Dataset map(Function<Element, Element> fn, int numParallelCalls) {
+    if (fn == null) {
+      throw new IllegalArgumentException("Dataset.map: the function is null");
+    }
+    int parallelism = numParallelCalls == AUTOTUNE ? Runtime.getRuntime().availableProcessors() : numParallelCalls;
+    if (parallelism < 1) {
+      throw new IllegalArgumentException(
+          "Dataset.map: numParallelCalls must be at least 1 or AUTOTUNE, got " + numParallelCalls);
+    }
+    return new Dataset(parallelism == 1 ? new MapStage(pipeline, fn) : new ParallelMapStage(pipeline, fn, parallelism));
+  }
+
+  /**
+   * Prepares up to {@code bufferSize} elements ahead on a background thread ({@code tf.data}'s
+   * {@code prefetch}; {@link #AUTOTUNE} keeps 2): the shuffles, maps and batch stacking before it
+   * run while the consumer trains on the previous element. Usually the last call: {@code
+   * ds.shuffle(...).batch(32).prefetch(AUTOTUNE)}. Elements are host arrays until iteration makes
+   * them a {@link Batch} on the iterating thread; a pass left before its end stops its thread once
+   * the iterator is garbage.
+   */
+  public Dataset prefetch(int bufferSize) {
+    int size = bufferSize == AUTOTUNE ? 2 : bufferSize;
+    if (size < 1) {
+      throw new IllegalArgumentException(
+          "Dataset.prefetch: bufferSize must be at least 1 or AUTOTUNE, got " + bufferSize);
+    }
+    return new Dataset(new PrefetchStage(pipeline, size));
   }
 
   /** Repeats this dataset forever; each repetition is a new pass (a shuffle reshuffles). */

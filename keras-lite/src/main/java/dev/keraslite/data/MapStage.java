@@ -39,7 +39,7 @@ final class MapStage implements Pipeline {
     return apply(upstream.get(index));
   }
 
-  private Element apply(Element element) {
+  Element apply(Element element) {
     Element result = fn.apply(element);
     if (result == null) {
       throw new IllegalStateException("Dataset.map: the function returned null for " + element);
