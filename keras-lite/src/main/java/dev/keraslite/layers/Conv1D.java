@@ -329,7 +329,7 @@ public class Conv1D extends Layer {
     List<Long> stride = List.of(1L, 1L, (long) strides, 1L);
     Operand<TFloat32> y;
     if (groups == 1) {
-      y = tf.nn.conv2d(images, kernels, stride, tfPadding);
+      y = ConvWindows.conv2d(tf, dtypePolicy(), images, kernels, stride, tfPadding);
     } else {
       // One convolution per group, each seeing its own slice of the input channels and producing
       // its own slice of the filters.
@@ -337,7 +337,7 @@ public class Conv1D extends Layer {
       List<Output<TFloat32>> ks = tf.split(tf.constant(3), kernels, (long) groups).output();
       List<Operand<TFloat32>> ys = new ArrayList<>(groups);
       for (int g = 0; g < groups; g++) {
-        ys.add(tf.nn.conv2d(xs.get(g), ks.get(g), stride, tfPadding));
+        ys.add(ConvWindows.conv2d(tf, dtypePolicy(), xs.get(g), ks.get(g), stride, tfPadding));
       }
       y = tf.concat(ys, tf.constant(3));
     }

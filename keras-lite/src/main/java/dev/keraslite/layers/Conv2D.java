@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+
 import java.util.Map;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.Variable;
@@ -224,7 +225,8 @@ public class Conv2D extends Layer {
       k = ConvWindows.spreadKernel(tf, k, kernelSize, dilationRate);
     }
     Operand<TFloat32> y =
-        tf.nn.conv2d(input, k, ConvWindows.nhwc(strides), ConvWindows.tfPadding(padding));
+        ConvWindows.conv2d(
+            tf, dtypePolicy(), input, k, ConvWindows.nhwc(strides), ConvWindows.tfPadding(padding));
     if (useBias) {
       y = tf.nn.biasAdd(y, bias.value(tf));
     }

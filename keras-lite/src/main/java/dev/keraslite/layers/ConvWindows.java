@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
+import dev.keraslite.mixedprecision.DTypePolicy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,26 @@ final class ConvWindows {
   }
 
   /** TensorFlow's padding attribute for a Keras padding name. */
+  /**
+   * TensorFlow's {@code Conv2D} in the compute dtype of {@code policy}, as float32. In a graph
+   * (compiled steps) a bfloat16 policy runs the bfloat16 kernel. Eagerly it does not: TensorFlow
+   * 2.18's eager oneDNN Conv2D returns wrong bfloat16 values for every output channel past the
+   * first (measured: 3 input channels, 4 filters, 0.3242 for -0.3178; right in a graph and with
+   * TF_ENABLE_ONEDNN_OPTS=0; MixedBfloat16Test). So eagerly the operands are rounded to bfloat16,
+   * convolved in float32 and the result rounded: a correct bfloat16 kernel's values, up to the
+   * order of float32 sums, without its speed.
+   */
+  static Operand<TFloat32> conv2d(
+      Ops tf, DTypePolicy policy, Operand<TFloat32> input, Operand<TFloat32> kernel, List<Long> strides,
+      String tfPadding) {
+    if (tf.scope().env().isEager()) {
+      return policy.rounded(
+          tf, tf.nn.conv2d(policy.rounded(tf, input), policy.rounded(tf, kernel), strides, tfPadding));
+    }
+    return policy.fromCompute(
+        tf, tf.nn.conv2d(policy.toCompute(tf, input), policy.toCompute(tf, kernel), strides, tfPadding));
+  }
+
   static String tfPadding(String padding) {
     return padding.toUpperCase(Locale.ROOT);
   }

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.mixedprecision.DTypePolicy;
+
 import dev.keraslite.Recording;
 import java.util.Map;
 import dev.keraslite.activations.Activations;
@@ -145,16 +147,22 @@ public class Dense extends Layer {
     Operand<TFloat32> y;
     Shape shape = Recording.shape(input);
     if (shape.numDimensions() == 2) {
-      y = tf.linalg.matMul(input, w);
+      y = product(tf, input, w);
     } else {
       // MatMul is rank 2: fold the leading axes into rows, then unfold them.
       Operand<TFloat32> rows = tf.reshape(input, tf.constant(new long[] {-1, inputDim}));
-      y = tf.reshape(tf.linalg.matMul(rows, w), outputDims(tf, input));
+      y = tf.reshape(product(tf, rows, w), outputDims(tf, input));
     }
     if (useBias) {
       y = tf.nn.biasAdd(y, bias.value(tf));
     }
     return activation == null ? y : activation.apply(tf, y);
+  }
+
+  /** {@code rows . w} in the layer's compute dtype (bfloat16 under mixed_bfloat16), as float32. */
+  private Operand<TFloat32> product(Ops tf, Operand<TFloat32> rows, Operand<TFloat32> w) {
+    DTypePolicy policy = dtypePolicy();
+    return policy.fromCompute(tf, tf.linalg.matMul(policy.toCompute(tf, rows), policy.toCompute(tf, w)));
   }
 
   private Operand<TInt64> outputDims(Ops tf, Operand<TFloat32> input) {

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.mixedprecision.DTypePolicy;
+
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -237,9 +239,14 @@ public class DepthwiseConv2D extends Layer {
       // TensorFlow's CPU DepthwiseConv2dNative rejects dilations: spread the kernel instead.
       k = ConvWindows.spreadKernel(tf, k, kernelSize, dilationRate);
     }
+    // In the compute dtype: bfloat16 under mixed_bfloat16, float32 otherwise.
+    DTypePolicy policy = dtypePolicy();
     Operand<TFloat32> y =
-        tf.nn.depthwiseConv2dNative(
-            input, k, ConvWindows.nhwc(strides), ConvWindows.tfPadding(padding));
+        policy.fromCompute(
+            tf,
+            tf.nn.depthwiseConv2dNative(
+                policy.toCompute(tf, input), policy.toCompute(tf, k), ConvWindows.nhwc(strides),
+                ConvWindows.tfPadding(padding)));
     if (useBias) {
       y = tf.nn.biasAdd(y, bias.value(tf));
     }

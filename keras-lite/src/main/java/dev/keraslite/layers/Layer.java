@@ -3,6 +3,7 @@ package dev.keraslite.layers;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
+import dev.keraslite.mixedprecision.DTypePolicy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -44,6 +45,7 @@ public abstract class Layer {
 
   private String name;
   private boolean trainable = true;
+  private DTypePolicy dtypePolicy = DTypePolicy.globalPolicy();
   private boolean built;
   private InputSpec inputSpec;
   private final List<Weight> weights = new ArrayList<>();
@@ -132,6 +134,28 @@ public abstract class Layer {
         w.variable().setTrainable(trainable && w.trainable());
       }
     }
+  }
+
+  /**
+   * The dtype policy this layer computes with (Keras's {@code layer.dtype_policy}): the global
+   * policy when the layer was created, unless {@link #setDtypePolicy set}.
+   */
+  public DTypePolicy dtypePolicy() {
+    return dtypePolicy;
+  }
+
+  /**
+   * Sets this layer's dtype policy (Keras's {@code dtype=} argument), such as {@code
+   * DTypePolicy.FLOAT32} for an output layer of a mixed model.
+   *
+   * @throws IllegalStateException once the layer is built
+   */
+  public void setDtypePolicy(DTypePolicy policy) {
+    checkNotBuilt("dtypePolicy");
+    if (policy == null) {
+      throw new IllegalArgumentException(describe() + ": the dtype policy must not be null");
+    }
+    this.dtypePolicy = policy;
   }
 
   /**
@@ -702,7 +726,7 @@ public abstract class Layer {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("name", name);
     config.put("trainable", trainable);
-    config.put("dtype", "float32");
+    config.put("dtype", dtypePolicy.name());
     return config;
   }
 

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.mixedprecision.DTypePolicy;
+
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.ActivationConfig;
 import dev.keraslite.initializers.Initializer;
@@ -197,8 +199,8 @@ final class LayerConfig {
   }
 
   /**
-   * Applies the base keys to a layer made from this config: its name and trainability; the dtype
-   * must be float32 (keras-lite's only layer dtype).
+   * Applies the base keys to a layer made from this config: its name, trainability and dtype
+   * policy ({@code float32} or {@code mixed_bfloat16}).
    */
   public <L extends Layer> L applyBase(L layer) {
     Object name = config.get("name");
@@ -208,8 +210,12 @@ final class LayerConfig {
     layer.setTrainable(getBoolean("trainable", true));
     Object dtype = config.get("dtype");
     String dtypeName = dtype instanceof Map ? dtypePolicyName((Map<?, ?>) dtype) : (String) dtype;
-    if (dtypeName != null && !dtypeName.equals("float32")) {
-      throw error("dtype " + dtypeName + " is not supported by keras-lite (only float32)");
+    if (dtypeName != null) {
+      try {
+        layer.setDtypePolicy(DTypePolicy.of(dtypeName));
+      } catch (IllegalArgumentException e) {
+        throw error("dtype " + dtypeName + ": " + e.getMessage());
+      }
     }
     return layer;
   }

@@ -1,0 +1,143 @@
+package dev.keraslite.mixedprecision;
+
+import java.util.Locale;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * A layer's dtype policy (Keras's {@code DTypePolicy}): the dtype its computation runs in and the
+ * dtype of its variables. Two policies exist:
+ *
+ * <ul>
+ *   <li>{@code "float32"} (the default): everything in float32;
+ *   <li>{@code "mixed_bfloat16"}: variables stay float32 (the optimizer updates them exactly), and
+ *       the layer's heavy operation (the matrix product of {@code Dense}, the convolution of {@code
+ *       Conv1D}, {@code Conv2D}, {@code DepthwiseConv2D}) runs in bfloat16 on inputs and weights
+ *       cast to bfloat16, its result cast back to float32 before the bias and the activation.
+ * </ul>
+ *
+ * <p>One difference from Keras: between layers keras-lite passes float32, where Keras passes the
+ * compute dtype. keras-lite's layers are typed on float32 tensors, and the casts cost little beside
+ * the products they surround; the products' results are rounded to bfloat16 as in Keras, the
+ * additions and activations after them are done in float32 (more precise, not less). The loss is
+ * float32 either way, as Keras's is. {@code "mixed_float16"} (which needs Keras's {@code
+ * LossScaleOptimizer}) and the pure {@code "bfloat16"} / {@code "float16"} / {@code "float64"}
+ * policies are refused with the reason.
+ *
+ * <pre>{@code
+ * DTypePolicy.setGlobalPolicy("mixed_bfloat16");   // keras.mixed_precision.set_global_policy(...)
+ * Sequential model = new Sequential(...);           // its layers take the global policy
+ * }</pre>
+ */
+public final class DTypePolicy {
+  /** Everything in float32. */
+  public static final DTypePolicy FLOAT32 = new DTypePolicy("float32", false);
+
+  /** bfloat16 products and convolutions, float32 variables. */
+  public static final DTypePolicy MIXED_BFLOAT16 = new DTypePolicy("mixed_bfloat16", true);
+
+  private static volatile DTypePolicy global = FLOAT32;
+
+  private final String name;
+  private final boolean bfloat16Compute;
+
+  private DTypePolicy(String name, boolean bfloat16Compute) {
+    this.name = name;
+    this.bfloat16Compute = bfloat16Compute;
+  }
+
+  /**
+   * The policy named {@code name}: {@code "float32"} or {@code "mixed_bfloat16"}.
+   *
+   * @throws IllegalArgumentException for other names, with the reason
+   */
+  public static DTypePolicy of(String name) {
+    String n = name == null ? "null" : name.toLowerCase(Locale.ROOT);
+    switch (n) {
+      case "float32":
+        return FLOAT32;
+      case "mixed_bfloat16":
+        return MIXED_BFLOAT16;
+      case "mixed_float16":
+        throw new IllegalArgumentException(
+            "dtype policy 'mixed_float16' is not supported yet: it needs Keras's LossScaleOptimizer"
+                + " against float16 gradient underflow; use 'mixed_bfloat16' (same range as float32)");
+      case "bfloat16":
+      case "float16":
+      case "float64":
+        throw new IllegalArgumentException(
+            "dtype policy '" + n + "' is not supported: keras-lite's variables are float32; the"
+                + " policies are 'float32' and 'mixed_bfloat16'");
+      default:
+        throw new IllegalArgumentException(
+            "unknown dtype policy '" + name + "'; the policies are 'float32' and 'mixed_bfloat16'");
+    }
+  }
+
+  /**
+   * The policy layers take when they are created (Keras's {@code set_global_policy}); set it
+   * before building a model. Layers created earlier keep theirs.
+   */
+  public static void setGlobalPolicy(String name) {
+    setGlobalPolicy(of(name));
+  }
+
+  /** As {@link #setGlobalPolicy(String)}. */
+  public static void setGlobalPolicy(DTypePolicy policy) {
+    if (policy == null) {
+      throw new IllegalArgumentException("the global dtype policy must not be null");
+    }
+    global = policy;
+  }
+
+  /** The policy new layers take (Keras's {@code global_policy()}); {@code "float32"} by default. */
+  public static DTypePolicy globalPolicy() {
+    return global;
+  }
+
+  /** Keras's name of the policy: {@code "float32"}, {@code "mixed_bfloat16"}. */
+  public String name() {
+    return name;
+  }
+
+  /** The dtype computations run in: {@code "float32"} or {@code "bfloat16"}. */
+  public String computeDtype() {
+    return bfloat16Compute ? "bfloat16" : "float32";
+  }
+
+  /** The dtype of variables: {@code "float32"}. */
+  public String variableDtype() {
+    return "float32";
+  }
+
+  /**
+   * {@code x} in the compute dtype: itself under float32, cast to bfloat16 under mixed_bfloat16.
+   * The type parameter lets both operands of a product take the same compute type.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends TFloating> Operand<T> toCompute(Ops tf, Operand<TFloat32> x) {
+    return (Operand<T>) (bfloat16Compute ? tf.dtypes.cast(x, TBfloat16.class) : x);
+  }
+
+  /** A result of the compute dtype back in float32 (no op under float32). */
+  @SuppressWarnings("unchecked")
+  public Operand<TFloat32> fromCompute(Ops tf, Operand<? extends TFloating> y) {
+    return bfloat16Compute ? tf.dtypes.cast(y, TFloat32.class) : (Operand<TFloat32>) y;
+  }
+
+  /**
+   * {@code x} rounded to the compute dtype and back to float32 (no op under float32): the values a
+   * bfloat16 kernel would see, for an op computed in float32 instead (see {@code Conv2D}).
+   */
+  public Operand<TFloat32> rounded(Ops tf, Operand<TFloat32> x) {
+    return bfloat16Compute ? tf.dtypes.cast(tf.dtypes.cast(x, TBfloat16.class), TFloat32.class) : x;
+  }
+
+  @Override
+  public String toString() {
+    return "<DTypePolicy \"" + name + "\">";
+  }
+}
