@@ -149,6 +149,21 @@ final class LayerConfig {
     return out;
   }
 
+  /**
+   * A nested layer's serialized form under {@code key} (a wrapper's {@code layer}): a map with at
+   * least {@code class_name} and {@code config}.
+   *
+   * @throws IllegalArgumentException if it is missing or not such a map
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> nestedLayer(String key) {
+    Object v = config.get(key);
+    if (!(v instanceof Map) || !(((Map<?, ?>) v).get("class_name") instanceof String)) {
+      throw error("option '" + key + "' must be a serialized layer (class_name and config), received " + v);
+    }
+    return (Map<String, Object>) v;
+  }
+
   /** The activation under {@code key} (a Keras name such as {@code "relu"}); linear when absent. */
   public Activation activation(String key) {
     try {
@@ -242,6 +257,20 @@ final class LayerConfig {
   /** Keras's serialized form of an activation (its name), for {@code getConfig()}. */
   public static Object serialize(Activation activation) {
     return ActivationConfig.serialize(activation);
+  }
+
+  /**
+   * A nested layer in Keras 3's serialized form, for a wrapper's {@code getConfig()}: {@code module},
+   * {@code class_name} (the layer's {@link Layer#typeName()}, which is its Keras class name for
+   * keras-lite's layers), {@code config} and {@code registered_name}.
+   */
+  public static Map<String, Object> serializeLayer(Layer layer) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("module", "keras.layers");
+    out.put("class_name", layer.typeName());
+    out.put("config", layer.getConfig());
+    out.put("registered_name", null);
+    return out;
   }
 
   /**

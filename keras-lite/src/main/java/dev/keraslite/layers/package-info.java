@@ -10,11 +10,14 @@
  *   <li><b>Convolution and pooling</b>: {@link dev.keraslite.layers.Conv2D}, {@link
  *       dev.keraslite.layers.MaxPooling2D} (alias {@link dev.keraslite.layers.MaxPool2D}), {@link
  *       dev.keraslite.layers.AveragePooling2D}, {@link dev.keraslite.layers.GlobalAveragePooling2D},
- *       {@link dev.keraslite.layers.GlobalMaxPooling2D}.
- *   <li><b>Normalization</b>: {@link dev.keraslite.layers.BatchNormalization}.
+ *       {@link dev.keraslite.layers.GlobalMaxPooling2D}, {@link dev.keraslite.layers.Conv2DTranspose}.
+ *   <li><b>Normalization</b>: {@link dev.keraslite.layers.BatchNormalization}, {@link
+ *       dev.keraslite.layers.LayerNormalization}.
  *   <li><b>Recurrent</b>: {@link dev.keraslite.layers.LSTM}, {@link dev.keraslite.layers.GRU}, the
  *       cells {@link dev.keraslite.layers.LSTMCell} and {@link dev.keraslite.layers.GRUCell}, and
  *       {@link dev.keraslite.layers.RNN} to run a cell over a sequence.
+ *   <li><b>Wrappers</b>: {@link dev.keraslite.layers.TimeDistributed} (a layer on every time step)
+ *       and {@link dev.keraslite.layers.Bidirectional} (a recurrent layer run both ways).
  *   <li><b>Merging</b>: {@link dev.keraslite.layers.Concatenate}, {@link dev.keraslite.layers.Add}
  *       (both {@link dev.keraslite.layers.Merge}s).
  *   <li><b>Functional API</b>: the symbolic tensors {@link dev.keraslite.layers.KerasTensor} and their

@@ -5,9 +5,11 @@ import dev.keraslite.layers.Add;
 import dev.keraslite.layers.AveragePooling1D;
 import dev.keraslite.layers.AveragePooling2D;
 import dev.keraslite.layers.BatchNormalization;
+import dev.keraslite.layers.Bidirectional;
 import dev.keraslite.layers.Concatenate;
 import dev.keraslite.layers.Conv1D;
 import dev.keraslite.layers.Conv2D;
+import dev.keraslite.layers.Conv2DTranspose;
 import dev.keraslite.layers.Dense;
 import dev.keraslite.layers.DepthwiseConv2D;
 import dev.keraslite.layers.Dropout;
@@ -22,6 +24,7 @@ import dev.keraslite.layers.GlobalMaxPooling2D;
 import dev.keraslite.layers.InputLayer;
 import dev.keraslite.layers.LSTM;
 import dev.keraslite.layers.Layer;
+import dev.keraslite.layers.LayerNormalization;
 import dev.keraslite.layers.LeakyReLU;
 import dev.keraslite.layers.MaxPool2D;
 import dev.keraslite.layers.MaxPooling1D;
@@ -31,6 +34,7 @@ import dev.keraslite.layers.Reshape;
 import dev.keraslite.layers.SimpleRNN;
 import dev.keraslite.layers.Softmax;
 import dev.keraslite.layers.ThresholdedReLU;
+import dev.keraslite.layers.TimeDistributed;
 import dev.keraslite.layers.ZeroPadding1D;
 import dev.keraslite.layers.ZeroPadding2D;
 import java.util.LinkedHashMap;
@@ -87,6 +91,11 @@ public final class LayerRegistry {
     register("ReLU", ReLU.class, ReLU::fromConfig);
     register("DepthwiseConv2D", DepthwiseConv2D.class, DepthwiseConv2D::fromConfig);
     register("ZeroPadding2D", ZeroPadding2D.class, ZeroPadding2D::fromConfig);
+    register("LayerNormalization", LayerNormalization.class, LayerNormalization::fromConfig);
+    register("Conv2DTranspose", Conv2DTranspose.class, Conv2DTranspose::fromConfig);
+    // Wrappers: their config holds the wrapped layer's, rebuilt by this registry.
+    register("TimeDistributed", TimeDistributed.class, c -> TimeDistributed.fromConfig(c, LayerRegistry::createSerialized));
+    register("Bidirectional", Bidirectional.class, c -> Bidirectional.fromConfig(c, LayerRegistry::createSerialized));
     // Aliases Keras 2 files may use for the same classes.
     FACTORIES.put("Convolution2D", Conv2D::fromConfig);
     FACTORIES.put("MaxPool2D", MaxPooling2D::fromConfig);
@@ -98,6 +107,7 @@ public final class LayerRegistry {
     FACTORIES.put("AvgPool1D", AveragePooling1D::fromConfig);
     FACTORIES.put("GlobalAvgPool1D", GlobalAveragePooling1D::fromConfig);
     FACTORIES.put("GlobalMaxPool1D", GlobalMaxPooling1D::fromConfig);
+    FACTORIES.put("Convolution2DTranspose", Conv2DTranspose::fromConfig);
   }
 
   private LayerRegistry() {}
@@ -151,6 +161,25 @@ public final class LayerRegistry {
   static synchronized String pathClassName(Layer layer) {
     String name = CLASS_NAMES.get(layer.getClass());
     return name != null ? name : layer.typeName();
+  }
+
+  /**
+   * The layer a serialized layer describes ({@code class_name}, {@code config} and, from Keras 3,
+   * {@code registered_name}): a wrapper's nested layer.
+   *
+   * @throws IllegalArgumentException as {@link #create}
+   */
+  public static Layer createSerialized(Map<String, Object> serialized) {
+    Object className = serialized.get("class_name");
+    Object registered = serialized.get("registered_name");
+    Object config = serialized.get("config");
+    if (!(className instanceof String) || (config != null && !(config instanceof Map))) {
+      throw new IllegalArgumentException(
+          "A nested layer must be given as class_name and config, received " + serialized);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> c = config == null ? new LinkedHashMap<>() : (Map<String, Object>) config;
+    return create((String) className, registered instanceof String ? (String) registered : null, c);
   }
 
   /**

@@ -2,11 +2,13 @@ package dev.keraslite.saving;
 
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
+import dev.keraslite.layers.Bidirectional;
 import dev.keraslite.layers.Conv2D;
 import dev.keraslite.layers.Dense;
 import dev.keraslite.layers.GRU;
 import dev.keraslite.layers.LSTM;
 import dev.keraslite.layers.Layer;
+import dev.keraslite.layers.TimeDistributed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +35,20 @@ final class LegacyConfig {
     if (className.equals("GRU") && !out.containsKey("reset_after")) {
       out.put("reset_after", false);
     }
+    // A wrapper's layers are written by the same Keras: upgrade them the same way.
+    for (String key : WRAPPED) {
+      if (out.get(key) instanceof Map<?, ?> nested && nested.get("class_name") instanceof String cls
+          && nested.get("config") instanceof Map) {
+        Map<String, Object> upgraded = new LinkedHashMap<>(ModelConfig.map(nested, key));
+        upgraded.put("config", upgrade(cls, ModelConfig.map(nested.get("config"), key + " config")));
+        out.put(key, upgraded);
+      }
+    }
     return out;
   }
+
+  /** The config keys under which wrappers (TimeDistributed, Bidirectional) hold layers. */
+  private static final List<String> WRAPPED = List.of("layer", "backward_layer");
 
   /**
    * A Keras 1 config in Keras 2's keys, as Keras 2's own converter renames them, for the layers
@@ -132,8 +146,27 @@ final class LegacyConfig {
     return out;
   }
 
+  private static Map<String, Object> nestedConfig(Map<String, Object> config, String key) {
+    if (config.get(key) instanceof Map<?, ?> nested && nested.get("config") instanceof Map) {
+      return ModelConfig.map(nested.get("config"), key + " config");
+    }
+    return Map.of();
+  }
+
   /** Swaps Keras 3's hard sigmoid for Keras 2's where the config asked for {@code hard_sigmoid}. */
   static void adjust(Layer layer, Map<String, Object> config) {
+    if (layer instanceof TimeDistributed) {
+      adjust(((TimeDistributed) layer).layer(), nestedConfig(config, "layer"));
+      return;
+    }
+    if (layer instanceof Bidirectional) {
+      Bidirectional b = (Bidirectional) layer;
+      adjust(b.forwardLayer(), nestedConfig(config, "layer"));
+      // Without its own config the backward layer is a copy of the forward one's.
+      Map<String, Object> backward = nestedConfig(config, "backward_layer");
+      adjust(b.backwardLayer(), backward.isEmpty() ? nestedConfig(config, "layer") : backward);
+      return;
+    }
     Activation legacy = Activations.hardSigmoid(KERAS2_HARD_SIGMOID_SLOPE);
     boolean activation = "hard_sigmoid".equals(config.get("activation"));
     boolean recurrent = "hard_sigmoid".equals(config.get("recurrent_activation"));

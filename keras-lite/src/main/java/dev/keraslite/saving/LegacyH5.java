@@ -2,6 +2,7 @@ package dev.keraslite.saving;
 
 import dev.keraslite.models.Model;
 import dev.keraslite.Variable;
+import dev.keraslite.layers.Bidirectional;
 import dev.keraslite.layers.LSTM;
 import dev.keraslite.layers.Layer;
 import io.jhdf.api.Attribute;
@@ -72,6 +73,12 @@ final class LegacyH5 {
    */
   static List<Variable> legacyWeights(Layer layer) {
     List<Variable> out = new ArrayList<>();
+    if (layer instanceof Bidirectional) {
+      // Keras 2 lists the forward layer's weights first, whatever the attribute names sort to.
+      out.addAll(legacyWeights(((Bidirectional) layer).forwardLayer()));
+      out.addAll(legacyWeights(((Bidirectional) layer).backwardLayer()));
+      return out;
+    }
     for (ObjectPaths.Entry e : ObjectPaths.of(layer)) {
       out.addAll(e.layer().ownVariables());
     }

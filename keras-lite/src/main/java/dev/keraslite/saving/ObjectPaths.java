@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * model at the root, the layers of a Sequential or functional model under {@code layers/<class>}
  * ({@code layers/dense}, {@code layers/dense_1}: numbered by class in model order, never by layer
  * name, so that weights move between models whose layers got other automatic names), a layer held
- * in a field under the field's name ({@code layers/lstm/cell}), in sorted order.
+ * in a field under the field's name snake-cased as Keras's attribute ({@code layers/lstm/cell},
+ * {@code layers/bidirectional/forward_layer} for the field {@code forwardLayer}), in sorted order.
  */
 final class ObjectPaths {
   /** A layer and its path ("" for the root). */
@@ -43,7 +44,9 @@ final class ObjectPaths {
     }
     // Keras visits attributes in sorted order, private ones (leading '_') last.
     Map<String, Object> fields = new TreeMap<>((a, b) -> key(a).compareTo(key(b)));
-    fields.putAll(layer.sublayersByField());
+    for (Map.Entry<String, Object> f : layer.sublayersByField().entrySet()) {
+      fields.put(snakeCase(f.getKey()), f.getValue());
+    }
     for (Map.Entry<String, Object> f : fields.entrySet()) {
       if (f.getValue() instanceof Layer) {
         walk((Layer) f.getValue(), join(path, f.getKey()), visited, out);

@@ -13,7 +13,12 @@ import dev.keraslite.layers.Add;
 import dev.keraslite.layers.AveragePooling2D;
 import dev.keraslite.layers.BatchNormalization;
 import dev.keraslite.layers.Concatenate;
+import dev.keraslite.layers.Bidirectional;
 import dev.keraslite.layers.Conv2D;
+import dev.keraslite.layers.Conv2DTranspose;
+import dev.keraslite.layers.LayerNormalization;
+import dev.keraslite.layers.SimpleRNN;
+import dev.keraslite.layers.TimeDistributed;
 import dev.keraslite.layers.Dense;
 import dev.keraslite.layers.Dropout;
 import dev.keraslite.layers.Embedding;
@@ -67,7 +72,15 @@ class LayerConfigRoundTripTest {
             .recurrentActivation(Activations.hardSigmoid()),
         new GRU(5).resetAfter(false).returnState(true)
             .recurrentInitializer(Initializers.orthogonal(2.0))
-            .kernelInitializer(Initializers.varianceScaling(0.5, "fan_out", "untruncated_normal")));
+            .kernelInitializer(Initializers.varianceScaling(0.5, "fan_out", "untruncated_normal")),
+        new LayerNormalization().axis(1, 2).epsilon(1e-6f).scale(false),
+        new Conv2DTranspose(3, new int[] {3, 2}).strides(2).padding("same").outputPadding(new int[] {1, 0})
+            .activation(Activations.relu()),
+        new TimeDistributed(new Dense(3).activation(Activations.tanh()).name("per_step")),
+        new TimeDistributed(new Conv2D(2, 3).padding("same")),
+        new Bidirectional(new LSTM(4).returnSequences(true).name("enc")).mergeMode("ave"),
+        new Bidirectional(new GRU(3).resetAfter(false), new GRU(3).goBackwards(true).name("back")).mergeMode("mul"),
+        new Bidirectional(new SimpleRNN(2).returnState(true)));
   }
 
   @ParameterizedTest

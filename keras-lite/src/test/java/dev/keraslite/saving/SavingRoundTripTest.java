@@ -13,6 +13,11 @@ import dev.keraslite.Variable;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.layers.Add;
 import dev.keraslite.layers.BatchNormalization;
+import dev.keraslite.layers.Bidirectional;
+import dev.keraslite.layers.Conv2DTranspose;
+import dev.keraslite.layers.GRU;
+import dev.keraslite.layers.LayerNormalization;
+import dev.keraslite.layers.TimeDistributed;
 import dev.keraslite.layers.Concatenate;
 import dev.keraslite.layers.Conv2D;
 import dev.keraslite.layers.Dense;
@@ -242,5 +247,78 @@ class SavingRoundTripTest {
     assertEquals("relu", conv.get("activation"));
     assertEquals("GlorotUniform", ((Map<?, ?>) conv.get("kernel_initializer")).get("class_name"));
     assertTrue(conv.containsKey("kernel_regularizer"));
+  }
+
+  /** A sequence model with the wrappers and LayerNormalization, and an upsampling model. */
+  static List<Sequential> newLayerModels() {
+    return List.of(
+        new Sequential(
+            Input.of(5, 3),
+            new TimeDistributed(new Dense(4).activation(Activations.relu())),
+            new LayerNormalization(),
+            new Bidirectional(new LSTM(3).returnSequences(true)),
+            new Bidirectional(new GRU(2)).mergeMode("ave"),
+            new Dense(2)),
+        new Sequential(
+            Input.of(4, 4, 2),
+            new Conv2DTranspose(3, 3).strides(2).padding("same").activation(Activations.relu()),
+            new Conv2DTranspose(2, 2).strides(2)));
+  }
+
+  @Test
+  void newLayersSaveThenLoadGivesIdenticalWeightsAndPredictions() throws Exception {
+    long[][] inputs = {{2, 5, 3}, {2, 4, 4, 2}};
+    for (int m = 0; m < 2; m++) {
+      Path file = dir.resolve("new_" + m + ".keras");
+      try (Eager eager = Eager.create()) {
+        Ops tf = eager.tf();
+        Sequential model = newLayerModels().get(m);
+        model.build(tf);
+        randomize(tf, model, 40 + m);
+        Operand<TFloat32> x = random(tf, 50 + m, inputs[m]);
+        float[] before = flat(model.apply(tf, x));
+        model.save(file);
+        Model loaded = Model.load(tf, file);
+        assertEquals(model.layers().size(), loaded.layers().size());
+        for (int i = 0; i < model.layers().size(); i++) {
+          assertEquals(model.layers().get(i).getClass(), loaded.layers().get(i).getClass());
+          assertEquals(model.layers().get(i).getConfig(), loaded.layers().get(i).getConfig());
+        }
+        assertBitwiseEqual(values(model.variables()), values(loaded.variables()));
+        assertArrayEquals(before, flat(loaded.apply(tf, x)), 1e-6f);
+      }
+    }
+  }
+
+  @Test
+  void wrappedLayersAreStoredUnderKerasAttributePaths() throws Exception {
+    Path file = dir.resolve("wrappers.weights.h5");
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Sequential model = newLayerModels().get(0);
+      model.build(tf);
+      randomize(tf, model, 60);
+      model.saveWeights(file);
+      TimeDistributed td = (TimeDistributed) model.layers().get(0);
+      Bidirectional bi = (Bidirectional) model.layers().get(2);
+      Bidirectional gru = (Bidirectional) model.layers().get(3);
+      try (HdfFile h5 = new HdfFile(file)) {
+        // Keras 3: TimeDistributed.layer, Bidirectional.forward_layer and .backward_layer.
+        assertArrayEquals(HostArrays.read(((Dense) td.layer()).kernel(), "t"),
+            floats(h5, "layers/time_distributed/layer/vars/0"), 0f);
+        assertArrayEquals(HostArrays.read(((LSTM) bi.forwardLayer()).cell().kernel(), "t"),
+            floats(h5, "layers/bidirectional/forward_layer/cell/vars/0"), 0f);
+        assertArrayEquals(HostArrays.read(((LSTM) bi.backwardLayer()).cell().recurrentKernel(), "t"),
+            floats(h5, "layers/bidirectional/backward_layer/cell/vars/1"), 0f);
+        assertArrayEquals(HostArrays.read(((GRU) gru.backwardLayer()).cell().bias(), "t"),
+            floats(h5, "layers/bidirectional_1/backward_layer/cell/vars/2"), 0f);
+        assertArrayEquals(HostArrays.read(((LayerNormalization) model.layers().get(1)).beta(), "t"),
+            floats(h5, "layers/layer_normalization/vars/1"), 0f);
+      }
+      Sequential fresh = newLayerModels().get(0);
+      fresh.build(tf);
+      fresh.loadWeights(file);
+      assertBitwiseEqual(values(model.variables()), values(fresh.variables()));
+    }
   }
 }
