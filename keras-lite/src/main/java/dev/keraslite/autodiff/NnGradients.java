@@ -1,5 +1,7 @@
 package dev.keraslite.autodiff;
 
+import org.tensorflow.types.TInt64;
+
 import dev.keraslite.internal.fast.KeptConstants;
 import dev.keraslite.internal.fast.FastShape;
 import java.util.Arrays;
@@ -273,7 +275,9 @@ final class NnGradients {
           // A first layer's input needs no gradient: skip a whole transposed convolution.
           return Arrays.asList(
               op.needsGradient(0)
-                  ? build(tf, "Conv2DBackpropInput", op, CONV_ATTRS, shapes.get(0), filter, g.get(0))
+                  ? (faultyEagerBackpropInput(tf, op, filter)
+                      ? inputGradientByConvolution(tf, op, filter, g.get(0))
+                      : build(tf, "Conv2DBackpropInput", op, CONV_ATTRS, shapes.get(0), filter, g.get(0)))
                   : null,
               op.needsGradient(1)
                   ? build(tf, "Conv2DBackpropFilter", op, CONV_ATTRS, input, shapes.get(1), g.get(0))
@@ -301,6 +305,85 @@ final class NnGradients {
               null,
               build(tf, "Conv2D", op, CONV_ATTRS, input, g.get(0)));
         });
+  }
+
+  /**
+   * Whether TensorFlow 2.18's eager float32 {@code Conv2DBackpropInput} (oneDNN's, the CPU default)
+   * would compute this Conv2D's input gradient wrongly: it does for one input channel, one filter
+   * and strides above 1 (kernel 3, strides 2: off by 0.111 on values up to 0.371; kernel 2, strides
+   * 2: 0.112 on 0.148; right in a graph, in float64, and with two filters or strides 1;
+   * Conv2DSingleChannelGradientTest). There the gradient is computed as an ordinary convolution.
+   */
+  static boolean faultyEagerBackpropInput(Ops tf, RecordedOp op, Operand<?> filter) {
+    if (!tf.scope().env().isEager()) {
+      return false;
+    }
+    long[] strides = op.attrLongs("strides", new long[] {1, 1, 1, 1});
+    Shape k = FastShape.of(filter);
+    Shape in = FastShape.of(op.input(0));
+    return (strides[1] > 1 || strides[2] > 1) && k.get(2) == 1 && k.get(3) == 1
+        && in.numDimensions() == 4 && in.get(1) > 0 && in.get(2) > 0
+        && "NHWC".equals(op.attrString("data_format", "NHWC"));
+  }
+
+  /**
+   * Conv2D's input gradient as a stride-1 convolution: the output gradient spread out with {@code
+   * stride - 1} zeros after each pixel, padded by {@code kernel - 1} on both sides, correlated
+   * with the kernel turned by 180 degrees and its channels swapped, then cut to the input's rows
+   * and columns from the forward pass's top/left padding on. That is {@code dx[i] = sum_p dy[p]
+   * K[i + pad - p * stride]}, the sum {@code Conv2DBackpropInput} computes.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<?> inputGradientByConvolution(
+      Ops tf, RecordedOp op, Operand<?> filter, Operand<?> dy) {
+    long[] strides = op.attrLongs("strides", new long[] {1, 1, 1, 1});
+    Shape k = FastShape.of(filter);
+    Shape in = FastShape.of(op.input(0));
+    Shape out = FastShape.of(dy);
+    boolean same = "SAME".equals(op.attrString("padding", "VALID"));
+    long[] padBefore = new long[2];
+    for (int axis = 0; axis < 2; axis++) {
+      long total = Math.max((out.get(1 + axis) - 1) * strides[1 + axis] + k.get(axis) - in.get(1 + axis), 0);
+      padBefore[axis] = same ? total / 2 : 0;
+    }
+    Operand<TInt64> batch =
+        tf.slice(tf.shape(dy, TInt64.class), tf.constant(new long[] {0}), tf.constant(new long[] {1}));
+    long oh = out.get(1);
+    long ow = out.get(2);
+    long channels = out.get(3);
+    Operand zero = tf.dtypes.cast(tf.constant(0f), (Class) dy.type());
+    Operand<TInt64> one = tf.constant(new long[] {1});
+    Operand spread =
+        tf.pad(
+            (Operand) tf.reshape(
+                dy,
+                tf.concat(
+                    List.of(batch, tf.constant(new long[] {oh}), one, tf.constant(new long[] {ow}), one,
+                        tf.constant(new long[] {channels})),
+                    tf.constant(0))),
+            tf.constant(new long[][] {{0, 0}, {0, 0}, {0, strides[1] - 1}, {0, 0}, {0, strides[2] - 1}, {0, 0}}),
+            zero);
+    spread =
+        tf.reshape(
+            spread,
+            tf.concat(
+                List.of(batch, tf.constant(new long[] {oh * strides[1], ow * strides[2], channels})),
+                tf.constant(0)));
+    Operand padded =
+        tf.pad(
+            spread,
+            tf.constant(new long[][] {{0, 0}, {k.get(0) - 1, k.get(0) - 1}, {k.get(1) - 1, k.get(1) - 1}, {0, 0}}),
+            zero);
+    // [kh, kw, in, out] turned by 180 degrees, in and out swapped: from dy's channels to the input's.
+    Operand turned =
+        tf.reverse(
+            (Operand) tf.linalg.transpose((Operand) filter, tf.constant(new int[] {0, 1, 3, 2})),
+            tf.constant(new int[] {0, 1}));
+    Operand full = tf.nn.conv2d(padded, turned, List.of(1L, 1L, 1L, 1L), "VALID");
+    return tf.slice(
+        full,
+        tf.constant(new long[] {0, padBefore[0], padBefore[1], 0}),
+        tf.constant(new long[] {-1, in.get(1), in.get(2), -1}));
   }
 
   /**

@@ -301,8 +301,12 @@ public class Conv2DTranspose extends Layer {
       k = ConvWindows.spreadKernel(tf, k, kernelSize, dilationRate);
     }
     Shape in = Recording.shape(input);
+    // The eager oneDNN kernel is also wrong for one channel in, one filter and strides above 1
+    // (the case NnGradients routes around for Conv2D's input gradient).
+    boolean singleChannelEager =
+        tf.scope().env().isEager() && filters == 1 && in.get(3) == 1 && (strides[0] > 1 || strides[1] > 1);
     Operand<TFloat32> y =
-        kernelSize[0] <= strides[0] || kernelSize[1] <= strides[1]
+        kernelSize[0] <= strides[0] || kernelSize[1] <= strides[1] || singleChannelEager
             ? transposeAsConvolution(tf, input, k, in)
             : transpose(tf, input, k, in);
     if (useBias) {

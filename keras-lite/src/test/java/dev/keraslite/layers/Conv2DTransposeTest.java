@@ -190,6 +190,32 @@ class Conv2DTransposeTest {
   }
 
   /**
+   * One channel in, one filter, strides 2 below the kernel: TensorFlow 2.18's eager oneDNN
+   * Conv2DBackpropInput is wrong there too (not only for strides reaching the kernel), so the layer
+   * takes the convolution route eagerly.
+   */
+  @Test
+  void oneChannelOneFilterWithStridesBelowTheKernelMatchesTheScatterAddLoop() {
+    LayerTestHarness.Result r =
+        LayerTestHarness.of(
+                () ->
+                    new Conv2DTranspose(1, 3)
+                        .strides(2)
+                        .kernelInitializer(Initializers.glorotUniform(4))
+                        .biasInitializer(Initializers.constant(-0.5f)))
+            .input(2, 3, 3, 1)
+            // Keras: 3 * 2 + max(3 - 2, 0) = 7.
+            .expectOutputShape(2, 7, 7, 1)
+            .expectWeight("kernel", 3, 3, 1, 1)
+            .expectWeight("bias", 1)
+            .run();
+    double[] expected =
+        scatter(r.inputs().get(0), 2, 3, 3, 1, r.weights().get(0), 1, new Geometry(3, 3, 2, 2, 1, 1, false, 7, 7),
+            r.weights().get(1));
+    assertClose(expected, r.output(), 1e-5, "Conv2DTranspose(1, 3) with stride 2 on one channel");
+  }
+
+  /**
    * The transposed convolution is the adjoint of Conv2D with the same kernel: {@code <conv2d(z, k),
    * y> = <z, conv2dTranspose(y)>} for all y and z.
    */
