@@ -48,8 +48,12 @@ import org.tensorflow.types.TFloat32;
  * <pre>
  * mvn -B -q -o -DskipTests install
  * mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt
- * java -cp "$(cat benchmarks/cp.txt):benchmarks/target/classes" dev.keraslite.benchmarks.LinearStepBenchmark 2000 9
+ * java -cp "keras-lite/target/classes:$(cat benchmarks/cp.txt):benchmarks/target/classes" \
+ *     dev.keraslite.benchmarks.LinearStepBenchmark 2000 9
  * </pre>
+ *
+ * <p>({@code keras-lite/target/classes} first: the local Maven repository may hold another
+ * checkout's keras-lite jar.)
  */
 public final class LinearStepBenchmark {
   private static final float[][] X = {{1f, 2f, 3f}, {4f, 5f, 6f}};
