@@ -2,6 +2,7 @@ package dev.keraslite;
 
 import dev.keraslite.internal.fast.FastShape;
 import dev.keraslite.internal.fast.KeptConstants;
+import dev.keraslite.internal.fast.ScalarReader;
 import dev.keraslite.internal.recording.RecordingEnvironment;
 import dev.keraslite.internal.recording.Tape;
 import java.util.LinkedHashMap;
@@ -153,6 +154,19 @@ public final class Recording {
     return FastShape.of(value);
   }
 
+  /**
+   * Reads a value with one element (a loss, a count, a flag) to Java as a double, booleans as 1 or
+   * 0: Keras's {@code float(loss)}. On a keras-lite eager context it reads the value through
+   * TensorFlow's C API, several times cheaper than {@code value.asTensor().getFloat()} (which a
+   * small model pays at every step when it logs its loss); elsewhere it does just that.
+   *
+   * @throws IllegalArgumentException if {@code value} does not hold exactly one number or boolean
+   * @throws IllegalStateException if {@code value} was released with its tape or scope
+   */
+  public static double readScalar(Operand<?> value) {
+    return ScalarReader.read(value);
+  }
+
   /** A kept scalar constant of numeric type {@code type}. */
   public static <T extends TNumber> Operand<T> scalar(Ops tf, Class<T> type, double value) {
     return KeptConstants.scalar(tf, type, value);
@@ -202,7 +216,7 @@ public final class Recording {
     if (tf.scope().env().isEager()) {
       boolean run;
       try (Paused paused = paused(tf)) {
-        run = ((TBool) condition.asTensor()).getBoolean();
+        run = readScalar(condition) != 0;
       }
       if (run) {
         update.apply(new java.util.ArrayList<>(inputs));

@@ -45,8 +45,9 @@ import org.tensorflow.types.TInt32;
  * epochs run back to back under the same load. Each round of {@code fit} is a whole {@code fit}
  * call, so its fixed costs (copying variables into and out of the compiled step's session,
  * resetting metrics) are in its time. Compare ratios, not absolute figures. Arguments: samples
- * (default 15000), rounds (default 7), and optionally which ways to run ({@code
- * hand,compiled,eager}). Run on demand:
+ * (default 15000), rounds (default 7), optionally which ways to run ({@code hand,compiled,eager})
+ * and fit's verbose (default 1, Keras's: the progress bar on). Without Fashion-MNIST installed it
+ * times random images of the same shape. Run on demand:
  *
  * <pre>
  * mvn -B -q -DskipTests -pl keras-lite,benchmarks -am package dependency:build-classpath -Dmdep.outputFile=cp.txt
@@ -69,17 +70,40 @@ public final class FitBenchmark {
   public static void main(String[] args) throws Exception {
     int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-    ImageData<FloatNdArray> data = FashionMnist.load(new LoadOptions().offline(true));
-    FloatNdArray x = data.xTrain().slice(Indices.range(0, samples));
-    IntNdArray y = data.yTrain().slice(Indices.range(0, samples));
+    FloatNdArray x;
+    IntNdArray y;
+    try {
+      ImageData<FloatNdArray> data = FashionMnist.load(new LoadOptions().offline(true));
+      x = data.xTrain().slice(Indices.range(0, samples));
+      y = data.yTrain().slice(Indices.range(0, samples));
+    } catch (java.io.UncheckedIOException missing) {
+      // Step time does not depend on the pixel values: without the dataset, random images of its
+      // shape and random labels time the same work.
+      System.out.println("Fashion-MNIST is not installed: timing random images of its shape instead");
+      java.util.Random random = new java.util.Random(1);
+      float[] pixels = new float[samples * 28 * 28];
+      int[] labels = new int[samples];
+      for (int i = 0; i < pixels.length; i++) {
+        pixels[i] = random.nextFloat();
+      }
+      for (int i = 0; i < samples; i++) {
+        labels[i] = random.nextInt(10);
+      }
+      x = org.tensorflow.ndarray.NdArrays.wrap(Shape.of(samples, 28, 28),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(pixels, false, false));
+      y = org.tensorflow.ndarray.NdArrays.wrap(Shape.of(samples),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(labels, false, false));
+    }
     long steps = (samples + BATCH - 1) / BATCH;
 
     String only = args.length > 2 ? args[2] : "hand,compiled,eager";
+    // Keras's default verbose=1: the progress bar (and the History every fit returns) is on.
+    int verbose = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     String[] names = {"hand-written Graph + Session", "keras-lite fit (compiled)", "keras-lite fit (eager)"};
     List<Epoch> ways = new ArrayList<>();
     ways.add(only.contains("hand") ? new HandWritten(x, y) : null);
-    ways.add(only.contains("compiled") ? new KerasLiteFit(x, y, false) : null);
-    ways.add(only.contains("eager") ? new KerasLiteFit(x, y, true) : null);
+    ways.add(only.contains("compiled") ? new KerasLiteFit(x, y, false, verbose) : null);
+    ways.add(only.contains("eager") ? new KerasLiteFit(x, y, true, verbose) : null);
     double[][] wall = new double[ways.size()][rounds];
     double[][] cpu = new double[ways.size()][rounds];
     try {
@@ -137,11 +161,12 @@ public final class FitBenchmark {
     private final Eager eager = Eager.create();
     private final Sequential model =
         new Sequential(new Flatten(), new Dense(100).activation(Activations.relu()), new Dense(10));
-    private final FitOptions options = FitOptions.epochs(1).batchSize(BATCH).verbose(0).seed(1);
+    private final FitOptions options;
     private final FloatNdArray x;
     private final IntNdArray y;
 
-    KerasLiteFit(FloatNdArray x, IntNdArray y, boolean eagerly) {
+    KerasLiteFit(FloatNdArray x, IntNdArray y, boolean eagerly, int verbose) {
+      this.options = FitOptions.epochs(1).batchSize(BATCH).verbose(verbose).seed(1);
       this.x = x;
       this.y = y;
       model.compile(eager.tf(), new Adam(1e-3f), new SparseCategoricalCrossentropy(true));

@@ -228,7 +228,7 @@ final class NnGradients {
           Operand logitsGrad = crossEntropyLogitsGradient(tf, op, lossGrad, backpropGrad);
           // d loss / d labels = -log_softmax(logits), per example.
           Operand labelsGrad = tf.math.mul(lossGrad, tf.math.neg(tf.nn.logSoftmax(logits)));
-          if (!isZeros(backpropGrad)) {
+          if (!isZeros(tf, backpropGrad)) {
             // backprop = softmax - labels. TensorFlow (Python and C++) leaves this term out, which
             // makes its labels gradient wrong whenever the backprop output reaches the target.
             labelsGrad = tf.math.sub(labelsGrad, backpropGrad);
@@ -257,7 +257,7 @@ final class NnGradients {
   private static Operand<?> crossEntropyLogitsGradient(
       Ops tf, RecordedOp op, Operand lossGrad, Operand<?> backpropGrad) {
     Operand grad = tf.math.mul(lossGrad, (Operand) op.output(1));
-    if (!isZeros(backpropGrad)) {
+    if (!isZeros(tf, backpropGrad)) {
       Operand softmax = tf.nn.softmax((Operand) op.input(0));
       grad = tf.math.add(grad, softmaxBackprop(tf, backpropGrad, softmax));
     }
@@ -518,11 +518,12 @@ final class NnGradients {
   }
 
   /**
-   * Whether {@code g} is the zeros the tape supplies for an output that did not reach the target.
-   * A {@code ZerosLike} is zero whoever built it, so skipping work for it is always exact.
+   * Whether {@code g} is the zeros the tape supplies for an output that did not reach the target:
+   * a {@code ZerosLike} (in graphs) or a kept zero constant (eager). Either is zero whoever built it,
+   * so skipping work for it is always exact.
    */
-  private static boolean isZeros(Operand<?> g) {
-    return g.asOutput().op().type().equals("ZerosLike");
+  private static boolean isZeros(Ops tf, Operand<?> g) {
+    return g.asOutput().op().type().equals("ZerosLike") || KeptConstants.isZeros(tf, g);
   }
 
   /** A scalar of {@code x}'s dtype, as one constant op for the float types. */

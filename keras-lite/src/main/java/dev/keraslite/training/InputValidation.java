@@ -9,6 +9,9 @@ import org.tensorflow.ndarray.IntNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.ndarray.impl.dense.FloatDenseNdArray;
+import org.tensorflow.ndarray.impl.dimension.DimensionalSpace;
 import org.tensorflow.ndarray.index.Indices;
 
 /**
@@ -55,13 +58,20 @@ final class InputValidation {
     }
     long rowsPerChunk = Math.max(1, CHUNK_FLOATS / rowSize);
     float[] chunk = new float[(int) Math.min(rows, rowsPerChunk) * (int) rowSize];
+    FloatDataBuffer flat = contiguousBuffer(values);
     for (long start = 0; start < rows; start += rowsPerChunk) {
       long end = Math.min(rows, start + rowsPerChunk);
       int n = (int) ((end - start) * rowSize);
-      values.slice(Indices.range(start, end)).copyTo(DataBuffers.of(chunk, false, false).narrow(n));
+      if (flat != null) {
+        flat.offset(start * rowSize).read(chunk, 0, n);
+      } else {
+        values.slice(Indices.range(start, end)).copyTo(DataBuffers.of(chunk, false, false).narrow(n));
+      }
+      if (allFinite(chunk, n)) {
+        continue; // the usual case; otherwise find the first offender
+      }
       for (int i = 0; i < n; i++) {
         float v = chunk[i];
-        // v - v is 0 for every finite v and NaN for NaN and the infinities: one test for both.
         if (v - v != 0) {
           long sample = start + i / rowSize;
           throw new IllegalArgumentException(
@@ -72,6 +82,48 @@ final class InputValidation {
         }
       }
     }
+  }
+
+  /**
+   * Whether {@code values[0..n)} are all finite. {@code v - v} is 0 for every finite v and NaN for
+   * NaN and the infinities, so sums of it stay 0 unless one is there: a branch-free pass, with four
+   * sums so that the additions do not wait for each other.
+   */
+  private static boolean allFinite(float[] values, int n) {
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += values[i] - values[i];
+      s1 += values[i + 1] - values[i + 1];
+      s2 += values[i + 2] - values[i + 2];
+      s3 += values[i + 3] - values[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += values[i] - values[i];
+    }
+    return s0 + s1 + s2 + s3 == 0;
+  }
+
+  /**
+   * The buffer holding {@code values} in row-major order from position 0, when it is a dense array
+   * whose elements are one contiguous run of it (what {@code NdArrays} and the dataset loaders make,
+   * and slices of rows of those), else null. Reading chunks of it is one bulk copy each; copying a
+   * slice view goes element by element, which made this pass cost 10% of a short {@code fit}.
+   */
+  private static FloatDataBuffer contiguousBuffer(FloatNdArray values) {
+    if (!(values instanceof FloatDenseNdArray)) {
+      return null;
+    }
+    FloatDenseNdArray dense = (FloatDenseNdArray) values;
+    DimensionalSpace dimensions = dense.dimensions();
+    if (dimensions.isSegmented() || dimensions.positionOf(new long[values.rank()]) != 0) {
+      return null;
+    }
+    FloatDataBuffer buffer = dense.buffer();
+    return buffer.size() == values.size() ? buffer : null;
   }
 
   /**

@@ -408,7 +408,7 @@ public final class Trainer {
               return optimizer.applyGradients(tf, regrouped, vars);
             });
     if (tf.scope().env().isEager()) {
-      boolean ran = applied.asTensor().getBoolean();
+      boolean ran = Recording.readScalar(applied) != 0;
       pendingSkipped = Recording.scalar(tf, TFloat32.class, ran ? 0 : 1);
     } else {
       pendingSkipped = tf.dtypes.cast(tf.math.logicalNot(applied), TFloat32.class);

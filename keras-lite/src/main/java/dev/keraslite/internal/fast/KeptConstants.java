@@ -71,6 +71,19 @@ public final class KeptConstants {
   }
 
   /**
+   * Whether {@code x} is a tensor of zeros made by {@link #filled} in this eager context (false in
+   * graphs, whose constants are not tracked here).
+   */
+  public static boolean isZeros(Ops tf, Operand<?> x) {
+    ExecutionEnvironment env = tf.scope().env();
+    if (env instanceof ConstantCache && env.isEager()) {
+      Object key = ((ConstantCache) env).cachedConstantKey(x);
+      return key instanceof Filled && ((Filled) key).value() == 0;
+    }
+    return false;
+  }
+
+  /**
    * The value of {@code x} if it is a scalar made by {@link #scalar} in this eager context, else
    * null (also in graphs, whose constants are not tracked here).
    */

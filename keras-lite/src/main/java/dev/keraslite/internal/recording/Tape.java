@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -181,7 +182,7 @@ public final class Tape {
       }
       for (int j = 0; j < outGrads.length; j++) {
         if (outGrads[j] == null) {
-          outGrads[j] = tf.zerosLike(op.output(j));
+          outGrads[j] = zeros(tf, op.output(j));
         }
       }
       boolean[] needed = new boolean[op.numInputs()];
@@ -238,6 +239,30 @@ public final class Tape {
       return KeptConstants.scalar(tf, (Class) type, 1);
     }
     return tf.onesLike((Operand) target);
+  }
+
+  /**
+   * Largest output (in elements) whose missing gradient is a kept zero constant rather than a
+   * {@code ZerosLike} op: 256 KB of float32.
+   */
+  private static final long KEPT_ZEROS_LIMIT = 1 << 16;
+
+  /**
+   * The gradient of an output that did not reach the target (a cross-entropy's backprop output, a
+   * batch normalization's saved statistics). Gradient functions usually skip it, so eagerly a
+   * float output of known, modest shape gets a kept constant, with no op per step; elsewhere a
+   * {@code ZerosLike}, which a graph prunes when unused.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<?> zeros(Ops tf, Output<?> output) {
+    Class<?> type = output.type();
+    if (tf.scope().env().isEager() && (type == TFloat32.class || type == TFloat64.class)) {
+      Shape shape = FastShape.of(output);
+      if (!shape.isUnknown() && !shape.hasUnknownDimension() && shape.size() <= KEPT_ZEROS_LIMIT) {
+        return KeptConstants.filled(tf, (Class) type, shape, 0);
+      }
+    }
+    return tf.zerosLike(output);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -145,4 +145,31 @@ class KeptConstantsTest {
       return StdArrays.array2dCopyOf((TFloat32) grad.asTensor());
     }
   }
+
+  @Test
+  void theCrossEntropyGradientDispatchesNoZerosForItsUnusedBackpropOutput() {
+    // The tape hands the unused backprop output a kept zero constant, which the gradient skips.
+    try (Eager eager = Eager.create(true)) {
+      Ops tf = eager.tf();
+      Operand<org.tensorflow.types.TFloat32> logits = eager.keep(tf.constant(new float[][] {{1f, 2f, 3f}}));
+      Operand<org.tensorflow.types.TInt32> labels = eager.keep(tf.constant(new int[] {2}));
+      long[] ops = new long[2];
+      for (int step = 0; step < 2; step++) {
+        long before = FastAndSlow.dispatcher(eager).fastOpCount();
+        try (GradientTape tape = new GradientTape(tf)) {
+          tape.watch(logits);
+          var loss = tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();
+          Operand<?> g = tape.gradient(loss, logits);
+          assertEquals(1, ((org.tensorflow.types.TFloat32) g.asTensor()).shape().get(0));
+        }
+        ops[step] = FastAndSlow.dispatcher(eager).fastOpCount() - before;
+      }
+      // Steady state: four ops per step; five when the tape built a ZerosLike at every step.
+      assertEquals(4, ops[1]);
+      assertTrue(KeptConstants.isZeros(tf, KeptConstants.filled(tf, org.tensorflow.types.TFloat32.class,
+          org.tensorflow.ndarray.Shape.of(1, 3), 0)));
+      assertFalse(KeptConstants.isZeros(tf, KeptConstants.filled(tf, org.tensorflow.types.TFloat32.class,
+          org.tensorflow.ndarray.Shape.of(1, 3), 1)));
+    }
+  }
 }
