@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -40,6 +41,8 @@ public class DepthwiseConv2D extends Layer {
   private boolean useBias = true;
   private Initializer depthwiseInitializer = Initializers.glorotUniform();
   private Initializer biasInitializer = Initializers.zeros();
+  private Regularizer depthwiseRegularizer;
+  private Regularizer biasRegularizer;
   private Variable kernel;
   private Variable bias;
 
@@ -169,6 +172,36 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  /** The depthwise kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code depthwise_regularizer}; default none). */
+  public DepthwiseConv2D depthwiseRegularizer(Regularizer regularizer) {
+    checkNotBuilt("depthwiseRegularizer");
+    this.depthwiseRegularizer = regularizer;
+    return this;
+  }
+
+  /** The depthwise kernel's regularizer, or null. */
+  public Regularizer depthwiseRegularizer() {
+    return depthwiseRegularizer;
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public DepthwiseConv2D biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    this.biasRegularizer = regularizer;
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return biasRegularizer;
+  }
+
+  @Override
+  public DepthwiseConv2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
   /** The kernel's {@code {height, width}}. */
   public int[] kernelSize() {
     return kernelSize.clone();
@@ -223,9 +256,9 @@ public class DepthwiseConv2D extends Layer {
         addWeight(
             "kernel",
             Shape.of(kernelSize[0], kernelSize[1], channels, depthMultiplier),
-            depthwiseInitializer);
+            depthwiseInitializer, depthwiseRegularizer);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(channels * depthMultiplier), biasInitializer);
+      bias = addWeight("bias", Shape.of(channels * depthMultiplier), biasInitializer, biasRegularizer);
     }
     setInputSpec(InputSpec.rank(RANK).withAxis(-1, channels));
   }
@@ -278,9 +311,9 @@ public class DepthwiseConv2D extends Layer {
     config.put("use_bias", useBias);
     config.put("depthwise_initializer", LayerConfig.serialize(depthwiseInitializer));
     config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
-    config.put("depthwise_regularizer", null);
-    config.put("bias_regularizer", null);
-    config.put("activity_regularizer", null);
+    config.put("depthwise_regularizer", LayerConfig.serialize(depthwiseRegularizer));
+    config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
     config.put("depthwise_constraint", null);
     config.put("bias_constraint", null);
     return config;
@@ -296,7 +329,6 @@ public class DepthwiseConv2D extends Layer {
     LayerConfig c = LayerConfig.of("DepthwiseConv2D", config);
     c.requireDefault("data_format", "channels_last");
     c.requireNull(
-        "depthwise_regularizer", "bias_regularizer", "activity_regularizer",
         "depthwise_constraint", "bias_constraint");
     if (!c.has("kernel_size")) {
       throw c.error("the config needs 'kernel_size'");
@@ -315,6 +347,9 @@ public class DepthwiseConv2D extends Layer {
     if (c.has("dilation_rate")) {
       layer.dilationRate(c.getInts("dilation_rate", 2, null));
     }
+    layer.depthwiseRegularizer(c.regularizer("depthwise_regularizer"));
+    layer.biasRegularizer(c.regularizer("bias_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
     return c.applyBase(layer);
   }
 

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
@@ -34,6 +35,7 @@ public class Embedding extends Layer {
   private final long outputDim;
   private Initializer embeddingsInitializer =
       Initializers.randomUniform(-Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT);
+  private Regularizer embeddingsRegularizer;
   private Variable embeddings;
 
   /**
@@ -61,6 +63,24 @@ public class Embedding extends Layer {
   public Embedding embeddingsInitializer(Initializer initializer) {
     checkNotBuilt("embeddingsInitializer");
     this.embeddingsInitializer = Objects.requireNonNull(initializer, "embeddingsInitializer");
+    return this;
+  }
+
+  /** The embeddings table's penalty, added to {@link #losses(Ops)} (Keras's {@code embeddings_regularizer}; default none). */
+  public Embedding embeddingsRegularizer(Regularizer regularizer) {
+    checkNotBuilt("embeddingsRegularizer");
+    this.embeddingsRegularizer = regularizer;
+    return this;
+  }
+
+  /** The embeddings table's regularizer, or null. */
+  public Regularizer embeddingsRegularizer() {
+    return embeddingsRegularizer;
+  }
+
+  @Override
+  public Embedding activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
     return this;
   }
 
@@ -98,7 +118,7 @@ public class Embedding extends Layer {
 
   @Override
   protected void build(Shape inputShape) {
-    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer);
+    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer, embeddingsRegularizer);
   }
 
   @Override
@@ -130,8 +150,8 @@ public class Embedding extends Layer {
     config.put("input_dim", inputDim);
     config.put("output_dim", outputDim);
     config.put("embeddings_initializer", LayerConfig.serialize(embeddingsInitializer));
-    config.put("embeddings_regularizer", null);
-    config.put("activity_regularizer", null);
+    config.put("embeddings_regularizer", LayerConfig.serialize(embeddingsRegularizer));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
     config.put("embeddings_constraint", null);
     config.put("mask_zero", false);
     return config;
@@ -140,7 +160,7 @@ public class Embedding extends Layer {
   /** A layer from a Keras config; masking (mask_zero) is not supported. */
   public static Embedding fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Embedding", config);
-    c.requireNull("embeddings_regularizer", "activity_regularizer", "embeddings_constraint");
+    c.requireNull("embeddings_constraint");
     c.requireDefault("mask_zero", false);
     Embedding layer =
         new Embedding(c.getLong("input_dim"), c.getLong("output_dim"))
@@ -149,6 +169,8 @@ public class Embedding extends Layer {
                     "embeddings_initializer",
                     Initializers.randomUniform(
                         -Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT)));
+    layer.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
     return c.applyBase(layer);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.initializers.Initializers;
 import dev.keraslite.activations.Activations;
@@ -107,13 +108,40 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** See {@link GRUCell#kernelRegularizer(Regularizer)}. */
+  public GRU kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    cell().kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link GRUCell#recurrentRegularizer(Regularizer)}. */
+  public GRU recurrentRegularizer(Regularizer regularizer) {
+    checkNotBuilt("recurrentRegularizer");
+    cell().recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link GRUCell#biasRegularizer(Regularizer)}. */
+  public GRU biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    cell().biasRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public GRU activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
   /** Keras 3's config keys: units, activations, initializers, reset_after, sequence options. */
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     config.put("units", units());
     putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
-        cell().gateWeights());
+        cell().gateWeights(), activityRegularizer());
     config.put("reset_after", cell().resetAfter());
     return config;
   }
@@ -135,6 +163,7 @@ public class GRU extends RNN {
             .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
             .recurrentInitializer(c.initializer("recurrent_initializer", Initializers.orthogonal()))
             .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    readGateRegularizers(layer, layer.cell().gateWeights(), c);
     return configure(layer, c);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
@@ -109,6 +110,39 @@ public class GRUCell extends RecurrentCell {
   public GRUCell biasInitializer(Initializer initializer) {
     gateWeights.biasInitializer(initializer);
     return this;
+  }
+
+  /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
+  public GRUCell kernelRegularizer(Regularizer regularizer) {
+    gateWeights.kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** The kernel's regularizer, or null. */
+  public Regularizer kernelRegularizer() {
+    return gateWeights.kernelRegularizer();
+  }
+
+  /** The recurrent kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code recurrent_regularizer}; default none). */
+  public GRUCell recurrentRegularizer(Regularizer regularizer) {
+    gateWeights.recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** The recurrent kernel's regularizer, or null. */
+  public Regularizer recurrentRegularizer() {
+    return gateWeights.recurrentRegularizer();
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public GRUCell biasRegularizer(Regularizer regularizer) {
+    gateWeights.biasRegularizer(regularizer);
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return gateWeights.biasRegularizer();
   }
 
   /** Whether the reset gate applies after the recurrent product. */

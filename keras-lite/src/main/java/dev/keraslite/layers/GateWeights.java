@@ -4,6 +4,7 @@ import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Objects;
 import org.tensorflow.ndarray.Shape;
 
@@ -21,6 +22,9 @@ final class GateWeights {
   private Initializer kernelInitializer = Initializers.glorotUniform();
   private Initializer recurrentInitializer = Initializers.orthogonal();
   private Initializer biasInitializer = Initializers.zeros();
+  private Regularizer kernelRegularizer;
+  private Regularizer recurrentRegularizer;
+  private Regularizer biasRegularizer;
   private Variable kernel;
   private Variable recurrentKernel;
   private Variable bias;
@@ -69,6 +73,33 @@ final class GateWeights {
     return recurrentInitializer;
   }
 
+  void kernelRegularizer(Regularizer regularizer) {
+    cell.checkNotBuilt("kernelRegularizer");
+    this.kernelRegularizer = regularizer;
+  }
+
+  void recurrentRegularizer(Regularizer regularizer) {
+    cell.checkNotBuilt("recurrentRegularizer");
+    this.recurrentRegularizer = regularizer;
+  }
+
+  void biasRegularizer(Regularizer regularizer) {
+    cell.checkNotBuilt("biasRegularizer");
+    this.biasRegularizer = regularizer;
+  }
+
+  Regularizer kernelRegularizer() {
+    return kernelRegularizer;
+  }
+
+  Regularizer recurrentRegularizer() {
+    return recurrentRegularizer;
+  }
+
+  Regularizer biasRegularizer() {
+    return biasRegularizer;
+  }
+
   /**
    * Creates the kernel and the recurrent kernel for inputs of {@code inputDim} features and, with
    * {@code useBias}, the bias of {@code biasShape} starting from {@code biasStart}; from the cell's
@@ -76,11 +107,12 @@ final class GateWeights {
    */
   void build(long inputDim, Shape biasShape, Initializer biasStart) {
     long units = cell.units();
-    kernel = cell.addWeight("kernel", Shape.of(inputDim, gates * units), kernelInitializer);
+    kernel = cell.addWeight("kernel", Shape.of(inputDim, gates * units), kernelInitializer, kernelRegularizer);
     recurrentKernel =
-        cell.addWeight("recurrent_kernel", Shape.of(units, gates * units), recurrentInitializer);
+        cell.addWeight("recurrent_kernel", Shape.of(units, gates * units), recurrentInitializer,
+            recurrentRegularizer);
     if (useBias) {
-      bias = cell.addWeight("bias", biasShape, biasStart);
+      bias = cell.addWeight("bias", biasShape, biasStart, biasRegularizer);
     }
   }
 

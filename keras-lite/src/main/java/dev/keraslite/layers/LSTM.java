@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.initializers.Initializers;
 import dev.keraslite.activations.Activations;
@@ -107,13 +108,40 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** See {@link LSTMCell#kernelRegularizer(Regularizer)}. */
+  public LSTM kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    cell().kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link LSTMCell#recurrentRegularizer(Regularizer)}. */
+  public LSTM recurrentRegularizer(Regularizer regularizer) {
+    checkNotBuilt("recurrentRegularizer");
+    cell().recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link LSTMCell#biasRegularizer(Regularizer)}. */
+  public LSTM biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    cell().biasRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public LSTM activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
   /** Keras 3's config keys: units, activations, initializers, unit_forget_bias, sequence options. */
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     config.put("units", units());
     putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
-        cell().gateWeights());
+        cell().gateWeights(), activityRegularizer());
     config.put("unit_forget_bias", cell().unitForgetBias());
     return config;
   }
@@ -139,6 +167,7 @@ public class LSTM extends RNN {
     if (!c.has("activation")) {
       layer.activation(Activations.tanh());
     }
+    readGateRegularizers(layer, layer.cell().gateWeights(), c);
     return configure(layer, c);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
@@ -73,6 +74,39 @@ public class SimpleRNNCell extends RecurrentCell {
   public SimpleRNNCell biasInitializer(Initializer initializer) {
     weights.biasInitializer(initializer);
     return this;
+  }
+
+  /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
+  public SimpleRNNCell kernelRegularizer(Regularizer regularizer) {
+    weights.kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** The kernel's regularizer, or null. */
+  public Regularizer kernelRegularizer() {
+    return weights.kernelRegularizer();
+  }
+
+  /** The recurrent kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code recurrent_regularizer}; default none). */
+  public SimpleRNNCell recurrentRegularizer(Regularizer regularizer) {
+    weights.recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** The recurrent kernel's regularizer, or null. */
+  public Regularizer recurrentRegularizer() {
+    return weights.recurrentRegularizer();
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public SimpleRNNCell biasRegularizer(Regularizer regularizer) {
+    weights.biasRegularizer(regularizer);
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return weights.biasRegularizer();
   }
 
   /** The activation of the new state. */
