@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
@@ -58,6 +59,8 @@ public class Conv1D extends Layer {
   private Initializer biasInitializer = Initializers.zeros();
   private Regularizer kernelRegularizer;
   private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
 
@@ -208,6 +211,36 @@ public class Conv1D extends Layer {
     return this;
   }
 
+  /**
+   * The kernel's constraint, applied after each optimizer update (Keras's {@code
+   * kernel_constraint}; default none).
+   */
+  public Conv1D kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public Conv1D biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   private void requirePositive(String option, int value) {
     if (value <= 0) {
       throw new IllegalArgumentException(
@@ -334,9 +367,9 @@ public class Conv1D extends Layer {
   protected void build(Shape inputShape) {
     long channels = inputShape.get(channelAxis());
     kernel =
-        addWeight("kernel", Shape.of(kernelSize, channels / groups, filters), kernelInitializer, kernelRegularizer);
+        addWeight("kernel", Shape.of(kernelSize, channels / groups, filters), kernelInitializer, kernelRegularizer, kernelConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(filters), biasInitializer, biasRegularizer);
+      bias = addWeight("bias", Shape.of(filters), biasInitializer, biasRegularizer, biasConstraint);
     }
     setInputSpec(InputSpec.rank(RANK).withAxis(channelAxis(), channels));
   }
@@ -443,8 +476,8 @@ public class Conv1D extends Layer {
     config.put("kernel_regularizer", LayerConfig.serialize(kernelRegularizer));
     config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
-    config.put("kernel_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_constraint", LayerConfig.serialize(kernelConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
@@ -460,7 +493,6 @@ public class Conv1D extends Layer {
     if (!c.has("filters") || !c.has("kernel_size")) {
       throw c.error("the config needs 'filters' and 'kernel_size'");
     }
-    c.requireNull("kernel_constraint", "bias_constraint");
     Conv1D layer =
         new Conv1D(
             (long) c.getDouble("filters", 0),
@@ -479,6 +511,8 @@ public class Conv1D extends Layer {
     layer.kernelRegularizer(c.regularizer("kernel_regularizer"));
     layer.biasRegularizer(c.regularizer("bias_regularizer"));
     layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.activations.Activations;
@@ -42,6 +43,8 @@ public class Conv2D extends Layer {
   private Initializer biasInitializer = Initializers.zeros();
   private Regularizer kernelRegularizer;
   private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
 
@@ -191,6 +194,36 @@ public class Conv2D extends Layer {
     return this;
   }
 
+  /**
+   * The kernel's constraint, applied after each optimizer update (Keras's {@code
+   * kernel_constraint}; default none).
+   */
+  public Conv2D kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public Conv2D biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /** The number of output channels. */
   public long filters() {
     return filters;
@@ -243,9 +276,9 @@ public class Conv2D extends Layer {
     long channels = inputShape.get(RANK - 1);
     kernel =
         addWeight(
-            "kernel", Shape.of(kernelSize[0], kernelSize[1], channels, filters), kernelInitializer, kernelRegularizer);
+            "kernel", Shape.of(kernelSize[0], kernelSize[1], channels, filters), kernelInitializer, kernelRegularizer, kernelConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(filters), biasInitializer, biasRegularizer);
+      bias = addWeight("bias", Shape.of(filters), biasInitializer, biasRegularizer, biasConstraint);
     }
     setInputSpec(InputSpec.rank(RANK).withAxis(-1, channels));
   }
@@ -295,15 +328,14 @@ public class Conv2D extends Layer {
     config.put("kernel_regularizer", LayerConfig.serialize(kernelRegularizer));
     config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
-    config.put("kernel_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_constraint", LayerConfig.serialize(kernelConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
   /** A layer from a Keras config; only channels_last data and groups 1. */
   public static Conv2D fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Conv2D", config);
-    c.requireNull("kernel_constraint", "bias_constraint");
     c.requireDefault("data_format", "channels_last");
     c.requireDefault("groups", 1);
     Conv2D layer =
@@ -318,6 +350,8 @@ public class Conv2D extends Layer {
     layer.kernelRegularizer(c.regularizer("kernel_regularizer"));
     layer.biasRegularizer(c.regularizer("bias_regularizer"));
     layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

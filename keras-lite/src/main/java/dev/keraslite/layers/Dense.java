@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.Map;
@@ -34,6 +35,8 @@ public class Dense extends Layer {
   private Initializer biasInitializer = Initializers.zeros();
   private Regularizer kernelRegularizer;
   private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
   private long inputDim = -1;
@@ -116,6 +119,36 @@ public class Dense extends Layer {
     return this;
   }
 
+  /**
+   * The kernel's constraint, applied after each optimizer update (Keras's {@code
+   * kernel_constraint}; default none).
+   */
+  public Dense kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public Dense biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /** The number of outputs. */
   public long units() {
     return units;
@@ -155,9 +188,9 @@ public class Dense extends Layer {
   @Override
   protected void build(Shape inputShape) {
     long dim = inputShape.get(inputShape.numDimensions() - 1);
-    kernel = addWeight("kernel", Shape.of(dim, units), kernelInitializer, kernelRegularizer);
+    kernel = addWeight("kernel", Shape.of(dim, units), kernelInitializer, kernelRegularizer, kernelConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(units), biasInitializer, biasRegularizer);
+      bias = addWeight("bias", Shape.of(units), biasInitializer, biasRegularizer, biasConstraint);
     }
     inputDim = dim;
     setInputSpec(InputSpec.minRank(2).withAxis(-1, dim));
@@ -231,8 +264,8 @@ public class Dense extends Layer {
     config.put("kernel_regularizer", LayerConfig.serialize(kernelRegularizer));
     config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
-    config.put("kernel_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_constraint", LayerConfig.serialize(kernelConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
@@ -243,7 +276,7 @@ public class Dense extends Layer {
    */
   public static Dense fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Dense", config);
-    c.requireNull("kernel_constraint", "bias_constraint", "lora_rank");
+    c.requireNull("lora_rank");
     Dense layer =
         new Dense(c.getLong("units"))
             .activation(c.activation("activation"))
@@ -253,6 +286,8 @@ public class Dense extends Layer {
     layer.kernelRegularizer(c.regularizer("kernel_regularizer"));
     layer.biasRegularizer(c.regularizer("bias_regularizer"));
     layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

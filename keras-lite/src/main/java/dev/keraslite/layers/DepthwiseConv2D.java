@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
@@ -43,6 +44,8 @@ public class DepthwiseConv2D extends Layer {
   private Initializer biasInitializer = Initializers.zeros();
   private Regularizer depthwiseRegularizer;
   private Regularizer biasRegularizer;
+  private Constraint depthwiseConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
 
@@ -202,6 +205,36 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  /**
+   * The depthwise kernel's constraint, applied after each optimizer update (Keras's {@code
+   * depthwise_constraint}; default none).
+   */
+  public DepthwiseConv2D depthwiseConstraint(Constraint constraint) {
+    checkNotBuilt("depthwiseConstraint");
+    this.depthwiseConstraint = constraint;
+    return this;
+  }
+
+  /** The depthwise kernel's constraint, or null. */
+  public Constraint depthwiseConstraint() {
+    return depthwiseConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public DepthwiseConv2D biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /** The kernel's {@code {height, width}}. */
   public int[] kernelSize() {
     return kernelSize.clone();
@@ -256,9 +289,9 @@ public class DepthwiseConv2D extends Layer {
         addWeight(
             "kernel",
             Shape.of(kernelSize[0], kernelSize[1], channels, depthMultiplier),
-            depthwiseInitializer, depthwiseRegularizer);
+            depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(channels * depthMultiplier), biasInitializer, biasRegularizer);
+      bias = addWeight("bias", Shape.of(channels * depthMultiplier), biasInitializer, biasRegularizer, biasConstraint);
     }
     setInputSpec(InputSpec.rank(RANK).withAxis(-1, channels));
   }
@@ -314,8 +347,8 @@ public class DepthwiseConv2D extends Layer {
     config.put("depthwise_regularizer", LayerConfig.serialize(depthwiseRegularizer));
     config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
-    config.put("depthwise_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("depthwise_constraint", LayerConfig.serialize(depthwiseConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
@@ -328,8 +361,6 @@ public class DepthwiseConv2D extends Layer {
   public static DepthwiseConv2D fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("DepthwiseConv2D", config);
     c.requireDefault("data_format", "channels_last");
-    c.requireNull(
-        "depthwise_constraint", "bias_constraint");
     if (!c.has("kernel_size")) {
       throw c.error("the config needs 'kernel_size'");
     }
@@ -350,6 +381,8 @@ public class DepthwiseConv2D extends Layer {
     layer.depthwiseRegularizer(c.regularizer("depthwise_regularizer"));
     layer.biasRegularizer(c.regularizer("bias_regularizer"));
     layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.depthwiseConstraint(c.constraint("depthwise_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 

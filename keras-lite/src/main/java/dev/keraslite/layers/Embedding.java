@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.Variable;
@@ -36,6 +37,7 @@ public class Embedding extends Layer {
   private Initializer embeddingsInitializer =
       Initializers.randomUniform(-Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT);
   private Regularizer embeddingsRegularizer;
+  private Constraint embeddingsConstraint;
   private Variable embeddings;
 
   /**
@@ -84,6 +86,21 @@ public class Embedding extends Layer {
     return this;
   }
 
+  /**
+   * The embeddings table's constraint, applied after each optimizer update (Keras's {@code
+   * embeddings_constraint}; default none).
+   */
+  public Embedding embeddingsConstraint(Constraint constraint) {
+    checkNotBuilt("embeddingsConstraint");
+    this.embeddingsConstraint = constraint;
+    return this;
+  }
+
+  /** The embeddings table's constraint, or null. */
+  public Constraint embeddingsConstraint() {
+    return embeddingsConstraint;
+  }
+
   /** The vocabulary size. */
   public long inputDim() {
     return inputDim;
@@ -118,7 +135,7 @@ public class Embedding extends Layer {
 
   @Override
   protected void build(Shape inputShape) {
-    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer, embeddingsRegularizer);
+    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer, embeddingsRegularizer, embeddingsConstraint);
   }
 
   @Override
@@ -152,7 +169,7 @@ public class Embedding extends Layer {
     config.put("embeddings_initializer", LayerConfig.serialize(embeddingsInitializer));
     config.put("embeddings_regularizer", LayerConfig.serialize(embeddingsRegularizer));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
-    config.put("embeddings_constraint", null);
+    config.put("embeddings_constraint", LayerConfig.serialize(embeddingsConstraint));
     config.put("mask_zero", false);
     return config;
   }
@@ -160,7 +177,6 @@ public class Embedding extends Layer {
   /** A layer from a Keras config; masking (mask_zero) is not supported. */
   public static Embedding fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Embedding", config);
-    c.requireNull("embeddings_constraint");
     c.requireDefault("mask_zero", false);
     Embedding layer =
         new Embedding(c.getLong("input_dim"), c.getLong("output_dim"))
@@ -171,6 +187,7 @@ public class Embedding extends Layer {
                         -Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT)));
     layer.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));
     layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.embeddingsConstraint(c.constraint("embeddings_constraint"));
     return c.applyBase(layer);
   }
 }

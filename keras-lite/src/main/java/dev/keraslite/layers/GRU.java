@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.initializers.Initializers;
@@ -135,6 +136,27 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** See {@link GRUCell#kernelConstraint(Constraint)}. */
+  public GRU kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    cell().kernelConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link GRUCell#recurrentConstraint(Constraint)}. */
+  public GRU recurrentConstraint(Constraint constraint) {
+    checkNotBuilt("recurrentConstraint");
+    cell().recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link GRUCell#biasConstraint(Constraint)}. */
+  public GRU biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    cell().biasConstraint(constraint);
+    return this;
+  }
+
   /** Keras 3's config keys: units, activations, initializers, reset_after, sequence options. */
   @Override
   public Map<String, Object> getConfig() {
@@ -152,7 +174,6 @@ public class GRU extends RNN {
    */
   public static GRU fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("GRU", config);
-    checkGateConfig(c);
     GRU layer =
         new GRU(c.getLong("units"))
             .activation(c.has("activation") ? c.activation("activation") : Activations.tanh())
@@ -163,7 +184,7 @@ public class GRU extends RNN {
             .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
             .recurrentInitializer(c.initializer("recurrent_initializer", Initializers.orthogonal()))
             .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
-    readGateRegularizers(layer, layer.cell().gateWeights(), c);
+    readGateOptions(layer, layer.cell().gateWeights(), c);
     return configure(layer, c);
   }
 }

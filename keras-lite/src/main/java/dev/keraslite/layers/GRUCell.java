@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.Variable;
@@ -143,6 +144,39 @@ public class GRUCell extends RecurrentCell {
   /** The bias's regularizer, or null. */
   public Regularizer biasRegularizer() {
     return gateWeights.biasRegularizer();
+  }
+
+  /** The kernel's constraint, applied after each optimizer update (Keras's {@code kernel_constraint}; default none). */
+  public GRUCell kernelConstraint(Constraint constraint) {
+    gateWeights.kernelConstraint(constraint);
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return gateWeights.kernelConstraint();
+  }
+
+  /** The recurrent kernel's constraint, applied after each optimizer update (Keras's {@code recurrent_constraint}; default none). */
+  public GRUCell recurrentConstraint(Constraint constraint) {
+    gateWeights.recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** The recurrent kernel's constraint, or null. */
+  public Constraint recurrentConstraint() {
+    return gateWeights.recurrentConstraint();
+  }
+
+  /** The bias's constraint, applied after each optimizer update (Keras's {@code bias_constraint}; default none). */
+  public GRUCell biasConstraint(Constraint constraint) {
+    gateWeights.biasConstraint(constraint);
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return gateWeights.biasConstraint();
   }
 
   /** Whether the reset gate applies after the recurrent product. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Objects;
 import org.tensorflow.ndarray.Shape;
@@ -25,6 +26,9 @@ final class GateWeights {
   private Regularizer kernelRegularizer;
   private Regularizer recurrentRegularizer;
   private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint recurrentConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable recurrentKernel;
   private Variable bias;
@@ -100,6 +104,33 @@ final class GateWeights {
     return biasRegularizer;
   }
 
+  void kernelConstraint(Constraint constraint) {
+    cell.checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+  }
+
+  Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  void recurrentConstraint(Constraint constraint) {
+    cell.checkNotBuilt("recurrentConstraint");
+    this.recurrentConstraint = constraint;
+  }
+
+  Constraint recurrentConstraint() {
+    return recurrentConstraint;
+  }
+
+  void biasConstraint(Constraint constraint) {
+    cell.checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+  }
+
+  Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /**
    * Creates the kernel and the recurrent kernel for inputs of {@code inputDim} features and, with
    * {@code useBias}, the bias of {@code biasShape} starting from {@code biasStart}; from the cell's
@@ -107,12 +138,13 @@ final class GateWeights {
    */
   void build(long inputDim, Shape biasShape, Initializer biasStart) {
     long units = cell.units();
-    kernel = cell.addWeight("kernel", Shape.of(inputDim, gates * units), kernelInitializer, kernelRegularizer);
+    kernel = cell.addWeight("kernel", Shape.of(inputDim, gates * units), kernelInitializer, kernelRegularizer,
+            kernelConstraint);
     recurrentKernel =
         cell.addWeight("recurrent_kernel", Shape.of(units, gates * units), recurrentInitializer,
-            recurrentRegularizer);
+            recurrentRegularizer, recurrentConstraint);
     if (useBias) {
-      bias = cell.addWeight("bias", biasShape, biasStart, biasRegularizer);
+      bias = cell.addWeight("bias", biasShape, biasStart, biasRegularizer, biasConstraint);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.initializers.Initializers;
@@ -135,6 +136,27 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** See {@link LSTMCell#kernelConstraint(Constraint)}. */
+  public LSTM kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    cell().kernelConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link LSTMCell#recurrentConstraint(Constraint)}. */
+  public LSTM recurrentConstraint(Constraint constraint) {
+    checkNotBuilt("recurrentConstraint");
+    cell().recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link LSTMCell#biasConstraint(Constraint)}. */
+  public LSTM biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    cell().biasConstraint(constraint);
+    return this;
+  }
+
   /** Keras 3's config keys: units, activations, initializers, unit_forget_bias, sequence options. */
   @Override
   public Map<String, Object> getConfig() {
@@ -153,7 +175,6 @@ public class LSTM extends RNN {
    */
   public static LSTM fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("LSTM", config);
-    checkGateConfig(c);
     LSTM layer =
         new LSTM(c.getLong("units"))
             .activation(c.activation("activation"))
@@ -167,7 +188,7 @@ public class LSTM extends RNN {
     if (!c.has("activation")) {
       layer.activation(Activations.tanh());
     }
-    readGateRegularizers(layer, layer.cell().gateWeights(), c);
+    readGateOptions(layer, layer.cell().gateWeights(), c);
     return configure(layer, c);
   }
 }

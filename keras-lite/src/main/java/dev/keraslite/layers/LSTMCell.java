@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.Variable;
@@ -139,6 +140,39 @@ public class LSTMCell extends RecurrentCell {
   /** The bias's regularizer, or null. */
   public Regularizer biasRegularizer() {
     return gateWeights.biasRegularizer();
+  }
+
+  /** The kernel's constraint, applied after each optimizer update (Keras's {@code kernel_constraint}; default none). */
+  public LSTMCell kernelConstraint(Constraint constraint) {
+    gateWeights.kernelConstraint(constraint);
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return gateWeights.kernelConstraint();
+  }
+
+  /** The recurrent kernel's constraint, applied after each optimizer update (Keras's {@code recurrent_constraint}; default none). */
+  public LSTMCell recurrentConstraint(Constraint constraint) {
+    gateWeights.recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** The recurrent kernel's constraint, or null. */
+  public Constraint recurrentConstraint() {
+    return gateWeights.recurrentConstraint();
+  }
+
+  /** The bias's constraint, applied after each optimizer update (Keras's {@code bias_constraint}; default none). */
+  public LSTMCell biasConstraint(Constraint constraint) {
+    gateWeights.biasConstraint(constraint);
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return gateWeights.biasConstraint();
   }
 
   /** Two states: {@code h} and {@code c}. */

@@ -2,6 +2,7 @@ package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.ArrayList;
@@ -40,11 +41,16 @@ public abstract class Layer {
   private static final AtomicLong WEIGHT_ORDER = new AtomicLong();
 
   /**
-   * A weight this layer created, with the trainability it asked for and its regularizer (null for
-   * none).
+   * A weight this layer created, with the trainability it asked for, its regularizer and its
+   * constraint (null for none).
    */
   private record Weight(
-      Variable variable, String name, boolean trainable, long order, Regularizer regularizer) {}
+      Variable variable,
+      String name,
+      boolean trainable,
+      long order,
+      Regularizer regularizer,
+      Constraint constraint) {}
 
   private String name;
   private boolean trainable = true;
@@ -191,23 +197,30 @@ public abstract class Layer {
    */
   protected final Variable addWeight(
       String name, Shape shape, Initializer initializer, boolean trainable) {
-    return addWeight(name, shape, initializer, trainable, null);
+    return addWeight(name, shape, initializer, trainable, null, null);
   }
 
   /**
    * {@link #addWeight(String, Shape, Initializer, boolean)} for a trainable weight with a
-   * regularizer (Keras's {@code add_weight(regularizer=...)}): while the weight is trainable, its
-   * penalty is part of {@link #losses(Ops)}.
+   * regularizer and a constraint (Keras's {@code add_weight(regularizer=..., constraint=...)}):
+   * while the weight is trainable, its penalty is part of {@link #losses(Ops)}, and training
+   * projects it with the constraint after each update ({@link #applyConstraints}).
    *
    * @param regularizer the weight's penalty, or null for none
+   * @param constraint the weight's constraint, or null for none
    */
   protected final Variable addWeight(
-      String name, Shape shape, Initializer initializer, Regularizer regularizer) {
-    return addWeight(name, shape, initializer, true, regularizer);
+      String name, Shape shape, Initializer initializer, Regularizer regularizer, Constraint constraint) {
+    return addWeight(name, shape, initializer, true, regularizer, constraint);
   }
 
   private Variable addWeight(
-      String name, Shape shape, Initializer initializer, boolean trainable, Regularizer regularizer) {
+      String name,
+      Shape shape,
+      Initializer initializer,
+      boolean trainable,
+      Regularizer regularizer,
+      Constraint constraint) {
     CallContext.Frame frame = CallContext.current();
     if (frame == null || frame.layer() != this) {
       throw new IllegalStateException(
@@ -236,7 +249,7 @@ public abstract class Layer {
               + Shapes.format(shape));
     }
     Variable v = new Variable(frame.tf(), frame.path() + "/" + name + ":0", initial, trainable && this.trainable);
-    weights.add(new Weight(v, name, trainable, WEIGHT_ORDER.incrementAndGet(), regularizer));
+    weights.add(new Weight(v, name, trainable, WEIGHT_ORDER.incrementAndGet(), regularizer, constraint));
     return v;
   }
 
@@ -419,6 +432,50 @@ public abstract class Layer {
               + "' returned shape " + Shapes.format(Recording.shape(p)) + "; a penalty is a scalar");
     }
     return p;
+  }
+
+  // ---- constraints -------------------------------------------------------------------------
+
+  /**
+   * Projects each of {@code updated} that is a weight of this layer or its sublayers with a
+   * constraint: {@code weight.assign(constraint(weight))}, built on {@code tf} (eager, or a graph
+   * being traced, where it runs after the ops built before it). Training calls it right after every
+   * optimizer update with the variables updated, as Keras's optimizers apply {@code
+   * variable.constraint}; a custom train step that calls the optimizer itself calls it too. Not
+   * recorded by gradient tapes.
+   *
+   * @param updated the variables just updated; others are left alone
+   * @throws IllegalStateException if a constraint returns a value of another shape
+   */
+  public final void applyConstraints(Ops tf, List<Variable> updated) {
+    Objects.requireNonNull(tf, "tf");
+    Set<Variable> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+    targets.addAll(updated);
+    List<Weight> constrained = new ArrayList<>();
+    for (Layer layer : selfAndDescendants()) {
+      for (Weight w : layer.weights) {
+        if (w.constraint() != null && targets.contains(w.variable())) {
+          constrained.add(w);
+        }
+      }
+    }
+    if (constrained.isEmpty()) {
+      return;
+    }
+    constrained.sort(Comparator.comparingLong(Weight::order));
+    try (Recording.Paused paused = Recording.paused(tf)) {
+      for (Weight w : constrained) {
+        Operand<TFloat32> projected = w.constraint().apply(tf, w.variable().value(tf));
+        Shape shape = Recording.shape(projected);
+        if (!shape.isUnknown() && !Shapes.same(shape, w.variable().shape())) {
+          throw new IllegalStateException(
+              describe() + ": the constraint " + w.constraint() + " of weight '" + w.variable().name()
+                  + "' returned shape " + Shapes.format(shape) + " for a weight of shape "
+                  + Shapes.format(w.variable().shape()));
+        }
+        w.variable().assign(tf, projected);
+      }
+    }
   }
 
   private void clearLosses() {

@@ -3,6 +3,8 @@ package dev.keraslite.layers;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.ActivationConfig;
 import dev.keraslite.initializers.Initializer;
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.initializers.InitializerConfig;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.regularizers.Regularizers;
@@ -15,8 +17,8 @@ import java.util.Objects;
  * Reads the values of a Keras layer config ({@code get_config()}'s map, parsed from JSON) for the
  * layers' {@code fromConfig} factories: numbers of any JSON type, Keras's int-or-list options
  * ({@code kernel_size: 3} or {@code [3, 3]}), initializers and activations in Keras's serialized
- * forms, regularizers. Options keras-lite does not implement are accepted only with their Keras
- * default, so that a file asking for, say, a kernel constraint is refused instead of silently
+ * forms, regularizers and constraints. Options keras-lite does not implement are accepted only with their Keras
+ * default, so that a file asking for, say, {@code mask_zero} is refused instead of silently
  * losing it.
  */
 public final class LayerConfig {
@@ -187,6 +189,20 @@ public final class LayerConfig {
   }
 
   /**
+   * The constraint under {@code key} (Keras's serialized form or a name such as {@code
+   * "max_norm"}), or null when absent or null.
+   *
+   * @throws IllegalArgumentException for an unknown constraint, naming the layer and the option
+   */
+  public Constraint constraint(String key) {
+    try {
+      return Constraints.deserialize(config.get(key));
+    } catch (IllegalArgumentException e) {
+      throw error("option '" + key + "': " + e.getMessage());
+    }
+  }
+
+  /**
    * Refuses an option keras-lite does not implement unless it holds Keras's default ({@code null}
    * for regularizers and constraints, {@code false}, {@code 0}, ...).
    *
@@ -253,6 +269,11 @@ public final class LayerConfig {
   /** Keras's serialized form of a regularizer, or null for none, for {@code getConfig()}. */
   public static Object serialize(Regularizer regularizer) {
     return Regularizers.serialize(regularizer);
+  }
+
+  /** Keras's serialized form of a constraint, or null for none, for {@code getConfig()}. */
+  public static Object serialize(Constraint constraint) {
+    return Constraints.serialize(constraint);
   }
 
   /** Keras's serialized form of an activation (its name), for {@code getConfig()}. */

@@ -262,21 +262,19 @@ public class RNN extends Layer {
     config.put("recurrent_regularizer", LayerConfig.serialize(w.recurrentRegularizer()));
     config.put("bias_regularizer", LayerConfig.serialize(w.biasRegularizer()));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer));
-    for (String key : new String[] {"kernel_constraint", "recurrent_constraint", "bias_constraint"}) {
-      config.put(key, null);
-    }
+    config.put("kernel_constraint", LayerConfig.serialize(w.kernelConstraint()));
+    config.put("recurrent_constraint", LayerConfig.serialize(w.recurrentConstraint()));
+    config.put("bias_constraint", LayerConfig.serialize(w.biasConstraint()));
     config.put("dropout", 0.0);
     config.put("recurrent_dropout", 0.0);
     config.put("seed", null);
   }
 
-  /** Refuses the gate options keras-lite lacks. */
-  static void checkGateConfig(LayerConfig c) {
-    c.requireNull("kernel_constraint", "recurrent_constraint", "bias_constraint");
-  }
-
-  /** Reads the regularizer keys of a gated layer's config into its cell's weights and the layer. */
-  static void readGateRegularizers(RNN layer, GateWeights w, LayerConfig c) {
+  /** Reads the regularizer and constraint keys of a gated layer's config into its cell's weights and the layer. */
+  static void readGateOptions(RNN layer, GateWeights w, LayerConfig c) {
+    w.kernelConstraint(c.constraint("kernel_constraint"));
+    w.recurrentConstraint(c.constraint("recurrent_constraint"));
+    w.biasConstraint(c.constraint("bias_constraint"));
     w.kernelRegularizer(c.regularizer("kernel_regularizer"));
     w.recurrentRegularizer(c.regularizer("recurrent_regularizer"));
     w.biasRegularizer(c.regularizer("bias_regularizer"));

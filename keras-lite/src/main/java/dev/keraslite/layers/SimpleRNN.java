@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -128,6 +129,27 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** See {@link SimpleRNNCell#kernelConstraint(Constraint)}. */
+  public SimpleRNN kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    cell().kernelConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#recurrentConstraint(Constraint)}. */
+  public SimpleRNN recurrentConstraint(Constraint constraint) {
+    checkNotBuilt("recurrentConstraint");
+    cell().recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#biasConstraint(Constraint)}. */
+  public SimpleRNN biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    cell().biasConstraint(constraint);
+    return this;
+  }
+
   /**
    * Keras's {@code dropout}, the fraction of the inputs dropped in training (default 0). keras-lite
    * keeps it so that models from Keras files predict and save it back, but does not implement it:
@@ -207,9 +229,9 @@ public class SimpleRNN extends RNN {
     config.put("recurrent_regularizer", LayerConfig.serialize(cell.recurrentRegularizer()));
     config.put("bias_regularizer", LayerConfig.serialize(cell.biasRegularizer()));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
-    config.put("kernel_constraint", null);
-    config.put("recurrent_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_constraint", LayerConfig.serialize(cell.kernelConstraint()));
+    config.put("recurrent_constraint", LayerConfig.serialize(cell.recurrentConstraint()));
+    config.put("bias_constraint", LayerConfig.serialize(cell.biasConstraint()));
     config.put("dropout", dropout);
     config.put("recurrent_dropout", recurrentDropout);
     config.put("seed", null);
@@ -229,7 +251,6 @@ public class SimpleRNN extends RNN {
     if (!c.has("units")) {
       throw c.error("the config needs 'units'");
     }
-    c.requireNull("kernel_constraint", "recurrent_constraint", "bias_constraint");
     c.requireDefault("stateful", false);
     c.requireDefault("time_major", false);
     SimpleRNN layer =
@@ -256,6 +277,9 @@ public class SimpleRNN extends RNN {
     layer.recurrentRegularizer(c.regularizer("recurrent_regularizer"));
     layer.biasRegularizer(c.regularizer("bias_regularizer"));
     layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.recurrentConstraint(c.constraint("recurrent_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
@@ -107,6 +108,39 @@ public class SimpleRNNCell extends RecurrentCell {
   /** The bias's regularizer, or null. */
   public Regularizer biasRegularizer() {
     return weights.biasRegularizer();
+  }
+
+  /** The kernel's constraint, applied after each optimizer update (Keras's {@code kernel_constraint}; default none). */
+  public SimpleRNNCell kernelConstraint(Constraint constraint) {
+    weights.kernelConstraint(constraint);
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return weights.kernelConstraint();
+  }
+
+  /** The recurrent kernel's constraint, applied after each optimizer update (Keras's {@code recurrent_constraint}; default none). */
+  public SimpleRNNCell recurrentConstraint(Constraint constraint) {
+    weights.recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** The recurrent kernel's constraint, or null. */
+  public Constraint recurrentConstraint() {
+    return weights.recurrentConstraint();
+  }
+
+  /** The bias's constraint, applied after each optimizer update (Keras's {@code bias_constraint}; default none). */
+  public SimpleRNNCell biasConstraint(Constraint constraint) {
+    weights.biasConstraint(constraint);
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return weights.biasConstraint();
   }
 
   /** The activation of the new state. */
