@@ -26,6 +26,7 @@ import dev.keraslite.layers.LeakyReLU;
 import dev.keraslite.layers.MaxPool2D;
 import dev.keraslite.layers.MaxPooling1D;
 import dev.keraslite.layers.MaxPooling2D;
+import dev.keraslite.layers.MultiHeadAttention;
 import dev.keraslite.layers.ReLU;
 import dev.keraslite.layers.Reshape;
 import dev.keraslite.layers.SimpleRNN;
@@ -87,6 +88,7 @@ public final class LayerRegistry {
     register("ReLU", ReLU.class, ReLU::fromConfig);
     register("DepthwiseConv2D", DepthwiseConv2D.class, DepthwiseConv2D::fromConfig);
     register("ZeroPadding2D", ZeroPadding2D.class, ZeroPadding2D::fromConfig);
+    register("MultiHeadAttention", MultiHeadAttention.class, MultiHeadAttention::fromConfig);
     // Aliases Keras 2 files may use for the same classes.
     FACTORIES.put("Convolution2D", Conv2D::fromConfig);
     FACTORIES.put("MaxPool2D", MaxPooling2D::fromConfig);
