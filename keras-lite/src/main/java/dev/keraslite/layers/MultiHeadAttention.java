@@ -450,10 +450,13 @@ public class MultiHeadAttention extends Layer {
     return scoresRequested ? List.of(output, scores) : List.of(output);
   }
 
+  /**
+   * Not reached: as in Keras, the value is a required argument, and {@link #checkInputShapes}
+   * refuses a single input (self-attention passes the same tensor twice).
+   */
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
-    // Self-attention: the one input is query, value and key.
-    return callOutputs(tf, List.of(input, input), false).get(0);
+    throw new IllegalStateException(describe() + ": expected query and value, received one input");
   }
 
   // ---- config ------------------------------------------------------------------------------

@@ -314,6 +314,11 @@ class MultiHeadAttentionTest {
           "MultiHeadAttention 'mha': attention mask: expected shape [2, 3, 4] ([batch, query length, key length]),"
               + " received shape [2, 3, 3].",
           e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> mha.apply(tf, tensor(tf, Q, B, T, DQ)));
+      assertEquals(
+          "MultiHeadAttention 'mha': expected query and value, then optionally key and attention mask;"
+              + " received 1 input",
+          e.getMessage());
       assertTrue(mha.variables().isEmpty(), "refused input builds nothing");
       mha.apply(tf, tensor(tf, Q, B, T, DQ), tensor(tf, V, B, S, DV));
       e = assertThrows(IllegalArgumentException.class,
