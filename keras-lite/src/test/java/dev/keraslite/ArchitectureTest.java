@@ -31,7 +31,8 @@ class ArchitectureTest {
     "dev.keraslite.layers..", "dev.keraslite.optimizers..", "dev.keraslite.losses..",
     "dev.keraslite.metrics..", "dev.keraslite.data..", "dev.keraslite.datasets..",
     "dev.keraslite.initializers..", "dev.keraslite.activations..", "dev.keraslite.distribute..",
-    "dev.keraslite.checkpoint..", "dev.keraslite.summary..", "dev.keraslite.mixedprecision.."
+    "dev.keraslite.checkpoint..", "dev.keraslite.summary..", "dev.keraslite.mixedprecision..",
+    "dev.keraslite.regularizers..", "dev.keraslite.constraints.."
   };
   static final String[] ABOVE_BUILDING_BLOCKS = {
     "dev.keraslite.models..", "dev.keraslite.training..", "dev.keraslite.callbacks..",

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -55,6 +57,10 @@ public class Conv1D extends Layer {
   private boolean useBias = true;
   private Initializer kernelInitializer = Initializers.glorotUniform();
   private Initializer biasInitializer = Initializers.zeros();
+  private Regularizer kernelRegularizer;
+  private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
 
@@ -173,6 +179,66 @@ public class Conv1D extends Layer {
     checkNotBuilt("biasInitializer");
     this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
     return this;
+  }
+
+  /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
+  public Conv1D kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    this.kernelRegularizer = regularizer;
+    return this;
+  }
+
+  /** The kernel's regularizer, or null. */
+  public Regularizer kernelRegularizer() {
+    return kernelRegularizer;
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public Conv1D biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    this.biasRegularizer = regularizer;
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return biasRegularizer;
+  }
+
+  @Override
+  public Conv1D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /**
+   * The kernel's constraint, applied after each optimizer update (Keras's {@code
+   * kernel_constraint}; default none).
+   */
+  public Conv1D kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public Conv1D biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
   }
 
   private void requirePositive(String option, int value) {
@@ -301,9 +367,9 @@ public class Conv1D extends Layer {
   protected void build(Shape inputShape) {
     long channels = inputShape.get(channelAxis());
     kernel =
-        addWeight("kernel", Shape.of(kernelSize, channels / groups, filters), kernelInitializer);
+        addWeight("kernel", Shape.of(kernelSize, channels / groups, filters), kernelInitializer, kernelRegularizer, kernelConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(filters), biasInitializer);
+      bias = addWeight("bias", Shape.of(filters), biasInitializer, biasRegularizer, biasConstraint);
     }
     setInputSpec(InputSpec.rank(RANK).withAxis(channelAxis(), channels));
   }
@@ -407,11 +473,11 @@ public class Conv1D extends Layer {
     config.put("use_bias", useBias);
     config.put("kernel_initializer", LayerConfig.serialize(kernelInitializer));
     config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
-    config.put("kernel_regularizer", null);
-    config.put("bias_regularizer", null);
-    config.put("activity_regularizer", null);
-    config.put("kernel_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_regularizer", LayerConfig.serialize(kernelRegularizer));
+    config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
+    config.put("kernel_constraint", LayerConfig.serialize(kernelConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
@@ -427,8 +493,6 @@ public class Conv1D extends Layer {
     if (!c.has("filters") || !c.has("kernel_size")) {
       throw c.error("the config needs 'filters' and 'kernel_size'");
     }
-    c.requireNull("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint");
     Conv1D layer =
         new Conv1D(
             (long) c.getDouble("filters", 0),
@@ -444,6 +508,11 @@ public class Conv1D extends Layer {
         .kernelInitializer(
             c.initializer("kernel_initializer", Initializers.glorotUniform()))
         .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    layer.kernelRegularizer(c.regularizer("kernel_regularizer"));
+    layer.biasRegularizer(c.regularizer("bias_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

@@ -1,6 +1,7 @@
 package dev.keraslite.layers;
 
-
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.Variable;
@@ -40,6 +41,10 @@ public class Conv2D extends Layer {
   private boolean useBias = true;
   private Initializer kernelInitializer = Initializers.glorotUniform();
   private Initializer biasInitializer = Initializers.zeros();
+  private Regularizer kernelRegularizer;
+  private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
 
@@ -159,6 +164,66 @@ public class Conv2D extends Layer {
     return this;
   }
 
+  /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
+  public Conv2D kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    this.kernelRegularizer = regularizer;
+    return this;
+  }
+
+  /** The kernel's regularizer, or null. */
+  public Regularizer kernelRegularizer() {
+    return kernelRegularizer;
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public Conv2D biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    this.biasRegularizer = regularizer;
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return biasRegularizer;
+  }
+
+  @Override
+  public Conv2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /**
+   * The kernel's constraint, applied after each optimizer update (Keras's {@code
+   * kernel_constraint}; default none).
+   */
+  public Conv2D kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public Conv2D biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /** The number of output channels. */
   public long filters() {
     return filters;
@@ -211,9 +276,9 @@ public class Conv2D extends Layer {
     long channels = inputShape.get(RANK - 1);
     kernel =
         addWeight(
-            "kernel", Shape.of(kernelSize[0], kernelSize[1], channels, filters), kernelInitializer);
+            "kernel", Shape.of(kernelSize[0], kernelSize[1], channels, filters), kernelInitializer, kernelRegularizer, kernelConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(filters), biasInitializer);
+      bias = addWeight("bias", Shape.of(filters), biasInitializer, biasRegularizer, biasConstraint);
     }
     setInputSpec(InputSpec.rank(RANK).withAxis(-1, channels));
   }
@@ -261,19 +326,17 @@ public class Conv2D extends Layer {
     config.put("use_bias", useBias);
     config.put("kernel_initializer", LayerConfig.serialize(kernelInitializer));
     config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
-    config.put("kernel_regularizer", null);
-    config.put("bias_regularizer", null);
-    config.put("activity_regularizer", null);
-    config.put("kernel_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_regularizer", LayerConfig.serialize(kernelRegularizer));
+    config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
+    config.put("kernel_constraint", LayerConfig.serialize(kernelConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
   /** A layer from a Keras config; only channels_last data and groups 1. */
   public static Conv2D fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Conv2D", config);
-    c.requireNull("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint");
     c.requireDefault("data_format", "channels_last");
     c.requireDefault("groups", 1);
     Conv2D layer =
@@ -285,6 +348,11 @@ public class Conv2D extends Layer {
             .useBias(c.getBoolean("use_bias", true))
             .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
             .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    layer.kernelRegularizer(c.regularizer("kernel_regularizer"));
+    layer.biasRegularizer(c.regularizer("bias_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

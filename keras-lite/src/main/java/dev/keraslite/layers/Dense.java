@@ -1,7 +1,8 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.mixedprecision.DTypePolicy;
-
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.Map;
 import dev.keraslite.activations.Activations;
@@ -33,6 +34,10 @@ public class Dense extends Layer {
   private boolean useBias = true;
   private Initializer kernelInitializer = Initializers.glorotUniform();
   private Initializer biasInitializer = Initializers.zeros();
+  private Regularizer kernelRegularizer;
+  private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
   private long inputDim = -1;
@@ -85,6 +90,66 @@ public class Dense extends Layer {
     return this;
   }
 
+  /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
+  public Dense kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    this.kernelRegularizer = regularizer;
+    return this;
+  }
+
+  /** The kernel's regularizer, or null. */
+  public Regularizer kernelRegularizer() {
+    return kernelRegularizer;
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public Dense biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    this.biasRegularizer = regularizer;
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return biasRegularizer;
+  }
+
+  @Override
+  public Dense activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /**
+   * The kernel's constraint, applied after each optimizer update (Keras's {@code
+   * kernel_constraint}; default none).
+   */
+  public Dense kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public Dense biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /** The number of outputs. */
   public long units() {
     return units;
@@ -124,9 +189,9 @@ public class Dense extends Layer {
   @Override
   protected void build(Shape inputShape) {
     long dim = inputShape.get(inputShape.numDimensions() - 1);
-    kernel = addWeight("kernel", Shape.of(dim, units), kernelInitializer);
+    kernel = addWeight("kernel", Shape.of(dim, units), kernelInitializer, kernelRegularizer, kernelConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(units), biasInitializer);
+      bias = addWeight("bias", Shape.of(units), biasInitializer, biasRegularizer, biasConstraint);
     }
     inputDim = dim;
     setInputSpec(InputSpec.minRank(2).withAxis(-1, dim));
@@ -203,11 +268,11 @@ public class Dense extends Layer {
     config.put("use_bias", useBias);
     config.put("kernel_initializer", LayerConfig.serialize(kernelInitializer));
     config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
-    config.put("kernel_regularizer", null);
-    config.put("bias_regularizer", null);
-    config.put("activity_regularizer", null);
-    config.put("kernel_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_regularizer", LayerConfig.serialize(kernelRegularizer));
+    config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
+    config.put("kernel_constraint", LayerConfig.serialize(kernelConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
@@ -218,14 +283,18 @@ public class Dense extends Layer {
    */
   public static Dense fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Dense", config);
-    c.requireNull("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint", "lora_rank");
+    c.requireNull("lora_rank");
     Dense layer =
         new Dense(c.getLong("units"))
             .activation(c.activation("activation"))
             .useBias(c.getBoolean("use_bias", true))
             .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
             .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    layer.kernelRegularizer(c.regularizer("kernel_regularizer"));
+    layer.biasRegularizer(c.regularizer("bias_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

@@ -1,7 +1,8 @@
 package dev.keraslite.layers;
 
 import dev.keraslite.mixedprecision.DTypePolicy;
-
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
@@ -42,6 +43,10 @@ public class DepthwiseConv2D extends Layer {
   private boolean useBias = true;
   private Initializer depthwiseInitializer = Initializers.glorotUniform();
   private Initializer biasInitializer = Initializers.zeros();
+  private Regularizer depthwiseRegularizer;
+  private Regularizer biasRegularizer;
+  private Constraint depthwiseConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable bias;
 
@@ -171,6 +176,66 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  /** The depthwise kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code depthwise_regularizer}; default none). */
+  public DepthwiseConv2D depthwiseRegularizer(Regularizer regularizer) {
+    checkNotBuilt("depthwiseRegularizer");
+    this.depthwiseRegularizer = regularizer;
+    return this;
+  }
+
+  /** The depthwise kernel's regularizer, or null. */
+  public Regularizer depthwiseRegularizer() {
+    return depthwiseRegularizer;
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public DepthwiseConv2D biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    this.biasRegularizer = regularizer;
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return biasRegularizer;
+  }
+
+  @Override
+  public DepthwiseConv2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /**
+   * The depthwise kernel's constraint, applied after each optimizer update (Keras's {@code
+   * depthwise_constraint}; default none).
+   */
+  public DepthwiseConv2D depthwiseConstraint(Constraint constraint) {
+    checkNotBuilt("depthwiseConstraint");
+    this.depthwiseConstraint = constraint;
+    return this;
+  }
+
+  /** The depthwise kernel's constraint, or null. */
+  public Constraint depthwiseConstraint() {
+    return depthwiseConstraint;
+  }
+
+  /**
+   * The bias's constraint, applied after each optimizer update (Keras's {@code
+   * bias_constraint}; default none).
+   */
+  public DepthwiseConv2D biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /** The kernel's {@code {height, width}}. */
   public int[] kernelSize() {
     return kernelSize.clone();
@@ -225,9 +290,9 @@ public class DepthwiseConv2D extends Layer {
         addWeight(
             "kernel",
             Shape.of(kernelSize[0], kernelSize[1], channels, depthMultiplier),
-            depthwiseInitializer);
+            depthwiseInitializer, depthwiseRegularizer, depthwiseConstraint);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(channels * depthMultiplier), biasInitializer);
+      bias = addWeight("bias", Shape.of(channels * depthMultiplier), biasInitializer, biasRegularizer, biasConstraint);
     }
     setInputSpec(InputSpec.rank(RANK).withAxis(-1, channels));
   }
@@ -285,11 +350,11 @@ public class DepthwiseConv2D extends Layer {
     config.put("use_bias", useBias);
     config.put("depthwise_initializer", LayerConfig.serialize(depthwiseInitializer));
     config.put("bias_initializer", LayerConfig.serialize(biasInitializer));
-    config.put("depthwise_regularizer", null);
-    config.put("bias_regularizer", null);
-    config.put("activity_regularizer", null);
-    config.put("depthwise_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("depthwise_regularizer", LayerConfig.serialize(depthwiseRegularizer));
+    config.put("bias_regularizer", LayerConfig.serialize(biasRegularizer));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
+    config.put("depthwise_constraint", LayerConfig.serialize(depthwiseConstraint));
+    config.put("bias_constraint", LayerConfig.serialize(biasConstraint));
     return config;
   }
 
@@ -302,9 +367,6 @@ public class DepthwiseConv2D extends Layer {
   public static DepthwiseConv2D fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("DepthwiseConv2D", config);
     c.requireDefault("data_format", "channels_last");
-    c.requireNull(
-        "depthwise_regularizer", "bias_regularizer", "activity_regularizer",
-        "depthwise_constraint", "bias_constraint");
     if (!c.has("kernel_size")) {
       throw c.error("the config needs 'kernel_size'");
     }
@@ -322,6 +384,11 @@ public class DepthwiseConv2D extends Layer {
     if (c.has("dilation_rate")) {
       layer.dilationRate(c.getInts("dilation_rate", 2, null));
     }
+    layer.depthwiseRegularizer(c.regularizer("depthwise_regularizer"));
+    layer.biasRegularizer(c.regularizer("bias_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.depthwiseConstraint(c.constraint("depthwise_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
@@ -34,6 +36,8 @@ public class Embedding extends Layer {
   private final long outputDim;
   private Initializer embeddingsInitializer =
       Initializers.randomUniform(-Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT);
+  private Regularizer embeddingsRegularizer;
+  private Constraint embeddingsConstraint;
   private Variable embeddings;
 
   /**
@@ -62,6 +66,39 @@ public class Embedding extends Layer {
     checkNotBuilt("embeddingsInitializer");
     this.embeddingsInitializer = Objects.requireNonNull(initializer, "embeddingsInitializer");
     return this;
+  }
+
+  /** The embeddings table's penalty, added to {@link #losses(Ops)} (Keras's {@code embeddings_regularizer}; default none). */
+  public Embedding embeddingsRegularizer(Regularizer regularizer) {
+    checkNotBuilt("embeddingsRegularizer");
+    this.embeddingsRegularizer = regularizer;
+    return this;
+  }
+
+  /** The embeddings table's regularizer, or null. */
+  public Regularizer embeddingsRegularizer() {
+    return embeddingsRegularizer;
+  }
+
+  @Override
+  public Embedding activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /**
+   * The embeddings table's constraint, applied after each optimizer update (Keras's {@code
+   * embeddings_constraint}; default none).
+   */
+  public Embedding embeddingsConstraint(Constraint constraint) {
+    checkNotBuilt("embeddingsConstraint");
+    this.embeddingsConstraint = constraint;
+    return this;
+  }
+
+  /** The embeddings table's constraint, or null. */
+  public Constraint embeddingsConstraint() {
+    return embeddingsConstraint;
   }
 
   /** The vocabulary size. */
@@ -98,7 +135,7 @@ public class Embedding extends Layer {
 
   @Override
   protected void build(Shape inputShape) {
-    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer);
+    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), embeddingsInitializer, embeddingsRegularizer, embeddingsConstraint);
   }
 
   @Override
@@ -130,9 +167,9 @@ public class Embedding extends Layer {
     config.put("input_dim", inputDim);
     config.put("output_dim", outputDim);
     config.put("embeddings_initializer", LayerConfig.serialize(embeddingsInitializer));
-    config.put("embeddings_regularizer", null);
-    config.put("activity_regularizer", null);
-    config.put("embeddings_constraint", null);
+    config.put("embeddings_regularizer", LayerConfig.serialize(embeddingsRegularizer));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
+    config.put("embeddings_constraint", LayerConfig.serialize(embeddingsConstraint));
     config.put("mask_zero", false);
     return config;
   }
@@ -140,7 +177,6 @@ public class Embedding extends Layer {
   /** A layer from a Keras config; masking (mask_zero) is not supported. */
   public static Embedding fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Embedding", config);
-    c.requireNull("embeddings_regularizer", "activity_regularizer", "embeddings_constraint");
     c.requireDefault("mask_zero", false);
     Embedding layer =
         new Embedding(c.getLong("input_dim"), c.getLong("output_dim"))
@@ -149,6 +185,9 @@ public class Embedding extends Layer {
                     "embeddings_initializer",
                     Initializers.randomUniform(
                         -Initializers.DEFAULT_UNIFORM_LIMIT, Initializers.DEFAULT_UNIFORM_LIMIT)));
+    layer.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.embeddingsConstraint(c.constraint("embeddings_constraint"));
     return c.applyBase(layer);
   }
 }

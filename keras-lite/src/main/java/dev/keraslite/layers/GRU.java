@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.initializers.Initializers;
 import dev.keraslite.activations.Activations;
@@ -107,13 +109,61 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** See {@link GRUCell#kernelRegularizer(Regularizer)}. */
+  public GRU kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    cell().kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link GRUCell#recurrentRegularizer(Regularizer)}. */
+  public GRU recurrentRegularizer(Regularizer regularizer) {
+    checkNotBuilt("recurrentRegularizer");
+    cell().recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link GRUCell#biasRegularizer(Regularizer)}. */
+  public GRU biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    cell().biasRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public GRU activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link GRUCell#kernelConstraint(Constraint)}. */
+  public GRU kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    cell().kernelConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link GRUCell#recurrentConstraint(Constraint)}. */
+  public GRU recurrentConstraint(Constraint constraint) {
+    checkNotBuilt("recurrentConstraint");
+    cell().recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link GRUCell#biasConstraint(Constraint)}. */
+  public GRU biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    cell().biasConstraint(constraint);
+    return this;
+  }
+
   /** Keras 3's config keys: units, activations, initializers, reset_after, sequence options. */
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     config.put("units", units());
     putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
-        cell().gateWeights());
+        cell().gateWeights(), activityRegularizer());
     config.put("reset_after", cell().resetAfter());
     return config;
   }
@@ -124,7 +174,6 @@ public class GRU extends RNN {
    */
   public static GRU fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("GRU", config);
-    checkGateConfig(c);
     GRU layer =
         new GRU(c.getLong("units"))
             .activation(c.has("activation") ? c.activation("activation") : Activations.tanh())
@@ -135,6 +184,7 @@ public class GRU extends RNN {
             .kernelInitializer(c.initializer("kernel_initializer", Initializers.glorotUniform()))
             .recurrentInitializer(c.initializer("recurrent_initializer", Initializers.orthogonal()))
             .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
+    readGateOptions(layer, layer.cell().gateWeights(), c);
     return configure(layer, c);
   }
 }

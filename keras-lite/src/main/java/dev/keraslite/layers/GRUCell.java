@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
@@ -109,6 +111,72 @@ public class GRUCell extends RecurrentCell {
   public GRUCell biasInitializer(Initializer initializer) {
     gateWeights.biasInitializer(initializer);
     return this;
+  }
+
+  /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
+  public GRUCell kernelRegularizer(Regularizer regularizer) {
+    gateWeights.kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** The kernel's regularizer, or null. */
+  public Regularizer kernelRegularizer() {
+    return gateWeights.kernelRegularizer();
+  }
+
+  /** The recurrent kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code recurrent_regularizer}; default none). */
+  public GRUCell recurrentRegularizer(Regularizer regularizer) {
+    gateWeights.recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** The recurrent kernel's regularizer, or null. */
+  public Regularizer recurrentRegularizer() {
+    return gateWeights.recurrentRegularizer();
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public GRUCell biasRegularizer(Regularizer regularizer) {
+    gateWeights.biasRegularizer(regularizer);
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return gateWeights.biasRegularizer();
+  }
+
+  /** The kernel's constraint, applied after each optimizer update (Keras's {@code kernel_constraint}; default none). */
+  public GRUCell kernelConstraint(Constraint constraint) {
+    gateWeights.kernelConstraint(constraint);
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return gateWeights.kernelConstraint();
+  }
+
+  /** The recurrent kernel's constraint, applied after each optimizer update (Keras's {@code recurrent_constraint}; default none). */
+  public GRUCell recurrentConstraint(Constraint constraint) {
+    gateWeights.recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** The recurrent kernel's constraint, or null. */
+  public Constraint recurrentConstraint() {
+    return gateWeights.recurrentConstraint();
+  }
+
+  /** The bias's constraint, applied after each optimizer update (Keras's {@code bias_constraint}; default none). */
+  public GRUCell biasConstraint(Constraint constraint) {
+    gateWeights.biasConstraint(constraint);
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return gateWeights.biasConstraint();
   }
 
   /** Whether the reset gate applies after the recurrent product. */

@@ -4,6 +4,8 @@ import java.util.Map;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Objects;
 import org.tensorflow.ndarray.Shape;
 
@@ -21,6 +23,12 @@ final class GateWeights {
   private Initializer kernelInitializer = Initializers.glorotUniform();
   private Initializer recurrentInitializer = Initializers.orthogonal();
   private Initializer biasInitializer = Initializers.zeros();
+  private Regularizer kernelRegularizer;
+  private Regularizer recurrentRegularizer;
+  private Regularizer biasRegularizer;
+  private Constraint kernelConstraint;
+  private Constraint recurrentConstraint;
+  private Constraint biasConstraint;
   private Variable kernel;
   private Variable recurrentKernel;
   private Variable bias;
@@ -69,6 +77,60 @@ final class GateWeights {
     return recurrentInitializer;
   }
 
+  void kernelRegularizer(Regularizer regularizer) {
+    cell.checkNotBuilt("kernelRegularizer");
+    this.kernelRegularizer = regularizer;
+  }
+
+  void recurrentRegularizer(Regularizer regularizer) {
+    cell.checkNotBuilt("recurrentRegularizer");
+    this.recurrentRegularizer = regularizer;
+  }
+
+  void biasRegularizer(Regularizer regularizer) {
+    cell.checkNotBuilt("biasRegularizer");
+    this.biasRegularizer = regularizer;
+  }
+
+  Regularizer kernelRegularizer() {
+    return kernelRegularizer;
+  }
+
+  Regularizer recurrentRegularizer() {
+    return recurrentRegularizer;
+  }
+
+  Regularizer biasRegularizer() {
+    return biasRegularizer;
+  }
+
+  void kernelConstraint(Constraint constraint) {
+    cell.checkNotBuilt("kernelConstraint");
+    this.kernelConstraint = constraint;
+  }
+
+  Constraint kernelConstraint() {
+    return kernelConstraint;
+  }
+
+  void recurrentConstraint(Constraint constraint) {
+    cell.checkNotBuilt("recurrentConstraint");
+    this.recurrentConstraint = constraint;
+  }
+
+  Constraint recurrentConstraint() {
+    return recurrentConstraint;
+  }
+
+  void biasConstraint(Constraint constraint) {
+    cell.checkNotBuilt("biasConstraint");
+    this.biasConstraint = constraint;
+  }
+
+  Constraint biasConstraint() {
+    return biasConstraint;
+  }
+
   /**
    * Creates the kernel and the recurrent kernel for inputs of {@code inputDim} features and, with
    * {@code useBias}, the bias of {@code biasShape} starting from {@code biasStart}; from the cell's
@@ -76,11 +138,13 @@ final class GateWeights {
    */
   void build(long inputDim, Shape biasShape, Initializer biasStart) {
     long units = cell.units();
-    kernel = cell.addWeight("kernel", Shape.of(inputDim, gates * units), kernelInitializer);
+    kernel = cell.addWeight("kernel", Shape.of(inputDim, gates * units), kernelInitializer, kernelRegularizer,
+            kernelConstraint);
     recurrentKernel =
-        cell.addWeight("recurrent_kernel", Shape.of(units, gates * units), recurrentInitializer);
+        cell.addWeight("recurrent_kernel", Shape.of(units, gates * units), recurrentInitializer,
+            recurrentRegularizer, recurrentConstraint);
     if (useBias) {
-      bias = cell.addWeight("bias", biasShape, biasStart);
+      bias = cell.addWeight("bias", biasShape, biasStart, biasRegularizer, biasConstraint);
     }
   }
 

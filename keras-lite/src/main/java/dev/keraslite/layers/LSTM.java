@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.initializers.Initializers;
 import dev.keraslite.activations.Activations;
@@ -107,13 +109,61 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** See {@link LSTMCell#kernelRegularizer(Regularizer)}. */
+  public LSTM kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    cell().kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link LSTMCell#recurrentRegularizer(Regularizer)}. */
+  public LSTM recurrentRegularizer(Regularizer regularizer) {
+    checkNotBuilt("recurrentRegularizer");
+    cell().recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link LSTMCell#biasRegularizer(Regularizer)}. */
+  public LSTM biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    cell().biasRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public LSTM activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link LSTMCell#kernelConstraint(Constraint)}. */
+  public LSTM kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    cell().kernelConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link LSTMCell#recurrentConstraint(Constraint)}. */
+  public LSTM recurrentConstraint(Constraint constraint) {
+    checkNotBuilt("recurrentConstraint");
+    cell().recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link LSTMCell#biasConstraint(Constraint)}. */
+  public LSTM biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    cell().biasConstraint(constraint);
+    return this;
+  }
+
   /** Keras 3's config keys: units, activations, initializers, unit_forget_bias, sequence options. */
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> config = super.getConfig();
     config.put("units", units());
     putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
-        cell().gateWeights());
+        cell().gateWeights(), activityRegularizer());
     config.put("unit_forget_bias", cell().unitForgetBias());
     return config;
   }
@@ -125,7 +175,6 @@ public class LSTM extends RNN {
    */
   public static LSTM fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("LSTM", config);
-    checkGateConfig(c);
     LSTM layer =
         new LSTM(c.getLong("units"))
             .activation(c.activation("activation"))
@@ -139,6 +188,7 @@ public class LSTM extends RNN {
     if (!c.has("activation")) {
       layer.activation(Activations.tanh());
     }
+    readGateOptions(layer, layer.cell().gateWeights(), c);
     return configure(layer, c);
   }
 }

@@ -2,8 +2,10 @@ package dev.keraslite.layers;
 
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
+import dev.keraslite.constraints.Constraint;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.mixedprecision.DTypePolicy;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -40,8 +42,17 @@ import org.tensorflow.types.TFloat32;
 public abstract class Layer {
   private static final AtomicLong WEIGHT_ORDER = new AtomicLong();
 
-  /** A weight this layer created, with the trainability it asked for. */
-  private record Weight(Variable variable, String name, boolean trainable, long order) {}
+  /**
+   * A weight this layer created, with the trainability it asked for, its regularizer and its
+   * constraint (null for none).
+   */
+  private record Weight(
+      Variable variable,
+      String name,
+      boolean trainable,
+      long order,
+      Regularizer regularizer,
+      Constraint constraint) {}
 
   private String name;
   private boolean trainable = true;
@@ -52,6 +63,9 @@ public abstract class Layer {
   private Shape outputShape;
   private boolean outputShapeVaries;
   private int symbolicCalls;
+  private Regularizer activityRegularizer;
+  /** Keras's {@code _losses}: losses added by the latest outermost apply (activity penalties). */
+  private final List<Operand<TFloat32>> addedLosses = new ArrayList<>();
 
   /** A layer named after its class: {@code Dense} gives {@code dense}, then {@code dense_1}, ... */
   protected Layer() {
@@ -208,6 +222,30 @@ public abstract class Layer {
    */
   protected final Variable addWeight(
       String name, Shape shape, Initializer initializer, boolean trainable) {
+    return addWeight(name, shape, initializer, trainable, null, null);
+  }
+
+  /**
+   * {@link #addWeight(String, Shape, Initializer, boolean)} for a trainable weight with a
+   * regularizer and a constraint (Keras's {@code add_weight(regularizer=..., constraint=...)}):
+   * while the weight is trainable, its penalty is part of {@link #losses(Ops)}, and training
+   * projects it with the constraint after each update ({@link #applyConstraints}).
+   *
+   * @param regularizer the weight's penalty, or null for none
+   * @param constraint the weight's constraint, or null for none
+   */
+  protected final Variable addWeight(
+      String name, Shape shape, Initializer initializer, Regularizer regularizer, Constraint constraint) {
+    return addWeight(name, shape, initializer, true, regularizer, constraint);
+  }
+
+  private Variable addWeight(
+      String name,
+      Shape shape,
+      Initializer initializer,
+      boolean trainable,
+      Regularizer regularizer,
+      Constraint constraint) {
     CallContext.Frame frame = CallContext.current();
     if (frame == null || frame.layer() != this) {
       throw new IllegalStateException(
@@ -236,7 +274,7 @@ public abstract class Layer {
               + Shapes.format(shape));
     }
     Variable v = new Variable(frame.tf(), frame.path() + "/" + name + ":0", initial, trainable && this.trainable);
-    weights.add(new Weight(v, name, trainable, WEIGHT_ORDER.incrementAndGet()));
+    weights.add(new Weight(v, name, trainable, WEIGHT_ORDER.incrementAndGet(), regularizer, constraint));
     return v;
   }
 
@@ -365,6 +403,149 @@ public abstract class Layer {
     }
   }
 
+  // ---- losses (regularization) -------------------------------------------------------------
+
+  /**
+   * Sets the penalty on this layer's outputs (Keras's {@code activity_regularizer}): each apply adds
+   * {@code regularizer(output)} for every output to {@link #losses(Ops)}. Layers override this with
+   * their own return type so that options chain.
+   *
+   * @param regularizer the penalty, or null for none (the default)
+   */
+  public Layer activityRegularizer(Regularizer regularizer) {
+    this.activityRegularizer = regularizer;
+    return this;
+  }
+
+  /** The penalty on this layer's outputs, or null. */
+  public Regularizer activityRegularizer() {
+    return activityRegularizer;
+  }
+
+  /**
+   * Adds a loss to {@link #losses(Ops)} from {@code call} (Keras's {@code add_loss}): a float32
+   * scalar built on the {@code Ops} of the apply. Like Keras, the losses added by a layer and its
+   * sublayers are cleared when an outermost apply starts, so they are those of the latest forward
+   * pass.
+   */
+  protected final void addLoss(Operand<TFloat32> loss) {
+    addedLosses.add(Objects.requireNonNull(loss, "loss"));
+  }
+
+  /**
+   * The regularization losses of this layer and its sublayers (Keras's {@code layer.losses}), each a
+   * float32 scalar: the losses added by the latest forward pass (activity penalties, {@link
+   * #addLoss}), then the penalty of each trainable weight with a regularizer, computed on {@code
+   * tf} from the weight's current value. {@code fit} and {@code evaluate} add their sum to the
+   * compiled loss. Pass the {@code Ops} of the step in progress (eager, or a graph being traced), so
+   * that a tape sees the weights read and the gradients include the penalties.
+   */
+  public final List<Operand<TFloat32>> losses(Ops tf) {
+    Objects.requireNonNull(tf, "tf");
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    List<Weight> regularized = new ArrayList<>();
+    for (Layer layer : selfAndDescendants()) {
+      out.addAll(layer.addedLosses);
+      for (Weight w : layer.weights) {
+        if (w.regularizer() != null) {
+          regularized.add(w);
+        }
+      }
+    }
+    regularized.sort(Comparator.comparingLong(Weight::order));
+    for (Weight w : regularized) {
+      // Keras regularizes trainable weights only: a frozen layer adds no penalty.
+      if (w.variable().trainable()) {
+        out.add(penalty(w, tf));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@link #losses(Ops)} with the weight penalties computed eagerly, in the context the weights live
+   * in: Keras's {@code model.losses} read outside a training step. The added losses are those of the
+   * latest forward pass, built on that apply's {@code Ops}.
+   */
+  public final List<Operand<TFloat32>> losses() {
+    List<Operand<TFloat32>> out = new ArrayList<>();
+    List<Weight> regularized = new ArrayList<>();
+    for (Layer layer : selfAndDescendants()) {
+      out.addAll(layer.addedLosses);
+      for (Weight w : layer.weights) {
+        if (w.regularizer() != null && w.variable().trainable()) {
+          regularized.add(w);
+        }
+      }
+    }
+    regularized.sort(Comparator.comparingLong(Weight::order));
+    for (Weight w : regularized) {
+      out.add(penalty(w, w.variable().ops()));
+    }
+    return out;
+  }
+
+  private Operand<TFloat32> penalty(Weight w, Ops tf) {
+    Operand<TFloat32> p = w.regularizer().apply(tf, w.variable().value(tf));
+    Shape shape = Recording.shape(p);
+    if (!shape.isUnknown() && shape.numDimensions() != 0) {
+      throw new IllegalStateException(
+          describe() + ": the regularizer " + w.regularizer() + " of weight '" + w.name()
+              + "' returned shape " + Shapes.format(Recording.shape(p)) + "; a penalty is a scalar");
+    }
+    return p;
+  }
+
+  // ---- constraints -------------------------------------------------------------------------
+
+  /**
+   * Projects each of {@code updated} that is a weight of this layer or its sublayers with a
+   * constraint: {@code weight.assign(constraint(weight))}, built on {@code tf} (eager, or a graph
+   * being traced, where it runs after the ops built before it). Training calls it right after every
+   * optimizer update with the variables updated, as Keras's optimizers apply {@code
+   * variable.constraint}; a custom train step that calls the optimizer itself calls it too. Not
+   * recorded by gradient tapes.
+   *
+   * @param updated the variables just updated; others are left alone
+   * @throws IllegalStateException if a constraint returns a value of another shape
+   */
+  public final void applyConstraints(Ops tf, List<Variable> updated) {
+    Objects.requireNonNull(tf, "tf");
+    Set<Variable> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+    targets.addAll(updated);
+    List<Weight> constrained = new ArrayList<>();
+    for (Layer layer : selfAndDescendants()) {
+      for (Weight w : layer.weights) {
+        if (w.constraint() != null && targets.contains(w.variable())) {
+          constrained.add(w);
+        }
+      }
+    }
+    if (constrained.isEmpty()) {
+      return;
+    }
+    constrained.sort(Comparator.comparingLong(Weight::order));
+    try (Recording.Paused paused = Recording.paused(tf)) {
+      for (Weight w : constrained) {
+        Operand<TFloat32> projected = w.constraint().apply(tf, w.variable().value(tf));
+        Shape shape = Recording.shape(projected);
+        if (!shape.isUnknown() && !Shapes.same(shape, w.variable().shape())) {
+          throw new IllegalStateException(
+              describe() + ": the constraint " + w.constraint() + " of weight '" + w.variable().name()
+                  + "' returned shape " + Shapes.format(shape) + " for a weight of shape "
+                  + Shapes.format(w.variable().shape()));
+        }
+        w.variable().assign(tf, projected);
+      }
+    }
+  }
+
+  private void clearLosses() {
+    for (Layer layer : selfAndDescendants()) {
+      layer.addedLosses.clear();
+    }
+  }
+
   /** The number of scalars in {@link #variables()}. */
   public final long countParams() {
     long n = 0;
@@ -438,6 +619,10 @@ public abstract class Layer {
   private List<Operand<TFloat32>> invoke(Ops tf, List<Operand<TFloat32>> inputs, Boolean training) {
     Objects.requireNonNull(tf, "tf");
     List<Shape> shapes = shapesOf(inputs);
+    if (CallContext.current() == null) {
+      // A new forward pass (Keras's new call context): the previous one's added losses go.
+      clearLosses();
+    }
     CallContext.Frame frame = CallContext.push(this, tf, training);
     try {
       validateInputs(shapes);
@@ -452,6 +637,11 @@ public abstract class Layer {
         }
       }
       recordOutputShape(Recording.shape(outputs.get(0)));
+      if (activityRegularizer != null) {
+        for (Operand<TFloat32> out : outputs) {
+          addLoss(activityRegularizer.apply(tf, out));
+        }
+      }
       return outputs;
     } finally {
       CallContext.pop(frame);

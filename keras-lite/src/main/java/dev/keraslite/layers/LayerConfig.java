@@ -5,7 +5,11 @@ import dev.keraslite.mixedprecision.DTypePolicy;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.ActivationConfig;
 import dev.keraslite.initializers.Initializer;
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.initializers.InitializerConfig;
+import dev.keraslite.regularizers.Regularizer;
+import dev.keraslite.regularizers.Regularizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +19,9 @@ import java.util.Objects;
  * Reads the values of a Keras layer config ({@code get_config()}'s map, parsed from JSON) for the
  * layers' {@code fromConfig} factories: numbers of any JSON type, Keras's int-or-list options
  * ({@code kernel_size: 3} or {@code [3, 3]}), initializers and activations in Keras's serialized
- * forms. Options keras-lite does not implement are accepted only with their Keras default, so that
- * a file asking for, say, a kernel regularizer is refused instead of silently losing it.
+ * forms, regularizers and constraints. Options keras-lite does not implement are accepted only with their Keras
+ * default, so that a file asking for, say, {@code mask_zero} is refused instead of silently
+ * losing it.
  */
 final class LayerConfig {
   private final String layer;
@@ -187,6 +192,34 @@ final class LayerConfig {
   }
 
   /**
+   * The regularizer under {@code key} (Keras's serialized form or a name such as {@code "l2"}), or
+   * null when absent or null.
+   *
+   * @throws IllegalArgumentException for an unknown regularizer, naming the layer and the option
+   */
+  public Regularizer regularizer(String key) {
+    try {
+      return Regularizers.deserialize(config.get(key));
+    } catch (IllegalArgumentException e) {
+      throw error("option '" + key + "': " + e.getMessage());
+    }
+  }
+
+  /**
+   * The constraint under {@code key} (Keras's serialized form or a name such as {@code
+   * "max_norm"}), or null when absent or null.
+   *
+   * @throws IllegalArgumentException for an unknown constraint, naming the layer and the option
+   */
+  public Constraint constraint(String key) {
+    try {
+      return Constraints.deserialize(config.get(key));
+    } catch (IllegalArgumentException e) {
+      throw error("option '" + key + "': " + e.getMessage());
+    }
+  }
+
+  /**
    * Refuses an option keras-lite does not implement unless it holds Keras's default ({@code null}
    * for regularizers and constraints, {@code false}, {@code 0}, ...).
    *
@@ -252,6 +285,16 @@ final class LayerConfig {
   /** Keras's serialized form of an initializer, for {@code getConfig()}. */
   public static Object serialize(Initializer initializer) {
     return InitializerConfig.serialize(initializer);
+  }
+
+  /** Keras's serialized form of a regularizer, or null for none, for {@code getConfig()}. */
+  public static Object serialize(Regularizer regularizer) {
+    return Regularizers.serialize(regularizer);
+  }
+
+  /** Keras's serialized form of a constraint, or null for none, for {@code getConfig()}. */
+  public static Object serialize(Constraint constraint) {
+    return Constraints.serialize(constraint);
   }
 
   /** Keras's serialized form of an activation (its name), for {@code getConfig()}. */

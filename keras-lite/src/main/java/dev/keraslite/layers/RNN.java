@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.Map;
 import dev.keraslite.activations.Activation;
@@ -246,26 +247,37 @@ public class RNN extends Layer {
 
   /** The gate options every gated cell shares, with Keras 3's keys. */
   static void putGateConfig(
-      Map<String, Object> config, Activation activation, Activation recurrentActivation, GateWeights w) {
+      Map<String, Object> config,
+      Activation activation,
+      Activation recurrentActivation,
+      GateWeights w,
+      Regularizer activityRegularizer) {
     config.put("activation", LayerConfig.serialize(activation));
     config.put("recurrent_activation", LayerConfig.serialize(recurrentActivation));
     config.put("use_bias", w.useBias());
     config.put("kernel_initializer", LayerConfig.serialize(w.kernelInitializer()));
     config.put("recurrent_initializer", LayerConfig.serialize(w.recurrentInitializer()));
     config.put("bias_initializer", LayerConfig.serialize(w.biasInitializer()));
-    for (String key :
-        new String[] {"kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-            "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint"}) {
-      config.put(key, null);
-    }
+    config.put("kernel_regularizer", LayerConfig.serialize(w.kernelRegularizer()));
+    config.put("recurrent_regularizer", LayerConfig.serialize(w.recurrentRegularizer()));
+    config.put("bias_regularizer", LayerConfig.serialize(w.biasRegularizer()));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer));
+    config.put("kernel_constraint", LayerConfig.serialize(w.kernelConstraint()));
+    config.put("recurrent_constraint", LayerConfig.serialize(w.recurrentConstraint()));
+    config.put("bias_constraint", LayerConfig.serialize(w.biasConstraint()));
     config.put("dropout", 0.0);
     config.put("recurrent_dropout", 0.0);
     config.put("seed", null);
   }
 
-  /** Refuses the gate options keras-lite lacks. */
-  static void checkGateConfig(LayerConfig c) {
-    c.requireNull("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint");
+  /** Reads the regularizer and constraint keys of a gated layer's config into its cell's weights and the layer. */
+  static void readGateOptions(RNN layer, GateWeights w, LayerConfig c) {
+    w.kernelConstraint(c.constraint("kernel_constraint"));
+    w.recurrentConstraint(c.constraint("recurrent_constraint"));
+    w.biasConstraint(c.constraint("bias_constraint"));
+    w.kernelRegularizer(c.regularizer("kernel_regularizer"));
+    w.recurrentRegularizer(c.regularizer("recurrent_regularizer"));
+    w.biasRegularizer(c.regularizer("bias_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
   }
 }

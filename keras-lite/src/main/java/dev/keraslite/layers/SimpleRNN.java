@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.initializers.Initializers;
@@ -100,6 +102,54 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** See {@link SimpleRNNCell#kernelRegularizer(Regularizer)}. */
+  public SimpleRNN kernelRegularizer(Regularizer regularizer) {
+    checkNotBuilt("kernelRegularizer");
+    cell().kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#recurrentRegularizer(Regularizer)}. */
+  public SimpleRNN recurrentRegularizer(Regularizer regularizer) {
+    checkNotBuilt("recurrentRegularizer");
+    cell().recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#biasRegularizer(Regularizer)}. */
+  public SimpleRNN biasRegularizer(Regularizer regularizer) {
+    checkNotBuilt("biasRegularizer");
+    cell().biasRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public SimpleRNN activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#kernelConstraint(Constraint)}. */
+  public SimpleRNN kernelConstraint(Constraint constraint) {
+    checkNotBuilt("kernelConstraint");
+    cell().kernelConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#recurrentConstraint(Constraint)}. */
+  public SimpleRNN recurrentConstraint(Constraint constraint) {
+    checkNotBuilt("recurrentConstraint");
+    cell().recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** See {@link SimpleRNNCell#biasConstraint(Constraint)}. */
+  public SimpleRNN biasConstraint(Constraint constraint) {
+    checkNotBuilt("biasConstraint");
+    cell().biasConstraint(constraint);
+    return this;
+  }
+
   /**
    * Keras's {@code dropout}, the fraction of the inputs dropped in training (default 0). keras-lite
    * keeps it so that models from Keras files predict and save it back, but does not implement it:
@@ -175,13 +225,13 @@ public class SimpleRNN extends RNN {
     config.put("kernel_initializer", LayerConfig.serialize(cell.kernelInitializer()));
     config.put("recurrent_initializer", LayerConfig.serialize(cell.recurrentInitializer()));
     config.put("bias_initializer", LayerConfig.serialize(cell.biasInitializer()));
-    config.put("kernel_regularizer", null);
-    config.put("recurrent_regularizer", null);
-    config.put("bias_regularizer", null);
-    config.put("activity_regularizer", null);
-    config.put("kernel_constraint", null);
-    config.put("recurrent_constraint", null);
-    config.put("bias_constraint", null);
+    config.put("kernel_regularizer", LayerConfig.serialize(cell.kernelRegularizer()));
+    config.put("recurrent_regularizer", LayerConfig.serialize(cell.recurrentRegularizer()));
+    config.put("bias_regularizer", LayerConfig.serialize(cell.biasRegularizer()));
+    config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
+    config.put("kernel_constraint", LayerConfig.serialize(cell.kernelConstraint()));
+    config.put("recurrent_constraint", LayerConfig.serialize(cell.recurrentConstraint()));
+    config.put("bias_constraint", LayerConfig.serialize(cell.biasConstraint()));
     config.put("dropout", dropout);
     config.put("recurrent_dropout", recurrentDropout);
     config.put("seed", null);
@@ -201,8 +251,6 @@ public class SimpleRNN extends RNN {
     if (!c.has("units")) {
       throw c.error("the config needs 'units'");
     }
-    c.requireNull("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint");
     c.requireDefault("stateful", false);
     c.requireDefault("time_major", false);
     SimpleRNN layer =
@@ -225,6 +273,13 @@ public class SimpleRNN extends RNN {
     } else {
       layer.activation(c.activation("activation"));
     }
+    layer.kernelRegularizer(c.regularizer("kernel_regularizer"));
+    layer.recurrentRegularizer(c.regularizer("recurrent_regularizer"));
+    layer.biasRegularizer(c.regularizer("bias_regularizer"));
+    layer.activityRegularizer(c.regularizer("activity_regularizer"));
+    layer.kernelConstraint(c.constraint("kernel_constraint"));
+    layer.recurrentConstraint(c.constraint("recurrent_constraint"));
+    layer.biasConstraint(c.constraint("bias_constraint"));
     return c.applyBase(layer);
   }
 }

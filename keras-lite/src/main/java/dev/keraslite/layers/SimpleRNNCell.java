@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.constraints.Constraint;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
@@ -73,6 +75,72 @@ public class SimpleRNNCell extends RecurrentCell {
   public SimpleRNNCell biasInitializer(Initializer initializer) {
     weights.biasInitializer(initializer);
     return this;
+  }
+
+  /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
+  public SimpleRNNCell kernelRegularizer(Regularizer regularizer) {
+    weights.kernelRegularizer(regularizer);
+    return this;
+  }
+
+  /** The kernel's regularizer, or null. */
+  public Regularizer kernelRegularizer() {
+    return weights.kernelRegularizer();
+  }
+
+  /** The recurrent kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code recurrent_regularizer}; default none). */
+  public SimpleRNNCell recurrentRegularizer(Regularizer regularizer) {
+    weights.recurrentRegularizer(regularizer);
+    return this;
+  }
+
+  /** The recurrent kernel's regularizer, or null. */
+  public Regularizer recurrentRegularizer() {
+    return weights.recurrentRegularizer();
+  }
+
+  /** The bias's penalty, added to {@link #losses(Ops)} (Keras's {@code bias_regularizer}; default none). */
+  public SimpleRNNCell biasRegularizer(Regularizer regularizer) {
+    weights.biasRegularizer(regularizer);
+    return this;
+  }
+
+  /** The bias's regularizer, or null. */
+  public Regularizer biasRegularizer() {
+    return weights.biasRegularizer();
+  }
+
+  /** The kernel's constraint, applied after each optimizer update (Keras's {@code kernel_constraint}; default none). */
+  public SimpleRNNCell kernelConstraint(Constraint constraint) {
+    weights.kernelConstraint(constraint);
+    return this;
+  }
+
+  /** The kernel's constraint, or null. */
+  public Constraint kernelConstraint() {
+    return weights.kernelConstraint();
+  }
+
+  /** The recurrent kernel's constraint, applied after each optimizer update (Keras's {@code recurrent_constraint}; default none). */
+  public SimpleRNNCell recurrentConstraint(Constraint constraint) {
+    weights.recurrentConstraint(constraint);
+    return this;
+  }
+
+  /** The recurrent kernel's constraint, or null. */
+  public Constraint recurrentConstraint() {
+    return weights.recurrentConstraint();
+  }
+
+  /** The bias's constraint, applied after each optimizer update (Keras's {@code bias_constraint}; default none). */
+  public SimpleRNNCell biasConstraint(Constraint constraint) {
+    weights.biasConstraint(constraint);
+    return this;
+  }
+
+  /** The bias's constraint, or null. */
+  public Constraint biasConstraint() {
+    return weights.biasConstraint();
   }
 
   /** The activation of the new state. */

@@ -82,6 +82,11 @@
  *   <li><b>Weights</b>: {@code addWeight(name, shape, initializer[, trainable])} in {@code build};
  *       non-trainable weights (moving statistics) pass {@code trainable=false}. Read them in {@code
  *       call} with {@code variable.value(tf)}; update state with {@code variable.assign(tf, ...)}.
+ *       A weight with a penalty or a constraint passes them: {@code addWeight(name, shape,
+ *       initializer, kernelRegularizer, kernelConstraint)}; the penalty is then part of {@link
+ *       dev.keraslite.layers.Layer#losses(org.tensorflow.op.Ops) losses(tf)}, which training adds to
+ *       the loss, and training projects the weight with the constraint after each update. {@code
+ *       addLoss} adds any other loss of the forward pass.
  *   <li><b>Training mode</b>: override {@code call(tf, x, training)} when the layer behaves
  *       differently in training (dropout, batch normalization). The flag given to the outermost
  *       {@code apply} reaches every nested layer applied without one.

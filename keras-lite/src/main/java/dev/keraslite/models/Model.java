@@ -420,7 +420,7 @@ public abstract class Model extends Layer implements AutoCloseable {
     Operand<TFloat32> lossValue;
     try (GradientTape tape = new GradientTape(tf)) {
       yPred = apply(tf, x, true);
-      lossValue = compiled.loss().apply(tf, y, yPred, sampleWeight);
+      lossValue = computeLoss(tf, x, y, yPred, sampleWeight);
       // Under a MultiWorkerStrategy, the gradients are averaged over workers first; then through
       // the trainer, whose non-finite guard skips an update whose gradients hold a NaN.
       List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(lossValue, trainable), x);
@@ -429,11 +429,39 @@ public abstract class Model extends Layer implements AutoCloseable {
     return compiled.updateMetrics(tf, lossValue, y, yPred, sampleWeight);
   }
 
+  /**
+   * The loss of a batch (Keras's {@code compute_loss}): the compiled loss of {@code yPred} against
+   * {@code y}, plus the sum of {@link #losses(Ops)}, the model's regularization penalties and the
+   * losses its layers added in the forward pass that made {@code yPred}. Both the default train and
+   * test steps use it, so {@code fit}'s and {@code evaluate}'s {@code loss} include the penalties,
+   * as in Keras; call it from a custom train step (inside the tape) to keep them.
+   *
+   * @param x the batch's inputs (unused by the default; Keras passes them for overrides)
+   */
+  public Operand<TFloat32> computeLoss(
+      Ops tf,
+      Operand<TFloat32> x,
+      Operand<? extends TNumber> y,
+      Operand<TFloat32> yPred,
+      Operand<TFloat32> sampleWeight) {
+    Operand<TFloat32> loss = compiled("computeLoss").loss().apply(tf, y, yPred, sampleWeight);
+    List<Operand<TFloat32>> penalties = losses(tf);
+    if (penalties.isEmpty()) {
+      return loss;
+    }
+    // As Keras: the penalties summed first, then added to the compiled loss.
+    Operand<TFloat32> sum = penalties.get(0);
+    for (int i = 1; i < penalties.size(); i++) {
+      sum = tf.math.add(sum, penalties.get(i));
+    }
+    return tf.math.add(loss, sum);
+  }
+
   /** One evaluation step (Keras's {@code test_step}); override for custom logic. */
   protected Map<String, Operand<TFloat32>> testStep(
       Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
     Operand<TFloat32> yPred = apply(tf, x, false);
-    Operand<TFloat32> lossValue = compiled().loss().apply(tf, y, yPred, sampleWeight);
+    Operand<TFloat32> lossValue = computeLoss(tf, x, y, yPred, sampleWeight);
     return compiled().updateMetrics(tf, lossValue, y, yPred, sampleWeight);
   }
 

@@ -29,6 +29,7 @@ import dev.keraslite.layers.LeakyReLU;
 import dev.keraslite.layers.MaxPool2D;
 import dev.keraslite.layers.MaxPooling1D;
 import dev.keraslite.layers.MaxPooling2D;
+import dev.keraslite.layers.MultiHeadAttention;
 import dev.keraslite.layers.ReLU;
 import dev.keraslite.layers.Reshape;
 import dev.keraslite.layers.SimpleRNN;
@@ -96,6 +97,7 @@ public final class LayerRegistry {
     // Wrappers: their config holds the wrapped layer's, rebuilt by this registry.
     register("TimeDistributed", TimeDistributed.class, c -> TimeDistributed.fromConfig(c, LayerRegistry::createSerialized));
     register("Bidirectional", Bidirectional.class, c -> Bidirectional.fromConfig(c, LayerRegistry::createSerialized));
+    register("MultiHeadAttention", MultiHeadAttention.class, MultiHeadAttention::fromConfig);
     // Aliases Keras 2 files may use for the same classes.
     FACTORIES.put("Convolution2D", Conv2D::fromConfig);
     FACTORIES.put("MaxPool2D", MaxPooling2D::fromConfig);

@@ -64,14 +64,18 @@ final class LegacyConfig {
     }
     switch (className) {
       case "Dense":
-        requireNull(className, config, "W_regularizer", "b_regularizer", "activity_regularizer", "W_constraint", "b_constraint");
+        requireNull(className, config, "activity_regularizer", "W_constraint", "b_constraint");
+        out.put("kernel_regularizer", keras1Regularizer(className, config, "W_regularizer"));
+        out.put("bias_regularizer", keras1Regularizer(className, config, "b_regularizer"));
         out.put("units", config.get("output_dim"));
         out.put("activation", config.get("activation"));
         out.put("use_bias", config.getOrDefault("bias", true));
         out.put("kernel_initializer", config.get("init"));
         return out;
       case "LSTM":
-        requireNull(className, config, "W_regularizer", "U_regularizer", "b_regularizer");
+        out.put("kernel_regularizer", keras1Regularizer(className, config, "W_regularizer"));
+        out.put("recurrent_regularizer", keras1Regularizer(className, config, "U_regularizer"));
+        out.put("bias_regularizer", keras1Regularizer(className, config, "b_regularizer"));
         if ("gpu".equals(config.get("consume_less"))) {
           throw new IllegalArgumentException(
               "LSTM '" + config.get("name") + "': Keras 1's consume_less='gpu' weight layout is not supported");
@@ -99,6 +103,32 @@ final class LegacyConfig {
                 + className + " config keras-lite does not read (it reads Keras 1's Dense, LSTM,"
                 + " Activation and Dropout)");
     }
+  }
+
+  /**
+   * Keras 1's weight regularizer ({@code {"name": "L1L2Regularizer", "l1": 0.0, "l2": 0.01}}, the
+   * same penalty as Keras 2's {@code L1L2}) in Keras 2's form, or null when absent. Keras 1's
+   * activity regularizer is not translated: it averaged over the batch, which Keras 3's does not.
+   */
+  private static Map<String, Object> keras1Regularizer(
+      String className, Map<String, Object> config, String key) {
+    Object v = config.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Map) || !"L1L2Regularizer".equals(((Map<?, ?>) v).get("name"))) {
+      throw new IllegalArgumentException(
+          className + " '" + config.get("name") + "': option " + key + "=" + v + " is not"
+              + " supported by keras-lite (Keras 1's L1L2Regularizer is)");
+    }
+    Map<?, ?> keras1 = (Map<?, ?>) v;
+    Map<String, Object> factors = new LinkedHashMap<>();
+    factors.put("l1", keras1.get("l1") == null ? 0.0 : keras1.get("l1"));
+    factors.put("l2", keras1.get("l2") == null ? 0.0 : keras1.get("l2"));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("class_name", "L1L2");
+    out.put("config", factors);
+    return out;
   }
 
   private static void requireNull(String className, Map<String, Object> config, String... keys) {

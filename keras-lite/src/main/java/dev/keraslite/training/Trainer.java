@@ -373,15 +373,17 @@ public final class Trainer {
   }
 
   /**
-   * Applies {@code grads} to {@code vars} with the compiled optimizer, as the default train step
-   * does; call it from a custom train step to keep {@code fit}'s non-finite guard ({@link
-   * FitOptions#nonFiniteGuard}): when a gradient holds a NaN or an infinity, nothing is updated
-   * (weights, optimizer slots, {@code iterations}) and the step is counted as skipped. Eager and
-   * traced alike.
+   * Applies {@code grads} to {@code vars} with the compiled optimizer, then the layers' weight
+   * constraints to the variables updated ({@link Layer#applyConstraints}, as Keras's optimizers
+   * apply {@code variable.constraint}), as the default train step does; call it from a custom train
+   * step to keep both and {@code fit}'s non-finite guard ({@link FitOptions#nonFiniteGuard}): when a
+   * gradient holds a NaN or an infinity, nothing is updated (weights, optimizer slots, {@code
+   * iterations}) and the step is counted as skipped. Eager and traced alike.
    */
   public void applyGradients(Ops tf, List<? extends Operand<?>> grads, List<Variable> vars) {
     if (!guardThisFit) {
       optimizer.applyGradients(tf, grads, vars);
+      model.applyConstraints(tf, updatedBy(grads, vars));
       return;
     }
     List<Operand<?>> present = new ArrayList<>();
@@ -405,7 +407,10 @@ public final class Trainer {
               for (Operand<?> g : grads) {
                 regrouped.add(g == null ? null : gated.get(next++));
               }
-              return optimizer.applyGradients(tf, regrouped, vars);
+              Object update = optimizer.applyGradients(tf, regrouped, vars);
+              // Inside the guarded update: a skipped step projects nothing either.
+              model.applyConstraints(tf, updatedBy(grads, vars));
+              return update;
             });
     if (tf.scope().env().isEager()) {
       boolean ran = Recording.readScalar(applied) != 0;
@@ -413,6 +418,20 @@ public final class Trainer {
     } else {
       pendingSkipped = tf.dtypes.cast(tf.math.logicalNot(applied), TFloat32.class);
     }
+  }
+
+  /**
+   * The variables an update changes: those with a gradient. Keras applies the constraints to these
+   * after the optimizer's update.
+   */
+  private static List<Variable> updatedBy(List<? extends Operand<?>> grads, List<Variable> vars) {
+    List<Variable> out = new ArrayList<>(vars.size());
+    for (int i = 0; i < vars.size() && i < grads.size(); i++) {
+      if (grads.get(i) != null) {
+        out.add(vars.get(i));
+      }
+    }
+    return out;
   }
 
   /** Keras's {@code evaluate} over arrays, in batches of {@code batchSize}. */

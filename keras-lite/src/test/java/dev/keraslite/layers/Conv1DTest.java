@@ -448,6 +448,9 @@ class Conv1DTest {
 
     Map<String, Object> regularized = new LinkedHashMap<>(keras2);
     regularized.put("kernel_regularizer", Map.of("class_name", "L2", "config", Map.of("l2", 0.01)));
+    dev.keraslite.regularizers.Regularizer read = Conv1D.fromConfig(regularized).kernelRegularizer();
+    assertEquals(0.01, ((dev.keraslite.regularizers.L2) read).l2());
+    regularized.put("kernel_regularizer", Map.of("class_name", "OrthogonalRegularizer", "config", Map.of()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Conv1D.fromConfig(regularized));
     assertTrue(e.getMessage().contains("Conv1D 'conv1d_1'") && e.getMessage().contains("kernel_regularizer"), e.getMessage());
   }

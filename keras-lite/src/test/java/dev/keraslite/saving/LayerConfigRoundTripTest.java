@@ -124,10 +124,10 @@ class LayerConfigRoundTripTest {
   @Test
   void unsupportedOptionsAreRefusedByName() {
     Map<String, Object> config = new LinkedHashMap<>(new Dense(3).name("d").getConfig());
-    config.put("kernel_regularizer", Map.of("class_name", "L2", "config", Map.of("l2", 0.01)));
+    config.put("lora_rank", 4);
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Dense.fromConfig(config));
-    assertTrue(e.getMessage().startsWith("Dense 'd': option kernel_regularizer="), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Dense 'd': option lora_rank=4 is not supported"), e.getMessage());
     Map<String, Object> emb = new LinkedHashMap<>(new Embedding(5, 2).name("e").getConfig());
     emb.put("mask_zero", true);
     IllegalArgumentException e2 =
