@@ -83,7 +83,7 @@ public final class FashionMnist {
    *     lists the places searched), or a file is corrupt (the message names it)
    */
   public static ImageData<FloatNdArray> load(LoadOptions options) {
-    return readUnchecked(options).scaled(options.channelAxis());
+    return MnistSplits.readUnchecked(FashionMnist::read, options).scaled(options.channelAxis());
   }
 
   /** The raw uint8 pixels, as Keras's {@code load_data()} returns them. */
@@ -93,19 +93,7 @@ public final class FashionMnist {
 
   /** The raw uint8 pixels, located as {@link #load(LoadOptions)} locates them. */
   public static ImageData<ByteNdArray> loadRaw(LoadOptions options) {
-    return readUnchecked(options).raw(options.channelAxis());
-  }
-
-  /**
-   * {@link #read} with its {@link IOException} wrapped in an {@link UncheckedIOException} of the same
-   * message: a missing data set is a failure the caller rarely handles, as in Keras.
-   */
-  private static MnistSplits readUnchecked(LoadOptions options) {
-    try {
-      return read(options);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage(), e);
-    }
+    return MnistSplits.readUnchecked(FashionMnist::read, options).raw(options.channelAxis());
   }
 
   private static MnistSplits read(LoadOptions options) throws IOException {

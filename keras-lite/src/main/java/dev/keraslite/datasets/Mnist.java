@@ -60,7 +60,7 @@ public final class Mnist {
    *     the places searched), or a file is corrupt (the message names it)
    */
   public static ImageData<FloatNdArray> load(LoadOptions options) {
-    return readUnchecked(options).scaled(options.channelAxis());
+    return MnistSplits.readUnchecked(Mnist::read, options).scaled(options.channelAxis());
   }
 
   /** The raw uint8 pixels, as Keras's {@code load_data()} returns them. */
@@ -70,19 +70,7 @@ public final class Mnist {
 
   /** The raw uint8 pixels, located as {@link #load(LoadOptions)} locates them. */
   public static ImageData<ByteNdArray> loadRaw(LoadOptions options) {
-    return readUnchecked(options).raw(options.channelAxis());
-  }
-
-  /**
-   * {@link #read} with its {@link IOException} wrapped in an {@link UncheckedIOException} of the same
-   * message: a missing data set is a failure the caller rarely handles, as in Keras.
-   */
-  private static MnistSplits readUnchecked(LoadOptions options) {
-    try {
-      return read(options);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage(), e);
-    }
+    return MnistSplits.readUnchecked(Mnist::read, options).raw(options.channelAxis());
   }
 
   private static MnistSplits read(LoadOptions options) throws IOException {

@@ -1,5 +1,7 @@
 package dev.keraslite.datasets;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.tensorflow.ndarray.ByteNdArray;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
@@ -14,6 +16,23 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 record MnistSplits(byte[] trainImages, int[] trainLabels, byte[] testImages, int[] testLabels) {
   static final int SIDE = 28;
   static final int PIXELS = SIDE * SIDE;
+
+  /** A reader of one dataset's splits. */
+  interface Reader {
+    MnistSplits read(LoadOptions options) throws IOException;
+  }
+
+  /**
+   * {@code reader}'s splits, its {@link IOException} wrapped in an {@link UncheckedIOException} of
+   * the same message: a missing data set is a failure the caller rarely handles, as in Keras.
+   */
+  static MnistSplits readUnchecked(Reader reader, LoadOptions options) {
+    try {
+      return reader.read(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
 
   /** Images as float32 in [0, 1]: {@code pixel / 255f}, as {@code x.astype("float32") / 255}. */
   ImageData<FloatNdArray> scaled(boolean channelAxis) {

@@ -127,9 +127,11 @@ public final class FitOptions {
    * that update through {@code Trainer.applyGradients}.
    *
    * <p>Default: on for compiled steps, off for eager ones ({@code setRunEagerly(true)}), by what it
-   * costs on the FitBenchmark MLP (benchmarks' ReliabilityBenchmark, one run, medians of 7 rounds'
-   * on/off ratios): compiled +2.2% per step (best rounds +1.5%), eager +11.7% (the eager check
-   * reads a flag back to the host before the update, a synchronisation per step).
+   * costs on the FitBenchmark MLP (benchmarks' ReliabilityBenchmark 15000 7, medians of 7 rounds'
+   * on/off ratios, two runs on different days): compiled +2.2% and +8.4% per step (best rounds
+   * +1.5% and +6.2%), eager +11.7% and +12.4% (the eager check reads a flag back to the host before
+   * the update, a synchronisation per step). A scratch run of FitBenchmark under heavy load saw the
+   * compiled guard cost up to 18%: it holds every update until all gradients are reduced.
    */
   public FitOptions nonFiniteGuard(boolean nonFiniteGuard) {
     this.nonFiniteGuard = nonFiniteGuard;
