@@ -78,7 +78,7 @@ public final class Saving {
       Map<String, byte[]> entries = readArchive(path, maxBytes);
       Map<String, Object> config = KerasJson.parse(new String(entries.get(CONFIG), StandardCharsets.UTF_8), path + " " + CONFIG);
       Model model = ModelConfig.deserialize(config, false);
-      model.build(tf);
+      build(model, tf, path);
       try (HdfFile h5 = openBytes(entries.get(WEIGHTS), path + " " + WEIGHTS)) {
         WeightsH5.read(model, h5, path + " " + WEIGHTS, false).apply();
       }
@@ -100,7 +100,7 @@ public final class Saving {
       }
       Map<String, Object> config = KerasJson.parse(modelConfig, path + " model_config");
       Model model = ModelConfig.deserialize(config, true);
-      model.build(tf);
+      build(model, tf, path);
       Node weights = h5.getChildren().get("model_weights");
       if (!(weights instanceof Group)) {
         throw new IOException(path + " has a model_config but no model_weights group");
@@ -275,15 +275,29 @@ public final class Saving {
   }
 
   /**
-   * Opens an HDF5 file. jhdf parses the superblock and root group here and, on a malformed file, may
-   * throw other unchecked exceptions than its HdfException (an ArithmeticException from an offset
-   * that overflows an int was found by KerasFilesFuzzTest): all of them mean a corrupt file.
+   * Builds a model read from a file's config. A config from which no model can be built (a
+   * Sequential naming no input shape, as KerasFilesFuzzTest made one) is the file's fault, refused
+   * as an unsupported config, not the caller's misuse.
+   */
+  private static void build(Model model, Ops tf, Path path) {
+    try {
+      model.build(tf);
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(path + ": the model its config describes cannot be built: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens an HDF5 file. jhdf parses the superblock and root group here, and nothing else: on a
+   * malformed file it throws not only its HdfException but whatever its parsing runs into
+   * (KerasFilesFuzzTest found an ArithmeticException from an offset that overflows an int, then an
+   * IllegalStateException, "SymbolTableEntry: Unrecognized cache type"). Every unchecked exception
+   * from this parse therefore means a corrupt file, and becomes an IOException with it as the cause.
    */
   private static HdfFile openFile(Path path) throws IOException {
     try {
       return new HdfFile(path);
-    } catch (HdfException | ArithmeticException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException | IllegalArgumentException e) {
+    } catch (RuntimeException e) {
       throw corrupt(path, e);
     }
   }
@@ -291,8 +305,7 @@ public final class Saving {
   private static HdfFile openBytes(byte[] data, String what) throws IOException {
     try {
       return HdfFile.fromBytes(data);
-    } catch (HdfException | ArithmeticException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException | IllegalArgumentException e) {  // see openFile
+    } catch (RuntimeException e) { // see openFile
       throw new IOException(what + " is truncated or corrupt: " + e.getMessage(), e);
     }
   }
