@@ -4,7 +4,6 @@ import dev.keraslite.models.Model;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,6 +80,8 @@ public final class Saving {
       build(model, tf, path);
       try (HdfFile h5 = openBytes(entries.get(WEIGHTS), path + " " + WEIGHTS)) {
         WeightsH5.read(model, h5, path + " " + WEIGHTS, false).apply();
+      } catch (RuntimeException e) {
+        throw corruptIfFromJhdf(path + " " + WEIGHTS, e);
       }
       if (config.get("compile_config") instanceof Map) {
         TrainingConfig.compile(model, tf, ModelConfig.map(config.get("compile_config"), "compile_config"));
@@ -111,8 +112,8 @@ public final class Saving {
         TrainingConfig.compile(model, tf, KerasJson.parse(training, path + " training_config"));
       }
       return model;
-    } catch (HdfException e) {
-      throw corrupt(path, e);
+    } catch (RuntimeException e) {
+      throw corruptIfFromJhdf(path.toString(), e);
     }
   }
 
@@ -202,6 +203,8 @@ public final class Saving {
       Map<String, byte[]> entries = readArchive(path, DEFAULT_MAX_BYTES);
       try (HdfFile h5 = openBytes(entries.get(WEIGHTS), path + " " + WEIGHTS)) {
         return apply(WeightsH5.read(model, h5, path + " " + WEIGHTS, skipMismatch));
+      } catch (RuntimeException e) {
+        throw corruptIfFromJhdf(path + " " + WEIGHTS, e);
       }
     }
     if (!isHdf5(path, size)) {
@@ -217,8 +220,8 @@ public final class Saving {
       }
       refuseByName(byName, path);
       return apply(WeightsH5.read(model, h5, path.toString(), skipMismatch));
-    } catch (HdfException e) {
-      throw corrupt(path, e);
+    } catch (RuntimeException e) {
+      throw corruptIfFromJhdf(path.toString(), e);
     }
   }
 
@@ -308,6 +311,26 @@ public final class Saving {
     } catch (RuntimeException e) { // see openFile
       throw new IOException(what + " is truncated or corrupt: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What an unchecked exception from reading an open HDF5 file means. Thrown inside jhdf (an io.jhdf
+   * frame above the first keras-lite frame of its stack), whatever its type, it means a malformed
+   * file: jhdf reads attributes and datasets lazily and runs into ArithmeticException ("Could not
+   * convert to unsigned", found by KerasFilesFuzzTest), buffer and index errors as well as its
+   * HdfException. It is returned as a corrupt-file IOException to throw. keras-lite's own refusals
+   * (an unsupported layer or option) are thrown by keras-lite and rethrown unchanged.
+   */
+  private static IOException corruptIfFromJhdf(String what, RuntimeException e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().startsWith("io.jhdf.")) {
+        return new IOException(what + " is truncated or corrupt (HDF5): " + e.getMessage(), e);
+      }
+      if (frame.getClassName().startsWith("dev.keraslite.")) {
+        break;
+      }
+    }
+    throw e;
   }
 
   private static IOException corrupt(Path path, Exception e) {
