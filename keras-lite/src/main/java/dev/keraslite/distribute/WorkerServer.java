@@ -93,18 +93,19 @@ final class WorkerServer {
 
   private static final Field GRAPH_HANDLE;
   private static final Constructor<Session> SESSION;
-  private static final ReflectiveOperationException MISSING;
+  private static final Exception MISSING;
 
   static {
     Field f = null;
     Constructor<Session> c = null;
-    ReflectiveOperationException missing = null;
+    Exception missing = null;
     try {
       f = Graph.class.getDeclaredField("nativeHandle");
       f.setAccessible(true);
       c = Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
       c.setAccessible(true);
-    } catch (ReflectiveOperationException e) {
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // RuntimeException: InaccessibleObjectException on the module path without --add-opens.
       missing = e;
     }
     GRAPH_HANDLE = f;
@@ -116,7 +117,8 @@ final class WorkerServer {
     if (MISSING != null) {
       throw new IllegalStateException(
           "MultiWorkerStrategy needs TensorFlow Java 1.1.0's Graph.nativeHandle and "
-              + "Session(Graph, TF_Session); this TensorFlow Java differs",
+              + "Session(Graph, TF_Session): this TensorFlow Java differs, or, on the module path, "
+              + "--add-opens tensorflow/org.tensorflow=dev.keraslite is missing",
           MISSING);
     }
   }

@@ -39,8 +39,9 @@ public final class NativeHandles {
       LOG.warning(
           "keras-lite cannot release eager tensors deterministically ("
               + e
-              + "); memory is freed when the garbage collector runs. On the module path, add"
-              + " --add-opens org.tensorflow/org.tensorflow=ALL-UNNAMED.");
+              + "); memory is freed when the garbage collector runs. On the module path, add "
+              + addOpensFlag()
+              + ".");
       type = null;
     }
     EAGER_OPERATION = type;
@@ -49,7 +50,12 @@ public final class NativeHandles {
       context = org.tensorflow.EagerSession.class.getDeclaredMethod("nativeHandle");
       context.setAccessible(true);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.warning("keras-lite cannot reach the eager context to clear its kernel cache (" + e + ")");
+      LOG.warning(
+          "keras-lite cannot reach the eager context to clear its kernel cache ("
+              + e
+              + "); add "
+              + addOpensFlag()
+              + ".");
     }
     CONTEXT_HANDLE = context;
     java.lang.reflect.Method detach = null;
@@ -57,7 +63,12 @@ public final class NativeHandles {
       detach = org.tensorflow.EagerSession.class.getDeclaredMethod("detach", Pointer[].class);
       detach.setAccessible(true);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.warning("keras-lite cannot detach released handles from their session (" + e + ")");
+      LOG.warning(
+          "keras-lite cannot detach released handles from their session ("
+              + e
+              + "); add "
+              + addOpensFlag()
+              + ".");
     }
     DETACH = detach;
     OP_HANDLE = op;
@@ -141,5 +152,18 @@ public final class NativeHandles {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The JVM flag that lets keras-lite read TensorFlow Java's private handles when both run on the
+   * module path: TensorFlow Java's module is {@code tensorflow}, and keras-lite is either the named
+   * module {@code dev.keraslite} or, on the class path, in the unnamed module.
+   */
+  public static String addOpensFlag() {
+    Module tensorflow = org.tensorflow.EagerSession.class.getModule();
+    Module kerasLite = NativeHandles.class.getModule();
+    String source = tensorflow.isNamed() ? tensorflow.getName() : "tensorflow";
+    String target = kerasLite.isNamed() ? kerasLite.getName() : "ALL-UNNAMED";
+    return "--add-opens " + source + "/org.tensorflow=" + target;
   }
 }

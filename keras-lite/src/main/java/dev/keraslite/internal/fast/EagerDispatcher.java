@@ -34,6 +34,8 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetCode;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
 
+import dev.keraslite.internal.NativeHandles;
+
 import java.lang.ref.Reference;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -157,8 +159,9 @@ public final class EagerDispatcher {
         LOG.warning(
             "keras-lite's fast eager dispatch is off ("
                 + TfInternals.failure()
-                + "); ops run through TensorFlow Java's builder. On the module path, add"
-                + " --add-opens org.tensorflow/org.tensorflow=ALL-UNNAMED.");
+                + "); ops run through TensorFlow Java's builder. On the module path, add "
+                + NativeHandles.addOpensFlag()
+                + ".");
       }
       return null;
     }

@@ -17,7 +17,7 @@ import org.tensorflow.internal.c_api.TF_Tensor;
  * method handles (docs/ARCHITECTURE.md §1.5): {@code EagerOperation}'s constructor and output handles, {@code
  * EagerSession}'s context and resource scope, and a {@code RawTensor}'s native tensor. Method
  * handles held in static finals cost about as much as a direct call once the JIT has inlined them.
- * On the module path without {@code --add-opens org.tensorflow/org.tensorflow=ALL-UNNAMED} the
+ * On the module path without {@code --add-opens tensorflow/org.tensorflow=dev.keraslite} the
  * lookups fail and {@link #available()} is false: keras-lite then uses TensorFlow Java's builders.
  */
 final class TfInternals {

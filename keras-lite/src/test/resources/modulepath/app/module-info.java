@@ -1,0 +1,4 @@
+module app {
+  requires dev.keraslite;
+  opens demo to dev.keraslite;
+}
