@@ -1,5 +1,6 @@
 package dev.keraslite.data;
 
+import dev.keraslite.KerasLite;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.tensorflow.ndarray.StdArrays;
  * #map(Function, int)} move that host work to background threads.
  *
  * <pre>{@code
- * Dataset train = Dataset.of(data.xTrain(), data.yTrain()).shuffle(42).batch(50);
+ * Dataset train = Dataset.of(data.xTrain(), data.yTrain()).shuffle(60_000, 42).batch(50);
  * for (int epoch = 0; epoch < 5; epoch++) {
  *   for (Batch batch : train) {          // a new order each epoch
  *     try (batch) {
@@ -104,17 +105,14 @@ public final class Dataset implements Iterable<Batch> {
   }
 
   /**
-   * Shuffles the whole dataset, a new order on each pass: {@code shuffle(cardinality(), seed)}. The
-   * sequence of orders depends only on {@code seed}.
+   * {@code tf.data}'s {@code shuffle(buffer_size)}: elements are drawn at random from a buffer of the
+   * next {@code bufferSize} elements, a new order on each pass. The seed is drawn from {@link
+   * KerasLite#drawSeed()} when this is called, so {@link KerasLite#setRandomSeed} makes the orders
+   * reproducible; pass one with {@link #shuffle(int, long)}. A buffer at least as large as the
+   * dataset ({@code shuffle((int) ds.cardinality())}) gives a uniform permutation.
    */
-  public Dataset shuffle(long seed) {
-    long count = pipeline.cardinality();
-    if (count == INFINITE_CARDINALITY) {
-      throw new IllegalArgumentException(
-          "Dataset.shuffle(seed): the dataset is infinite (repeat() before shuffle); use"
-              + " shuffle(bufferSize, seed) or shuffle before repeat()");
-    }
-    return shuffle((int) Math.max(1, Math.min(count, Integer.MAX_VALUE)), seed, true);
+  public Dataset shuffle(int bufferSize) {
+    return shuffle(bufferSize, KerasLite.drawSeed(), true);
   }
 
   /** {@code tf.data}'s {@code shuffle(buffer_size, seed)}, reshuffling each pass. */

@@ -17,7 +17,7 @@ import org.tensorflow.ndarray.FloatNdArray;
  *
  * <pre>{@code
  * ImageData<FloatNdArray> data = FashionMnist.load();     // pixels in [0, 1], [N, 28, 28]
- * Dataset train = Dataset.of(data.xTrain(), data.yTrain()).shuffle(42).batch(50);
+ * Dataset train = Dataset.of(data.xTrain(), data.yTrain()).shuffle(60_000, 42).batch(50);
  * }</pre>
  *
  * <p>The four IDX files ({@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code

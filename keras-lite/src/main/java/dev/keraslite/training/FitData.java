@@ -48,7 +48,9 @@ record FitData(Dataset train, Dataset validation) {
             ? dataset(x, y)
             : dataset(x.slice(Indices.range(0, trainCount)), y.slice(Indices.range(0, trainCount)));
     if (options.shuffle()) {
-      train = train.shuffle(seed != null ? seed : KerasLite.drawSeed());
+      // Keras's fit shuffles the whole array each epoch: a buffer as large as the training set.
+      train = train.shuffle(
+          (int) Math.min(trainCount, Integer.MAX_VALUE), seed != null ? seed : KerasLite.drawSeed());
     }
     return new FitData(train.batch(options.batchSize()), validation);
   }

@@ -166,7 +166,7 @@ class ArrayLayoutsTest {
     FloatNdArray x = features().slice(Indices.range(3, N));
     IntNdArray y = labels().slice(Indices.range(3, N));
     List<Integer> seen = new ArrayList<>();
-    for (Batch batch : Dataset.of(x, y).shuffle(5).batch(4)) {
+    for (Batch batch : Dataset.of(x, y).shuffle(N, 5).batch(4)) {
       try (batch) {
         for (int row = 0; row < batch.size(); row++) {
           int label = ((TInt32) batch.y()).getInt(row);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keraslite.KerasLite;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -113,7 +114,7 @@ class DatasetTest {
 
   @Test
   void shuffleIsAPermutationAndReshufflesEachPass() {
-    Dataset shuffled = numbered(50).shuffle(7).batch(8);
+    Dataset shuffled = numbered(50).shuffle(50, 7).batch(8);
     assertEquals(7, shuffled.cardinality());
     int[] first = pass(shuffled);
     int[] second = pass(shuffled);
@@ -122,10 +123,28 @@ class DatasetTest {
     assertFalse(Arrays.equals(range(0, 50), first), "shuffled");
     assertFalse(Arrays.equals(first, second), "a new order each pass");
 
-    Dataset again = numbered(50).shuffle(7).batch(8);
+    Dataset again = numbered(50).shuffle(50, 7).batch(8);
     assertArrayEquals(first, pass(again), "the sequence of orders depends only on the seed");
     assertArrayEquals(second, pass(again));
-    assertFalse(Arrays.equals(first, pass(numbered(50).shuffle(8).batch(8))), "another seed");
+    assertFalse(Arrays.equals(first, pass(numbered(50).shuffle(50, 8).batch(8))), "another seed");
+  }
+
+  @Test
+  void shuffleTakesABufferSizeAsTfDataDoes() {
+    // tf.data's shuffle(buffer_size): the element at position p comes from the first p + bufferSize
+    // elements, so with a buffer of 3 no element moves more than 2 places earlier.
+    KerasLite.setRandomSeed(11);
+    int[] order = pass(numbered(200).shuffle(3).batch(200));
+    assertPermutation(200, order);
+    assertFalse(Arrays.equals(range(0, 200), order), "shuffled");
+    for (int p = 0; p < order.length; p++) {
+      assertTrue(order[p] <= p + 2, "element " + order[p] + " drawn at position " + p + " from a buffer of 3");
+    }
+    assertArrayEquals(range(0, 20), pass(numbered(20).shuffle(1).batch(20)), "a buffer of 1 keeps the order");
+    // Unseeded, the order follows KerasLite.setRandomSeed, as Keras's shuffles follow set_random_seed.
+    KerasLite.setRandomSeed(11);
+    assertArrayEquals(order, pass(numbered(200).shuffle(3).batch(200)));
+    assertThrows(IllegalArgumentException.class, () -> numbered(5).shuffle(0));
   }
 
   @Test
@@ -437,9 +456,10 @@ class DatasetTest {
     assertThrows(IllegalArgumentException.class, () -> data.take(-2));
     assertThrows(IllegalArgumentException.class, () -> data.repeat(-2));
     assertThrows(IllegalArgumentException.class, () -> data.map(null));
-    IllegalArgumentException infinite =
-        assertThrows(IllegalArgumentException.class, () -> data.repeat().shuffle(1));
-    assertTrue(infinite.getMessage().contains("infinite"), infinite.getMessage());
+    // A shuffle buffer works on an endless dataset as in tf.data (the former whole-dataset
+    // shuffle(seed) refused it): a buffer of 1 keeps the order across the repeats.
+    assertArrayEquals(new int[] {0, 1, 2, 3, 0, 1, 2, 3}, pass(data.repeat().shuffle(1, 5).take(8).batch(8)));
+    assertEquals(8, pass(data.repeat().shuffle(3, 5).take(8).batch(8)).length);
     IllegalArgumentException size =
         assertThrows(
             IllegalArgumentException.class, () -> Element.of(Shape.of(2, 2), new float[3]));
