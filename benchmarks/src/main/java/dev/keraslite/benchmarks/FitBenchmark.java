@@ -45,7 +45,8 @@ import org.tensorflow.types.TInt32;
  * epochs run back to back under the same load. Each round of {@code fit} is a whole {@code fit}
  * call, so its fixed costs (copying variables into and out of the compiled step's session,
  * resetting metrics) are in its time. Compare ratios, not absolute figures. Arguments: samples
- * (default 15000), rounds (default 7), optionally which ways to run ({@code hand,compiled,eager})
+ * (default 15000), rounds (default 7), optionally which ways to run ({@code hand,compiled,eager}, and
+ * {@code unguarded}: compiled with {@code nonFiniteGuard(false)})
  * and fit's verbose (default 1, Keras's: the progress bar on). Without Fashion-MNIST installed it
  * times random images of the same shape. Run on demand:
  *
@@ -99,11 +100,16 @@ public final class FitBenchmark {
     String only = args.length > 2 ? args[2] : "hand,compiled,eager";
     // Keras's default verbose=1: the progress bar (and the History every fit returns) is on.
     int verbose = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-    String[] names = {"hand-written Graph + Session", "keras-lite fit (compiled)", "keras-lite fit (eager)"};
+    String[] names = {
+      "hand-written Graph + Session", "keras-lite fit (compiled)", "keras-lite fit (eager)",
+      "compiled, non-finite guard off"
+    };
     List<Epoch> ways = new ArrayList<>();
     ways.add(only.contains("hand") ? new HandWritten(x, y) : null);
     ways.add(only.contains("compiled") ? new KerasLiteFit(x, y, false, verbose) : null);
     ways.add(only.contains("eager") ? new KerasLiteFit(x, y, true, verbose) : null);
+    // The non-finite guard's share of a compiled step (FitOptions.nonFiniteGuard).
+    ways.add(only.contains("unguarded") ? new KerasLiteFit(x, y, false, verbose).guard(false) : null);
     double[][] wall = new double[ways.size()][rounds];
     double[][] cpu = new double[ways.size()][rounds];
     try {
@@ -148,6 +154,11 @@ public final class FitBenchmark {
               + " CPU %.2fx)%n",
           medianRatio(wall[1], wall[0]), min(wall[1]) / min(wall[0]), median(cpu[1]) / median(cpu[0]));
     }
+    if (ways.get(0) != null && ways.get(3) != null) {
+      System.out.printf(Locale.ROOT,
+          "  compiled without the guard / hand-written: %.2fx (median of rounds' ratios; best rounds %.2fx)%n",
+          medianRatio(wall[3], wall[0]), min(wall[3]) / min(wall[0]));
+    }
     if (ways.get(1) != null && ways.get(2) != null) {
       System.out.printf(Locale.ROOT,
           "  eager / compiled time per step:        %.2fx (median of rounds' ratios; best rounds %.2fx;"
@@ -161,7 +172,7 @@ public final class FitBenchmark {
     private final Eager eager = Eager.create();
     private final Sequential model =
         new Sequential(new Flatten(), new Dense(100).activation(Activations.relu()), new Dense(10));
-    private final FitOptions options;
+    private FitOptions options;
     private final FloatNdArray x;
     private final IntNdArray y;
 
@@ -171,6 +182,11 @@ public final class FitBenchmark {
       this.y = y;
       model.compile(eager.tf(), new Adam(1e-3f), new SparseCategoricalCrossentropy(true));
       model.setRunEagerly(eagerly);
+    }
+
+    KerasLiteFit guard(boolean on) {
+      options = options.nonFiniteGuard(on);
+      return this;
     }
 
     @Override
