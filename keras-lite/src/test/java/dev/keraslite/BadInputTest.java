@@ -146,7 +146,7 @@ class BadInputTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dense(0));
     assertEquals("Dense: units must be a positive integer, received 0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new dev.keraslite.layers.Activation("rleu"));
-    assertTrue(e.getMessage().startsWith("Unknown activation 'rleu'. Known activations: elu, gelu,"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("Unknown activation 'rleu'; valid: elu, gelu,"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Input.of(0, 3));
   }
 }

@@ -73,7 +73,7 @@ public final class LinearStepBenchmark {
   static final class Linear extends Model {
     private final Dense dense =
         new Dense(1)
-            .activation(null)
+            .activation("linear")
             .kernelInitializer(Initializers.zeros())
             .biasInitializer(Initializers.zeros());
 

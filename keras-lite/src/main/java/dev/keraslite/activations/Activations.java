@@ -1,5 +1,6 @@
 package dev.keraslite.activations;
 
+import dev.keraslite.Identifiers;
 import dev.keraslite.Recording;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,8 +77,7 @@ public final class Activations {
     }
     Supplier<Activation> factory = BY_NAME.get(name);
     if (factory == null) {
-      throw new IllegalArgumentException(
-          "Unknown activation '" + name + "'. Known activations: " + String.join(", ", BY_NAME.keySet()));
+      throw Identifiers.unknown("activation", name, BY_NAME.keySet());
     }
     return factory.get();
   }

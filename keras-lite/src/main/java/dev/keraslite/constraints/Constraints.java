@@ -1,5 +1,6 @@
 package dev.keraslite.constraints;
 
+import dev.keraslite.Identifiers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,13 +100,17 @@ public final class Constraints {
    * @throws IllegalArgumentException for an unknown name
    */
   public static Constraint get(String name) {
+    if (name == null) {
+      throw unknown(null);
+    }
     return deserialize(Map.of("class_name", name, "config", Map.of()));
   }
 
   private static IllegalArgumentException unknown(String name) {
-    return new IllegalArgumentException(
-        "unknown constraint '" + name + "': keras-lite knows MaxNorm (\"max_norm\"), NonNeg"
-            + " (\"non_neg\"), UnitNorm (\"unit_norm\") and MinMaxNorm (\"min_max_norm\")");
+    return Identifiers.unknown(
+        "constraint",
+        name,
+        List.of("max_norm", "MaxNorm", "non_neg", "NonNeg", "unit_norm", "UnitNorm", "min_max_norm", "MinMaxNorm"));
   }
 
   /** {@code sqrt(sum(w², axes, keepdims))}: the norms the norm constraints rescale. */

@@ -1,5 +1,6 @@
 package dev.keraslite.initializers;
 
+import dev.keraslite.Identifiers;
 import dev.keraslite.KerasLite;
 import java.util.Arrays;
 import java.util.Map;
@@ -48,6 +49,19 @@ public final class Initializers {
     BY_NAME.put("random_uniform", Initializers::randomUniform);
     BY_NAME.put("truncated_normal", Initializers::truncatedNormal);
     BY_NAME.put("orthogonal", Initializers::orthogonal);
+    // Keras also accepts the class names ("HeNormal"), as keras.initializers.get does.
+    BY_NAME.put("Zeros", Initializers::zeros);
+    BY_NAME.put("Ones", Initializers::ones);
+    BY_NAME.put("GlorotUniform", Initializers::glorotUniform);
+    BY_NAME.put("GlorotNormal", Initializers::glorotNormal);
+    BY_NAME.put("HeUniform", Initializers::heUniform);
+    BY_NAME.put("HeNormal", Initializers::heNormal);
+    BY_NAME.put("LecunUniform", Initializers::lecunUniform);
+    BY_NAME.put("LecunNormal", Initializers::lecunNormal);
+    BY_NAME.put("RandomNormal", Initializers::randomNormal);
+    BY_NAME.put("RandomUniform", Initializers::randomUniform);
+    BY_NAME.put("TruncatedNormal", Initializers::truncatedNormal);
+    BY_NAME.put("Orthogonal", Initializers::orthogonal);
   }
 
   private Initializers() {}
@@ -84,11 +98,9 @@ public final class Initializers {
    * @throws IllegalArgumentException for an unknown name, listing the known ones
    */
   public static Initializer get(String name) {
-    Supplier<Initializer> factory = BY_NAME.get(name);
+    Supplier<Initializer> factory = name == null ? null : BY_NAME.get(name);
     if (factory == null) {
-      throw new IllegalArgumentException(
-          "Unknown initializer '" + name + "'. Known initializers: "
-              + String.join(", ", BY_NAME.keySet()));
+      throw Identifiers.unknown("initializer", name, BY_NAME.keySet());
     }
     return factory.get();
   }

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.activations.Activations;
 import java.util.Objects;
@@ -37,6 +39,17 @@ public class Activation extends Layer {
   public Activation name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Activation activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Activation activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The function applied. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -19,6 +21,17 @@ public class Add extends Merge {
   public Add name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Add activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Add activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -32,6 +34,17 @@ public class AveragePooling1D extends Pooling1D {
   public AveragePooling1D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public AveragePooling1D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public AveragePooling1D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The step of the window (default: the window's size); null restores the default. */

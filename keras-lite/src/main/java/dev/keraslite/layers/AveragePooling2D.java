@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -31,6 +33,17 @@ public class AveragePooling2D extends Pooling2D {
   public AveragePooling2D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public AveragePooling2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public AveragePooling2D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The step of the window along height and width (default: the window's size). */

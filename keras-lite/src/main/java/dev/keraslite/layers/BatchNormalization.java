@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.Map;
 import dev.keraslite.Variable;
@@ -71,6 +73,17 @@ public class BatchNormalization extends Layer {
     return this;
   }
 
+  @Override
+  public BatchNormalization activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public BatchNormalization activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /** The feature axis, normalized separately per index (default -1, the last; negative counts from the end). */
   public BatchNormalization axis(int axis) {
     checkNotBuilt("axis");
@@ -128,11 +141,21 @@ public class BatchNormalization extends Layer {
     return this;
   }
 
+  /** As {@link #betaInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public BatchNormalization betaInitializer(String name) {
+    return betaInitializer(Initializers.get(name));
+  }
+
   /** The initializer of {@code gamma} (default ones). */
   public BatchNormalization gammaInitializer(Initializer initializer) {
     checkNotBuilt("gammaInitializer");
     this.gammaInitializer = Objects.requireNonNull(initializer, "gammaInitializer");
     return this;
+  }
+
+  /** As {@link #gammaInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public BatchNormalization gammaInitializer(String name) {
+    return gammaInitializer(Initializers.get(name));
   }
 
   /** The initializer of {@code moving_mean} (default zeros). */
@@ -142,11 +165,21 @@ public class BatchNormalization extends Layer {
     return this;
   }
 
+  /** As {@link #movingMeanInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public BatchNormalization movingMeanInitializer(String name) {
+    return movingMeanInitializer(Initializers.get(name));
+  }
+
   /** The initializer of {@code moving_variance} (default ones). */
   public BatchNormalization movingVarianceInitializer(Initializer initializer) {
     checkNotBuilt("movingVarianceInitializer");
     this.movingVarianceInitializer = Objects.requireNonNull(initializer, "movingVarianceInitializer");
     return this;
+  }
+
+  /** As {@link #movingVarianceInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public BatchNormalization movingVarianceInitializer(String name) {
+    return movingVarianceInitializer(Initializers.get(name));
   }
 
   /** The feature axis as configured (possibly negative). */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +114,17 @@ public class Bidirectional extends Layer {
   public Bidirectional name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Bidirectional activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Bidirectional activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -28,6 +30,17 @@ public class Concatenate extends Merge {
   public Concatenate name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Concatenate activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Concatenate activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The axis, as given. */

@@ -1,5 +1,8 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
@@ -160,6 +163,11 @@ public class Conv1D extends Layer {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public Conv1D activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** Whether the layer adds a bias (default true). */
   public Conv1D useBias(boolean useBias) {
     checkNotBuilt("useBias");
@@ -174,6 +182,11 @@ public class Conv1D extends Layer {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Conv1D kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The bias's initializer (default {@code zeros}). */
   public Conv1D biasInitializer(Initializer initializer) {
     checkNotBuilt("biasInitializer");
@@ -181,11 +194,21 @@ public class Conv1D extends Layer {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Conv1D biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
   public Conv1D kernelRegularizer(Regularizer regularizer) {
     checkNotBuilt("kernelRegularizer");
     this.kernelRegularizer = regularizer;
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public Conv1D kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** The kernel's regularizer, or null. */
@@ -200,6 +223,11 @@ public class Conv1D extends Layer {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public Conv1D biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   /** The bias's regularizer, or null. */
   public Regularizer biasRegularizer() {
     return biasRegularizer;
@@ -211,6 +239,11 @@ public class Conv1D extends Layer {
     return this;
   }
 
+  @Override
+  public Conv1D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /**
    * The kernel's constraint, applied after each optimizer update (Keras's {@code
    * kernel_constraint}; default none).
@@ -219,6 +252,11 @@ public class Conv1D extends Layer {
     checkNotBuilt("kernelConstraint");
     this.kernelConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public Conv1D kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
   }
 
   /** The kernel's constraint, or null. */
@@ -234,6 +272,11 @@ public class Conv1D extends Layer {
     checkNotBuilt("biasConstraint");
     this.biasConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public Conv1D biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The bias's constraint, or null. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
@@ -143,6 +145,11 @@ public class Conv2D extends Layer {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public Conv2D activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** Whether the layer adds a bias (default true). */
   public Conv2D useBias(boolean useBias) {
     checkNotBuilt("useBias");
@@ -157,6 +164,11 @@ public class Conv2D extends Layer {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Conv2D kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The bias's initializer (default {@code zeros}). */
   public Conv2D biasInitializer(Initializer initializer) {
     checkNotBuilt("biasInitializer");
@@ -164,11 +176,21 @@ public class Conv2D extends Layer {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Conv2D biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
   public Conv2D kernelRegularizer(Regularizer regularizer) {
     checkNotBuilt("kernelRegularizer");
     this.kernelRegularizer = regularizer;
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public Conv2D kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** The kernel's regularizer, or null. */
@@ -183,6 +205,11 @@ public class Conv2D extends Layer {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public Conv2D biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   /** The bias's regularizer, or null. */
   public Regularizer biasRegularizer() {
     return biasRegularizer;
@@ -194,6 +221,11 @@ public class Conv2D extends Layer {
     return this;
   }
 
+  @Override
+  public Conv2D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /**
    * The kernel's constraint, applied after each optimizer update (Keras's {@code
    * kernel_constraint}; default none).
@@ -202,6 +234,11 @@ public class Conv2D extends Layer {
     checkNotBuilt("kernelConstraint");
     this.kernelConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public Conv2D kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
   }
 
   /** The kernel's constraint, or null. */
@@ -217,6 +254,11 @@ public class Conv2D extends Layer {
     checkNotBuilt("biasConstraint");
     this.biasConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public Conv2D biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The bias's constraint, or null. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.activations.Activation;
@@ -86,6 +88,17 @@ public class Conv2DTranspose extends Layer {
   public Conv2DTranspose name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Conv2DTranspose activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Conv2DTranspose activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The step between the output windows of neighbouring input pixels (default 1). */
@@ -185,6 +198,11 @@ public class Conv2DTranspose extends Layer {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public Conv2DTranspose activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** Whether the layer adds a bias (default true). */
   public Conv2DTranspose useBias(boolean useBias) {
     checkNotBuilt("useBias");
@@ -199,11 +217,21 @@ public class Conv2DTranspose extends Layer {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Conv2DTranspose kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The bias's initializer (default {@code zeros}). */
   public Conv2DTranspose biasInitializer(Initializer initializer) {
     checkNotBuilt("biasInitializer");
     this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
     return this;
+  }
+
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Conv2DTranspose biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
   }
 
   /** The number of output channels. */

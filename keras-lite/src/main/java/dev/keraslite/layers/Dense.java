@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.mixedprecision.DTypePolicy;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
@@ -69,6 +71,11 @@ public class Dense extends Layer {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public Dense activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** Whether the layer adds a bias (default true). */
   public Dense useBias(boolean useBias) {
     checkNotBuilt("useBias");
@@ -83,6 +90,11 @@ public class Dense extends Layer {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Dense kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The bias's initializer (default {@code zeros}). */
   public Dense biasInitializer(Initializer initializer) {
     checkNotBuilt("biasInitializer");
@@ -90,11 +102,21 @@ public class Dense extends Layer {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Dense biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
   public Dense kernelRegularizer(Regularizer regularizer) {
     checkNotBuilt("kernelRegularizer");
     this.kernelRegularizer = regularizer;
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public Dense kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** The kernel's regularizer, or null. */
@@ -109,6 +131,11 @@ public class Dense extends Layer {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public Dense biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   /** The bias's regularizer, or null. */
   public Regularizer biasRegularizer() {
     return biasRegularizer;
@@ -120,6 +147,11 @@ public class Dense extends Layer {
     return this;
   }
 
+  @Override
+  public Dense activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /**
    * The kernel's constraint, applied after each optimizer update (Keras's {@code
    * kernel_constraint}; default none).
@@ -128,6 +160,11 @@ public class Dense extends Layer {
     checkNotBuilt("kernelConstraint");
     this.kernelConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public Dense kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
   }
 
   /** The kernel's constraint, or null. */
@@ -143,6 +180,11 @@ public class Dense extends Layer {
     checkNotBuilt("biasConstraint");
     this.biasConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public Dense biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The bias's constraint, or null. */

@@ -1,5 +1,8 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.mixedprecision.DTypePolicy;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
@@ -155,6 +158,11 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public DepthwiseConv2D activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** Whether the layer adds a bias (default true). */
   public DepthwiseConv2D useBias(boolean useBias) {
     checkNotBuilt("useBias");
@@ -169,6 +177,11 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  /** As {@link #depthwiseInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public DepthwiseConv2D depthwiseInitializer(String name) {
+    return depthwiseInitializer(Initializers.get(name));
+  }
+
   /** The bias's initializer (default {@code zeros}). */
   public DepthwiseConv2D biasInitializer(Initializer initializer) {
     checkNotBuilt("biasInitializer");
@@ -176,11 +189,21 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public DepthwiseConv2D biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** The depthwise kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code depthwise_regularizer}; default none). */
   public DepthwiseConv2D depthwiseRegularizer(Regularizer regularizer) {
     checkNotBuilt("depthwiseRegularizer");
     this.depthwiseRegularizer = regularizer;
     return this;
+  }
+
+  /** As {@link #depthwiseRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public DepthwiseConv2D depthwiseRegularizer(String name) {
+    return depthwiseRegularizer(Regularizers.get(name));
   }
 
   /** The depthwise kernel's regularizer, or null. */
@@ -195,6 +218,11 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public DepthwiseConv2D biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   /** The bias's regularizer, or null. */
   public Regularizer biasRegularizer() {
     return biasRegularizer;
@@ -206,6 +234,11 @@ public class DepthwiseConv2D extends Layer {
     return this;
   }
 
+  @Override
+  public DepthwiseConv2D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /**
    * The depthwise kernel's constraint, applied after each optimizer update (Keras's {@code
    * depthwise_constraint}; default none).
@@ -214,6 +247,11 @@ public class DepthwiseConv2D extends Layer {
     checkNotBuilt("depthwiseConstraint");
     this.depthwiseConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #depthwiseConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public DepthwiseConv2D depthwiseConstraint(String name) {
+    return depthwiseConstraint(Constraints.get(name));
   }
 
   /** The depthwise kernel's constraint, or null. */
@@ -229,6 +267,11 @@ public class DepthwiseConv2D extends Layer {
     checkNotBuilt("biasConstraint");
     this.biasConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public DepthwiseConv2D biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The bias's constraint, or null. */

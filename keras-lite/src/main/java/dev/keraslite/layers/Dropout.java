@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.KerasLite;
 import dev.keraslite.Recording;
 import java.util.Map;
@@ -49,6 +51,17 @@ public class Dropout extends Layer {
   public Dropout name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Dropout activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Dropout activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** Makes the masks reproducible. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.activations.Activations;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -40,6 +42,17 @@ public class ELU extends Layer {
   public ELU name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public ELU activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public ELU activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The scale of the negative part. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
@@ -68,11 +70,21 @@ public class Embedding extends Layer {
     return this;
   }
 
+  /** As {@link #embeddingsInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public Embedding embeddingsInitializer(String name) {
+    return embeddingsInitializer(Initializers.get(name));
+  }
+
   /** The embeddings table's penalty, added to {@link #losses(Ops)} (Keras's {@code embeddings_regularizer}; default none). */
   public Embedding embeddingsRegularizer(Regularizer regularizer) {
     checkNotBuilt("embeddingsRegularizer");
     this.embeddingsRegularizer = regularizer;
     return this;
+  }
+
+  /** As {@link #embeddingsRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public Embedding embeddingsRegularizer(String name) {
+    return embeddingsRegularizer(Regularizers.get(name));
   }
 
   /** The embeddings table's regularizer, or null. */
@@ -86,6 +98,11 @@ public class Embedding extends Layer {
     return this;
   }
 
+  @Override
+  public Embedding activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /**
    * The embeddings table's constraint, applied after each optimizer update (Keras's {@code
    * embeddings_constraint}; default none).
@@ -94,6 +111,11 @@ public class Embedding extends Layer {
     checkNotBuilt("embeddingsConstraint");
     this.embeddingsConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #embeddingsConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public Embedding embeddingsConstraint(String name) {
+    return embeddingsConstraint(Constraints.get(name));
   }
 
   /** The embeddings table's constraint, or null. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.Map;
 import java.util.List;
@@ -23,6 +25,17 @@ public class Flatten extends Layer {
   public Flatten name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Flatten activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Flatten activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
@@ -67,11 +69,21 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public GRU activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** See {@link GRUCell#recurrentActivation}. */
   public GRU recurrentActivation(Activation recurrentActivation) {
     checkNotBuilt("recurrentActivation");
     cell().recurrentActivation(recurrentActivation);
     return this;
+  }
+
+  /** As {@link #recurrentActivation(Activation)}, by Keras name ({@code "relu"}). */
+  public GRU recurrentActivation(String name) {
+    return recurrentActivation(Activations.get(name));
   }
 
   /** See {@link GRUCell#useBias}. */
@@ -95,11 +107,21 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public GRU kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** See {@link GRUCell#recurrentInitializer}. */
   public GRU recurrentInitializer(Initializer initializer) {
     checkNotBuilt("recurrentInitializer");
     cell().recurrentInitializer(initializer);
     return this;
+  }
+
+  /** As {@link #recurrentInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public GRU recurrentInitializer(String name) {
+    return recurrentInitializer(Initializers.get(name));
   }
 
   /** See {@link GRUCell#biasInitializer}. */
@@ -109,11 +131,21 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public GRU biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** See {@link GRUCell#kernelRegularizer(Regularizer)}. */
   public GRU kernelRegularizer(Regularizer regularizer) {
     checkNotBuilt("kernelRegularizer");
     cell().kernelRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public GRU kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** See {@link GRUCell#recurrentRegularizer(Regularizer)}. */
@@ -123,6 +155,11 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** As {@link #recurrentRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public GRU recurrentRegularizer(String name) {
+    return recurrentRegularizer(Regularizers.get(name));
+  }
+
   /** See {@link GRUCell#biasRegularizer(Regularizer)}. */
   public GRU biasRegularizer(Regularizer regularizer) {
     checkNotBuilt("biasRegularizer");
@@ -130,10 +167,20 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public GRU biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   @Override
   public GRU activityRegularizer(Regularizer regularizer) {
     super.activityRegularizer(regularizer);
     return this;
+  }
+
+  @Override
+  public GRU activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** See {@link GRUCell#kernelConstraint(Constraint)}. */
@@ -143,6 +190,11 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public GRU kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
+  }
+
   /** See {@link GRUCell#recurrentConstraint(Constraint)}. */
   public GRU recurrentConstraint(Constraint constraint) {
     checkNotBuilt("recurrentConstraint");
@@ -150,11 +202,21 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** As {@link #recurrentConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public GRU recurrentConstraint(String name) {
+    return recurrentConstraint(Constraints.get(name));
+  }
+
   /** See {@link GRUCell#biasConstraint(Constraint)}. */
   public GRU biasConstraint(Constraint constraint) {
     checkNotBuilt("biasConstraint");
     cell().biasConstraint(constraint);
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public GRU biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** Keras 3's config keys: units, activations, initializers, reset_after, sequence options. */

@@ -1,5 +1,8 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.initializers.Initializers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
@@ -65,6 +68,17 @@ public class GRUCell extends RecurrentCell {
     return this;
   }
 
+  @Override
+  public GRUCell activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public GRUCell activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /** The activation of the candidate state (default {@code tanh}). */
   public GRUCell activation(Activation activation) {
     checkNotBuilt("activation");
@@ -72,11 +86,21 @@ public class GRUCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public GRUCell activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** The activation of the update and reset gates (default {@code sigmoid}). */
   public GRUCell recurrentActivation(Activation recurrentActivation) {
     checkNotBuilt("recurrentActivation");
     this.recurrentActivation = Objects.requireNonNull(recurrentActivation, "recurrentActivation");
     return this;
+  }
+
+  /** As {@link #recurrentActivation(Activation)}, by Keras name ({@code "relu"}). */
+  public GRUCell recurrentActivation(String name) {
+    return recurrentActivation(Activations.get(name));
   }
 
   /** Whether the cell adds biases (default true). */
@@ -101,10 +125,20 @@ public class GRUCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public GRUCell kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The recurrent kernel's initializer (default {@code orthogonal}). */
   public GRUCell recurrentInitializer(Initializer initializer) {
     gateWeights.recurrentInitializer(initializer);
     return this;
+  }
+
+  /** As {@link #recurrentInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public GRUCell recurrentInitializer(String name) {
+    return recurrentInitializer(Initializers.get(name));
   }
 
   /** The bias's initializer (default {@code zeros}). */
@@ -113,10 +147,20 @@ public class GRUCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public GRUCell biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
   public GRUCell kernelRegularizer(Regularizer regularizer) {
     gateWeights.kernelRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public GRUCell kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** The kernel's regularizer, or null. */
@@ -130,6 +174,11 @@ public class GRUCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #recurrentRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public GRUCell recurrentRegularizer(String name) {
+    return recurrentRegularizer(Regularizers.get(name));
+  }
+
   /** The recurrent kernel's regularizer, or null. */
   public Regularizer recurrentRegularizer() {
     return gateWeights.recurrentRegularizer();
@@ -139,6 +188,11 @@ public class GRUCell extends RecurrentCell {
   public GRUCell biasRegularizer(Regularizer regularizer) {
     gateWeights.biasRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public GRUCell biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
   }
 
   /** The bias's regularizer, or null. */
@@ -152,6 +206,11 @@ public class GRUCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public GRUCell kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
+  }
+
   /** The kernel's constraint, or null. */
   public Constraint kernelConstraint() {
     return gateWeights.kernelConstraint();
@@ -163,6 +222,11 @@ public class GRUCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #recurrentConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public GRUCell recurrentConstraint(String name) {
+    return recurrentConstraint(Constraints.get(name));
+  }
+
   /** The recurrent kernel's constraint, or null. */
   public Constraint recurrentConstraint() {
     return gateWeights.recurrentConstraint();
@@ -172,6 +236,11 @@ public class GRUCell extends RecurrentCell {
   public GRUCell biasConstraint(Constraint constraint) {
     gateWeights.biasConstraint(constraint);
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public GRUCell biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The bias's constraint, or null. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -19,6 +21,17 @@ public class GlobalAveragePooling2D extends GlobalPooling2D {
   public GlobalAveragePooling2D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public GlobalAveragePooling2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public GlobalAveragePooling2D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** Keeps the pooled height and width as axes of size 1 (default false). */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -34,6 +36,17 @@ public final class InputLayer extends Layer {
   public InputLayer name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public InputLayer activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public InputLayer activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The symbolic tensor this input feeds into the graph. */

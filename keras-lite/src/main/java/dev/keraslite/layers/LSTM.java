@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
@@ -67,11 +69,21 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public LSTM activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** See {@link LSTMCell#recurrentActivation}. */
   public LSTM recurrentActivation(Activation recurrentActivation) {
     checkNotBuilt("recurrentActivation");
     cell().recurrentActivation(recurrentActivation);
     return this;
+  }
+
+  /** As {@link #recurrentActivation(Activation)}, by Keras name ({@code "relu"}). */
+  public LSTM recurrentActivation(String name) {
+    return recurrentActivation(Activations.get(name));
   }
 
   /** See {@link LSTMCell#useBias}. */
@@ -95,11 +107,21 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LSTM kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** See {@link LSTMCell#recurrentInitializer}. */
   public LSTM recurrentInitializer(Initializer initializer) {
     checkNotBuilt("recurrentInitializer");
     cell().recurrentInitializer(initializer);
     return this;
+  }
+
+  /** As {@link #recurrentInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LSTM recurrentInitializer(String name) {
+    return recurrentInitializer(Initializers.get(name));
   }
 
   /** See {@link LSTMCell#biasInitializer}. */
@@ -109,11 +131,21 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LSTM biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** See {@link LSTMCell#kernelRegularizer(Regularizer)}. */
   public LSTM kernelRegularizer(Regularizer regularizer) {
     checkNotBuilt("kernelRegularizer");
     cell().kernelRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public LSTM kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** See {@link LSTMCell#recurrentRegularizer(Regularizer)}. */
@@ -123,6 +155,11 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** As {@link #recurrentRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public LSTM recurrentRegularizer(String name) {
+    return recurrentRegularizer(Regularizers.get(name));
+  }
+
   /** See {@link LSTMCell#biasRegularizer(Regularizer)}. */
   public LSTM biasRegularizer(Regularizer regularizer) {
     checkNotBuilt("biasRegularizer");
@@ -130,10 +167,20 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public LSTM biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   @Override
   public LSTM activityRegularizer(Regularizer regularizer) {
     super.activityRegularizer(regularizer);
     return this;
+  }
+
+  @Override
+  public LSTM activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** See {@link LSTMCell#kernelConstraint(Constraint)}. */
@@ -143,6 +190,11 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public LSTM kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
+  }
+
   /** See {@link LSTMCell#recurrentConstraint(Constraint)}. */
   public LSTM recurrentConstraint(Constraint constraint) {
     checkNotBuilt("recurrentConstraint");
@@ -150,11 +202,21 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** As {@link #recurrentConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public LSTM recurrentConstraint(String name) {
+    return recurrentConstraint(Constraints.get(name));
+  }
+
   /** See {@link LSTMCell#biasConstraint(Constraint)}. */
   public LSTM biasConstraint(Constraint constraint) {
     checkNotBuilt("biasConstraint");
     cell().biasConstraint(constraint);
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public LSTM biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** Keras 3's config keys: units, activations, initializers, unit_forget_bias, sequence options. */

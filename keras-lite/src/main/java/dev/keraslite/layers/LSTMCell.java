@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
@@ -61,6 +63,17 @@ public class LSTMCell extends RecurrentCell {
     return this;
   }
 
+  @Override
+  public LSTMCell activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public LSTMCell activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /** The activation of the candidate cell state and of the output (default {@code tanh}). */
   public LSTMCell activation(Activation activation) {
     checkNotBuilt("activation");
@@ -68,11 +81,21 @@ public class LSTMCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public LSTMCell activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** The activation of the input, forget and output gates (default {@code sigmoid}). */
   public LSTMCell recurrentActivation(Activation recurrentActivation) {
     checkNotBuilt("recurrentActivation");
     this.recurrentActivation = Objects.requireNonNull(recurrentActivation, "recurrentActivation");
     return this;
+  }
+
+  /** As {@link #recurrentActivation(Activation)}, by Keras name ({@code "relu"}). */
+  public LSTMCell recurrentActivation(String name) {
+    return recurrentActivation(Activations.get(name));
   }
 
   /** Whether the cell adds a bias (default true). */
@@ -97,10 +120,20 @@ public class LSTMCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LSTMCell kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The recurrent kernel's initializer (default {@code orthogonal}). */
   public LSTMCell recurrentInitializer(Initializer initializer) {
     gateWeights.recurrentInitializer(initializer);
     return this;
+  }
+
+  /** As {@link #recurrentInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LSTMCell recurrentInitializer(String name) {
+    return recurrentInitializer(Initializers.get(name));
   }
 
   /** The bias's initializer (default {@code zeros}; see {@link #unitForgetBias}). */
@@ -109,10 +142,20 @@ public class LSTMCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LSTMCell biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
   public LSTMCell kernelRegularizer(Regularizer regularizer) {
     gateWeights.kernelRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public LSTMCell kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** The kernel's regularizer, or null. */
@@ -126,6 +169,11 @@ public class LSTMCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #recurrentRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public LSTMCell recurrentRegularizer(String name) {
+    return recurrentRegularizer(Regularizers.get(name));
+  }
+
   /** The recurrent kernel's regularizer, or null. */
   public Regularizer recurrentRegularizer() {
     return gateWeights.recurrentRegularizer();
@@ -135,6 +183,11 @@ public class LSTMCell extends RecurrentCell {
   public LSTMCell biasRegularizer(Regularizer regularizer) {
     gateWeights.biasRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public LSTMCell biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
   }
 
   /** The bias's regularizer, or null. */
@@ -148,6 +201,11 @@ public class LSTMCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public LSTMCell kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
+  }
+
   /** The kernel's constraint, or null. */
   public Constraint kernelConstraint() {
     return gateWeights.kernelConstraint();
@@ -159,6 +217,11 @@ public class LSTMCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #recurrentConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public LSTMCell recurrentConstraint(String name) {
+    return recurrentConstraint(Constraints.get(name));
+  }
+
   /** The recurrent kernel's constraint, or null. */
   public Constraint recurrentConstraint() {
     return gateWeights.recurrentConstraint();
@@ -168,6 +231,11 @@ public class LSTMCell extends RecurrentCell {
   public LSTMCell biasConstraint(Constraint constraint) {
     gateWeights.biasConstraint(constraint);
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public LSTMCell biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The bias's constraint, or null. */

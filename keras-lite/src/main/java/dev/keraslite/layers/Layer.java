@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.constraints.Constraint;
@@ -415,6 +416,14 @@ public abstract class Layer {
   public Layer activityRegularizer(Regularizer regularizer) {
     this.activityRegularizer = regularizer;
     return this;
+  }
+
+  /**
+   * As {@link #activityRegularizer(Regularizer)}, by Keras name ({@code "l2"}); an unknown name is an
+   * IllegalArgumentException listing the valid ones. Layers override this with their own return type.
+   */
+  public Layer activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The penalty on this layer's outputs, or null. */

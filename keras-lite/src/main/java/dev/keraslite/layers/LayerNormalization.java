@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
 import dev.keraslite.initializers.Initializer;
@@ -56,6 +58,17 @@ public class LayerNormalization extends Layer {
     return this;
   }
 
+  @Override
+  public LayerNormalization activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public LayerNormalization activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /**
    * The axes to normalize over (default {@code -1}, the last), negative ones counted from the end.
    * The batch axis 0 is allowed, as in Keras, though it mixes examples.
@@ -106,11 +119,21 @@ public class LayerNormalization extends Layer {
     return this;
   }
 
+  /** As {@link #gammaInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LayerNormalization gammaInitializer(String name) {
+    return gammaInitializer(Initializers.get(name));
+  }
+
   /** The initializer of {@code beta} (default {@code zeros}). */
   public LayerNormalization betaInitializer(Initializer initializer) {
     checkNotBuilt("betaInitializer");
     this.betaInitializer = Objects.requireNonNull(initializer, "betaInitializer");
     return this;
+  }
+
+  /** As {@link #betaInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public LayerNormalization betaInitializer(String name) {
+    return betaInitializer(Initializers.get(name));
   }
 
   /** The normalized axes as given. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -40,6 +42,17 @@ public class LeakyReLU extends Layer {
   public LeakyReLU name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public LeakyReLU activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public LeakyReLU activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The slope for negative inputs. */

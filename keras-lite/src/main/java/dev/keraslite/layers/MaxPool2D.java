@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 
 /**
@@ -27,6 +29,17 @@ public class MaxPool2D extends MaxPooling2D {
   public MaxPool2D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public MaxPool2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public MaxPool2D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   @Override

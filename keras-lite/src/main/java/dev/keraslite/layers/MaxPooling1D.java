@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -30,6 +32,17 @@ public class MaxPooling1D extends Pooling1D {
   public MaxPooling1D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public MaxPooling1D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public MaxPooling1D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The step of the window (default: the window's size); null restores the default. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -41,6 +43,17 @@ public class MaxPooling2D extends Pooling2D {
   public MaxPooling2D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public MaxPooling2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public MaxPooling2D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The step of the window along height and width (default: the window's size). */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.Recording;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.initializers.Initializer;
@@ -141,11 +143,21 @@ public class MultiHeadAttention extends Layer {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public MultiHeadAttention kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The initializer of the four biases (default {@code zeros}). */
   public MultiHeadAttention biasInitializer(Initializer initializer) {
     checkNotBuilt("biasInitializer");
     this.biasInitializer = Objects.requireNonNull(initializer, "biasInitializer");
     return this;
+  }
+
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public MultiHeadAttention biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
   }
 
   /** The penalty on each of the four kernels (default none). */
@@ -155,6 +167,11 @@ public class MultiHeadAttention extends Layer {
     return this;
   }
 
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public MultiHeadAttention kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
+  }
+
   /** The penalty on each of the four biases (default none). */
   public MultiHeadAttention biasRegularizer(Regularizer regularizer) {
     checkNotBuilt("biasRegularizer");
@@ -162,10 +179,20 @@ public class MultiHeadAttention extends Layer {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public MultiHeadAttention biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   @Override
   public MultiHeadAttention activityRegularizer(Regularizer regularizer) {
     super.activityRegularizer(regularizer);
     return this;
+  }
+
+  @Override
+  public MultiHeadAttention activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The constraint on each of the four kernels (default none). */
@@ -175,11 +202,21 @@ public class MultiHeadAttention extends Layer {
     return this;
   }
 
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public MultiHeadAttention kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
+  }
+
   /** The constraint on each of the four biases (default none). */
   public MultiHeadAttention biasConstraint(Constraint constraint) {
     checkNotBuilt("biasConstraint");
     this.biasConstraint = constraint;
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public MultiHeadAttention biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The number of heads. */

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.Map;
@@ -64,6 +65,17 @@ public class RNN extends Layer {
   public RNN name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public RNN activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public RNN activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** Returns every step's output, {@code [batch, time, units]}, instead of the last one (default false). */

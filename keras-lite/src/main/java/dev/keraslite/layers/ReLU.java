@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -37,6 +39,17 @@ public class ReLU extends Layer {
   public ReLU name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public ReLU activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public ReLU activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.Map;
 import java.util.List;
@@ -50,6 +52,17 @@ public class Reshape extends Layer {
   public Reshape name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Reshape activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Reshape activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The target shape per example, as given. */

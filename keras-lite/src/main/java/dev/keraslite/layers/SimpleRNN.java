@@ -1,5 +1,8 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.constraints.Constraints;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.activations.Activation;
@@ -74,6 +77,11 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public SimpleRNN activation(String name) {
+    return activation(Activations.get(name));
+  }
+
   /** See {@link SimpleRNNCell#useBias(boolean)}. */
   public SimpleRNN useBias(boolean useBias) {
     checkNotBuilt("useBias");
@@ -88,11 +96,21 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public SimpleRNN kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** See {@link SimpleRNNCell#recurrentInitializer}. */
   public SimpleRNN recurrentInitializer(Initializer initializer) {
     checkNotBuilt("recurrentInitializer");
     cell().recurrentInitializer(initializer);
     return this;
+  }
+
+  /** As {@link #recurrentInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public SimpleRNN recurrentInitializer(String name) {
+    return recurrentInitializer(Initializers.get(name));
   }
 
   /** See {@link SimpleRNNCell#biasInitializer}. */
@@ -102,11 +120,21 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public SimpleRNN biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** See {@link SimpleRNNCell#kernelRegularizer(Regularizer)}. */
   public SimpleRNN kernelRegularizer(Regularizer regularizer) {
     checkNotBuilt("kernelRegularizer");
     cell().kernelRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public SimpleRNN kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** See {@link SimpleRNNCell#recurrentRegularizer(Regularizer)}. */
@@ -116,6 +144,11 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** As {@link #recurrentRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public SimpleRNN recurrentRegularizer(String name) {
+    return recurrentRegularizer(Regularizers.get(name));
+  }
+
   /** See {@link SimpleRNNCell#biasRegularizer(Regularizer)}. */
   public SimpleRNN biasRegularizer(Regularizer regularizer) {
     checkNotBuilt("biasRegularizer");
@@ -123,10 +156,20 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public SimpleRNN biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
+  }
+
   @Override
   public SimpleRNN activityRegularizer(Regularizer regularizer) {
     super.activityRegularizer(regularizer);
     return this;
+  }
+
+  @Override
+  public SimpleRNN activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** See {@link SimpleRNNCell#kernelConstraint(Constraint)}. */
@@ -136,6 +179,11 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public SimpleRNN kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
+  }
+
   /** See {@link SimpleRNNCell#recurrentConstraint(Constraint)}. */
   public SimpleRNN recurrentConstraint(Constraint constraint) {
     checkNotBuilt("recurrentConstraint");
@@ -143,11 +191,21 @@ public class SimpleRNN extends RNN {
     return this;
   }
 
+  /** As {@link #recurrentConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public SimpleRNN recurrentConstraint(String name) {
+    return recurrentConstraint(Constraints.get(name));
+  }
+
   /** See {@link SimpleRNNCell#biasConstraint(Constraint)}. */
   public SimpleRNN biasConstraint(Constraint constraint) {
     checkNotBuilt("biasConstraint");
     cell().biasConstraint(constraint);
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public SimpleRNN biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /**

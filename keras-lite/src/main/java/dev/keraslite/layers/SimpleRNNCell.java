@@ -1,5 +1,8 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.initializers.Initializers;
+import dev.keraslite.constraints.Constraints;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Variable;
@@ -46,11 +49,27 @@ public class SimpleRNNCell extends RecurrentCell {
     return this;
   }
 
+  @Override
+  public SimpleRNNCell activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public SimpleRNNCell activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
+  }
+
   /** The activation of the new state (default {@code tanh}; {@code Activations.linear()} for none). */
   public SimpleRNNCell activation(Activation activation) {
     checkNotBuilt("activation");
     this.activation = Objects.requireNonNull(activation, "activation");
     return this;
+  }
+
+  /** As {@link #activation(Activation)}, by Keras name ({@code "relu"}). */
+  public SimpleRNNCell activation(String name) {
+    return activation(Activations.get(name));
   }
 
   /** Whether the cell adds a bias (default true). */
@@ -65,10 +84,20 @@ public class SimpleRNNCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #kernelInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public SimpleRNNCell kernelInitializer(String name) {
+    return kernelInitializer(Initializers.get(name));
+  }
+
   /** The recurrent kernel's initializer (default {@code orthogonal}). */
   public SimpleRNNCell recurrentInitializer(Initializer initializer) {
     weights.recurrentInitializer(initializer);
     return this;
+  }
+
+  /** As {@link #recurrentInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public SimpleRNNCell recurrentInitializer(String name) {
+    return recurrentInitializer(Initializers.get(name));
   }
 
   /** The bias's initializer (default {@code zeros}). */
@@ -77,10 +106,20 @@ public class SimpleRNNCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #biasInitializer(Initializer)}, by Keras name ({@code "he_normal"}). */
+  public SimpleRNNCell biasInitializer(String name) {
+    return biasInitializer(Initializers.get(name));
+  }
+
   /** The kernel's penalty, added to {@link #losses(Ops)} (Keras's {@code kernel_regularizer}; default none). */
   public SimpleRNNCell kernelRegularizer(Regularizer regularizer) {
     weights.kernelRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #kernelRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public SimpleRNNCell kernelRegularizer(String name) {
+    return kernelRegularizer(Regularizers.get(name));
   }
 
   /** The kernel's regularizer, or null. */
@@ -94,6 +133,11 @@ public class SimpleRNNCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #recurrentRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public SimpleRNNCell recurrentRegularizer(String name) {
+    return recurrentRegularizer(Regularizers.get(name));
+  }
+
   /** The recurrent kernel's regularizer, or null. */
   public Regularizer recurrentRegularizer() {
     return weights.recurrentRegularizer();
@@ -103,6 +147,11 @@ public class SimpleRNNCell extends RecurrentCell {
   public SimpleRNNCell biasRegularizer(Regularizer regularizer) {
     weights.biasRegularizer(regularizer);
     return this;
+  }
+
+  /** As {@link #biasRegularizer(Regularizer)}, by Keras name ({@code "l2"}). */
+  public SimpleRNNCell biasRegularizer(String name) {
+    return biasRegularizer(Regularizers.get(name));
   }
 
   /** The bias's regularizer, or null. */
@@ -116,6 +165,11 @@ public class SimpleRNNCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #kernelConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public SimpleRNNCell kernelConstraint(String name) {
+    return kernelConstraint(Constraints.get(name));
+  }
+
   /** The kernel's constraint, or null. */
   public Constraint kernelConstraint() {
     return weights.kernelConstraint();
@@ -127,6 +181,11 @@ public class SimpleRNNCell extends RecurrentCell {
     return this;
   }
 
+  /** As {@link #recurrentConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public SimpleRNNCell recurrentConstraint(String name) {
+    return recurrentConstraint(Constraints.get(name));
+  }
+
   /** The recurrent kernel's constraint, or null. */
   public Constraint recurrentConstraint() {
     return weights.recurrentConstraint();
@@ -136,6 +195,11 @@ public class SimpleRNNCell extends RecurrentCell {
   public SimpleRNNCell biasConstraint(Constraint constraint) {
     weights.biasConstraint(constraint);
     return this;
+  }
+
+  /** As {@link #biasConstraint(Constraint)}, by Keras name ({@code "max_norm"}). */
+  public SimpleRNNCell biasConstraint(String name) {
+    return biasConstraint(Constraints.get(name));
   }
 
   /** The bias's constraint, or null. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import dev.keraslite.activations.Activations;
 import org.tensorflow.Operand;
@@ -28,6 +30,17 @@ public class Softmax extends Layer {
   public Softmax name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public Softmax activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Softmax activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The normalised axis. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -39,6 +41,17 @@ public class ThresholdedReLU extends Layer {
   public ThresholdedReLU name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public ThresholdedReLU activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public ThresholdedReLU activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The threshold. */

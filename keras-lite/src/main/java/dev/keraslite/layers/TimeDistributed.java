@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,17 @@ public class TimeDistributed extends Layer {
   public TimeDistributed name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public TimeDistributed activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public TimeDistributed activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** The layer applied at every step. */

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -55,6 +57,17 @@ public class ZeroPadding1D extends Layer {
   public ZeroPadding1D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public ZeroPadding1D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public ZeroPadding1D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** {@code "channels_last"} (default) or {@code "channels_first"}. */

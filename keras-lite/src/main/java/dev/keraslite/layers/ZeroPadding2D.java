@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizers;
+import dev.keraslite.regularizers.Regularizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,17 @@ public class ZeroPadding2D extends Layer {
   public ZeroPadding2D name(String name) {
     super.name(name);
     return this;
+  }
+
+  @Override
+  public ZeroPadding2D activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public ZeroPadding2D activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 
   /** {@code {{top, bottom}, {left, right}}}. */

@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import dev.keraslite.Identifiers;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -50,8 +51,7 @@ public final class Losses {
   public static Loss get(String identifier) {
     Supplier<Loss> factory = identifier == null ? null : BY_NAME.get(identifier);
     if (factory == null) {
-      throw new IllegalArgumentException(
-          "Could not interpret loss identifier: '" + identifier + "'. Known: " + BY_NAME.keySet());
+      throw Identifiers.unknown("loss", identifier, BY_NAME.keySet());
     }
     return factory.get();
   }

@@ -1,5 +1,6 @@
 package dev.keraslite.metrics;
 
+import dev.keraslite.Identifiers;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -10,7 +11,7 @@ public final class Metrics {
   private static final Map<String, Function<Ops, Metric>> BY_NAME = new TreeMap<>();
 
   static {
-    register(Accuracy::new, "accuracy", "Accuracy");
+    register(Accuracy::new, "accuracy", "acc", "Accuracy");
     register(BinaryAccuracy::new, "binary_accuracy", "BinaryAccuracy");
     register(CategoricalAccuracy::new, "categorical_accuracy", "CategoricalAccuracy");
     register(
@@ -51,9 +52,7 @@ public final class Metrics {
   public static Metric get(Ops tf, String identifier) {
     Function<Ops, Metric> factory = identifier == null ? null : BY_NAME.get(identifier);
     if (factory == null) {
-      throw new IllegalArgumentException(
-          "Could not interpret metric identifier: '" + identifier + "'. Known: "
-              + BY_NAME.keySet());
+      throw Identifiers.unknown("metric", identifier, BY_NAME.keySet());
     }
     return factory.apply(tf);
   }

@@ -313,6 +313,16 @@ public abstract class Model extends Layer implements AutoCloseable {
     compile(tf, Optimizers.get(optimizer), Losses.get(loss), metrics);
   }
 
+  /** As {@link #compile(Ops, Optimizer, Loss, Object...)} with the loss by Keras name: {@code compile(tf, new Adam(1e-3f), "mse")}. */
+  public void compile(Ops tf, Optimizer optimizer, String loss, Object... metrics) {
+    compile(tf, optimizer, Losses.get(loss), metrics);
+  }
+
+  /** As {@link #compile(Ops, Optimizer, Loss, Object...)} with the optimizer by Keras name: {@code compile(tf, "adam", new Huber())}. */
+  public void compile(Ops tf, String optimizer, Loss loss, Object... metrics) {
+    compile(tf, Optimizers.get(optimizer), loss, metrics);
+  }
+
   /**
    * Runs {@code fit}, {@code evaluate} and {@code predict} step by step eagerly, with the tape,
    * instead of as traced graphs (Keras's {@code run_eagerly}; slower, for debugging).

@@ -1,5 +1,6 @@
 package dev.keraslite.optimizers;
 
+import dev.keraslite.Identifiers;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -30,8 +31,7 @@ public final class Optimizers {
   public static Optimizer get(String name) {
     Supplier<Optimizer> factory = name == null ? null : BY_NAME.get(name.toLowerCase(Locale.ROOT));
     if (factory == null) {
-      throw new IllegalArgumentException(
-          "Could not interpret optimizer identifier: '" + name + "'. Known: " + BY_NAME.keySet());
+      throw Identifiers.unknown("optimizer", name, BY_NAME.keySet());
     }
     return factory.get();
   }

@@ -1,5 +1,7 @@
 package dev.keraslite.regularizers;
 
+import java.util.List;
+import dev.keraslite.Identifiers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import dev.keraslite.Recording;
@@ -98,6 +100,9 @@ public final class Regularizers {
    * @throws IllegalArgumentException for an unknown name
    */
   public static Regularizer get(String name) {
+    if (name == null) {
+      throw unknown(null);
+    }
     switch (name) {
       case "l1":
       case "L1":
@@ -114,9 +119,7 @@ public final class Regularizers {
   }
 
   private static IllegalArgumentException unknown(String name) {
-    return new IllegalArgumentException(
-        "unknown regularizer '" + name + "': keras-lite knows L1 (\"l1\"), L2 (\"l2\") and L1L2"
-            + " (\"l1_l2\")");
+    return Identifiers.unknown("regularizer", name, List.of("l1", "L1", "l2", "L2", "l1_l2", "L1L2"));
   }
 
   /** The axes {@code [0, rank)} of {@code x}, for a sum over all of it. */

@@ -103,7 +103,7 @@ class ActivationsTest {
     assertEquals("gelu", Activations.get("gelu").toString());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activations.get("rleu"));
     assertEquals(
-        "Unknown activation 'rleu'. Known activations: elu, gelu, hard_sigmoid, leaky_relu, linear,"
+        "Unknown activation 'rleu'; valid: elu, gelu, hard_sigmoid, leaky_relu, linear,"
             + " relu, selu, sigmoid, silu, softmax, softplus, softsign, swish, tanh",
         e.getMessage());
   }

@@ -144,7 +144,9 @@ class ConstraintsTest {
     String m =
         message.apply(IllegalArgumentException.class,
             () -> Constraints.deserialize(Map.of("class_name", "RadialConstraint", "config", Map.of())));
-    assertTrue(m.contains("unknown constraint 'RadialConstraint'"), m);
+    assertTrue(m.startsWith(
+        "Unknown constraint 'RadialConstraint'; valid: MaxNorm, MinMaxNorm, NonNeg, UnitNorm, max_norm,"
+            + " min_max_norm, non_neg, unit_norm"), m);
     m = message.apply(IllegalArgumentException.class, () -> new MaxNorm(-1));
     assertEquals("MaxNorm: maxValue must be a finite non-negative number, received -1.0", m);
     m = message.apply(IllegalArgumentException.class, () -> new MinMaxNorm(2, 1));

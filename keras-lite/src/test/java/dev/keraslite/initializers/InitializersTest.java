@@ -201,8 +201,9 @@ class InitializersTest {
     assertUniform(sample(Initializers.get("he_uniform"), 400, 100), Math.sqrt(6.0 / 400));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Initializers.get("xavier"));
     assertEquals(
-        "Unknown initializer 'xavier'. Known initializers: glorot_normal, glorot_uniform, he_normal,"
-            + " he_uniform, lecun_normal, lecun_uniform, ones, orthogonal, random_normal, random_uniform,"
+        "Unknown initializer 'xavier'; valid: GlorotNormal, GlorotUniform, HeNormal, HeUniform,"
+            + " LecunNormal, LecunUniform, Ones, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,"
+            + " Zeros, glorot_normal, glorot_uniform, he_normal, he_uniform, lecun_normal, lecun_uniform, ones, orthogonal, random_normal, random_uniform,"
             + " truncated_normal, zeros",
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Initializers.varianceScaling(1, "fan_sum", "uniform"));

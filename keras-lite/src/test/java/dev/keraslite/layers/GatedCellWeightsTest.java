@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.initializers.Initializer;
 import static dev.keraslite.layers.LayerTestHarness.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,9 +64,9 @@ class GatedCellWeightsTest {
   @Test
   void nullInitializersAreRefusedByName() {
     NullPointerException e =
-        assertThrows(NullPointerException.class, () -> new GRUCell(2).recurrentInitializer(null));
+        assertThrows(NullPointerException.class, () -> new GRUCell(2).recurrentInitializer((Initializer) null));
     assertEquals("recurrentInitializer", e.getMessage());
-    e = assertThrows(NullPointerException.class, () -> new LSTMCell(2).biasInitializer(null));
+    e = assertThrows(NullPointerException.class, () -> new LSTMCell(2).biasInitializer((Initializer) null));
     assertEquals("biasInitializer", e.getMessage());
   }
 

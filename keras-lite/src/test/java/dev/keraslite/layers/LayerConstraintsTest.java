@@ -116,7 +116,7 @@ class LayerConstraintsTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Conv2D.fromConfig(config));
     assertTrue(
-        e.getMessage().startsWith("Conv2D 'c': option 'bias_constraint': unknown constraint 'RadialConstraint'"),
+        e.getMessage().startsWith("Conv2D 'c': option 'bias_constraint': Unknown constraint 'RadialConstraint'; valid: MaxNorm,"),
         e.getMessage());
   }
 

@@ -167,8 +167,8 @@ class LayerLossesTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Dense.fromConfig(config));
     assertTrue(
-        e.getMessage().startsWith("Dense 'd': option 'kernel_regularizer': unknown regularizer"
-            + " 'OrthogonalRegularizer'"),
+        e.getMessage().startsWith("Dense 'd': option 'kernel_regularizer': Unknown regularizer"
+            + " 'OrthogonalRegularizer'; valid: L1, L1L2, L2, l1, l1_l2, l2"),
         e.getMessage());
   }
 

@@ -143,6 +143,6 @@ class LossErrorsTest {
     assertEquals(Reduction.SUM_OVER_BATCH_SIZE, Losses.get("binary_crossentropy").reduction());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Losses.get("sparse_crossentropy"));
-    assertMessage(e, "Could not interpret loss identifier", "sparse_crossentropy");
+    assertMessage(e, "Unknown loss 'sparse_crossentropy'; valid: ", "sparse_categorical_crossentropy");
   }
 }

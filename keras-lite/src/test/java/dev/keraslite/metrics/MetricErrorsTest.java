@@ -154,7 +154,7 @@ class MetricErrorsTest {
     assertMessage(
         () -> classTwo.updateState(tf, tf.constant(new float[][] {{0, 1}}), tf.constant(new float[][] {{0.3f, 0.7f}})),
         "class_id 2 is out of range");
-    assertMessage(() -> Metrics.get(tf, "acuracy"), "Could not interpret metric identifier", "acuracy");
+    assertMessage(() -> Metrics.get(tf, "acuracy"), "Unknown metric 'acuracy'; valid: ", "accuracy");
     assertMessage(
         () -> new Metric(tf, "bad") {
           {

@@ -31,7 +31,7 @@ class LinearModelTest {
   static class Linear extends Model {
     Dense dense =
         new Dense(1)
-            .activation(null)
+            .activation("linear")
             .kernelInitializer(Initializers.zeros())
             .biasInitializer(Initializers.zeros());
 

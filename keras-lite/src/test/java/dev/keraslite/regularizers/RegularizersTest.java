@@ -149,7 +149,8 @@ class RegularizersTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> Regularizers.deserialize(Map.of("class_name", "OrthogonalRegularizer", "config", Map.of())));
-    assertTrue(e.getMessage().contains("unknown regularizer 'OrthogonalRegularizer'"), e.getMessage());
+    assertTrue(e.getMessage().equals(
+        "Unknown regularizer 'OrthogonalRegularizer'; valid: L1, L1L2, L2, l1, l1_l2, l2"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Regularizers.get("l3"));
     assertTrue(e.getMessage().contains("'l3'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new L2(-0.1));

@@ -382,7 +382,7 @@ class BadInputCatalogueTest {
     add("call order", "renaming the optimizer after build", IllegalStateException.class, "set name before the first build()",
         w -> w.optimizer().name("other"));
     add("call order", "configuring a layer after build", IllegalStateException.class, "after the layer is built",
-        w -> ((Dense) w.model.layers().get(0)).activation(null));
+        w -> ((Dense) w.model.layers().get(0)).activation(dev.keraslite.activations.Activations.relu()));
     add("call order", "a second gradient from a non-persistent tape", IllegalStateException.class, "can only be called once on a non-persistent tape",
         w -> {
           try (GradientTape tape = new GradientTape(w.tf)) {
@@ -425,11 +425,11 @@ class BadInputCatalogueTest {
         });
     add("misuse", "compile without an optimizer", NullPointerException.class, "compile: optimizer is required",
         w -> fresh(w).compile(w.tf, (Optimizer) null, new SparseCategoricalCrossentropy()));
-    add("misuse", "a misspelt metric", IllegalArgumentException.class, "Could not interpret metric identifier: 'acuracy'",
+    add("misuse", "a misspelt metric", IllegalArgumentException.class, "Unknown metric 'acuracy'; valid: AUC, Accuracy,",
         w -> fresh(w).compile(w.tf, new Adam(), new SparseCategoricalCrossentropy(), "acuracy"));
-    add("misuse", "a misspelt optimizer", IllegalArgumentException.class, "Could not interpret optimizer identifier: 'adamm'",
+    add("misuse", "a misspelt optimizer", IllegalArgumentException.class, "Unknown optimizer 'adamm'; valid: adadelta, adagrad, adam, adamax, adamw, nadam, rmsprop, sgd",
         w -> fresh(w).compile(w.tf, "adamm", "mse"));
-    add("misuse", "a misspelt loss", IllegalArgumentException.class, "Could not interpret loss identifier: 'msee'",
+    add("misuse", "a misspelt loss", IllegalArgumentException.class, "Unknown loss 'msee'; valid: BCE, BinaryCrossentropy,",
         w -> fresh(w).compile(w.tf, "adam", "msee"));
     add("misuse", "validationSplit of 1", IllegalArgumentException.class, "validationSplit must be in [0, 1), got 1.0",
         w -> w.model.fit(x(8), y(8), quiet().validationSplit(1.0)));

@@ -26,7 +26,7 @@ public final class LinearRegression {
   static final class Linear extends Model {
     private final Dense dense =
         new Dense(1)
-            .activation(null)
+            .activation("linear")
             .kernelInitializer(Initializers.zeros())
             .biasInitializer(Initializers.zeros());
 

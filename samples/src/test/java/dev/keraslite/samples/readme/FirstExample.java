@@ -15,7 +15,7 @@ public class FirstExample {
   // README:begin
   static final class Linear extends Model {
     private final Dense dense = new Dense(1)
-        .activation(null)
+        .activation("linear")
         .kernelInitializer(Initializers.zeros())
         .biasInitializer(Initializers.zeros());
 
