@@ -298,7 +298,8 @@ public abstract class Model extends Layer implements AutoCloseable {
    * @param tf the eager context the model's variables live in ({@code eager.tf()})
    * @param optimizer the optimizer, such as {@code new Adam(1e-3f)}
    * @param loss the loss, such as {@code new SparseCategoricalCrossentropy()}
-   * @param metrics {@code Metric} objects or Keras names ({@code "accuracy"} follows the loss)
+   * @param metrics {@code Metric} objects or Keras names ({@code "accuracy"} follows the loss); their
+   *     state is created here, in {@code tf}'s context, unless it exists already
    */
   public void compile(Ops tf, Optimizer optimizer, Loss loss, Object... metrics) {
     if (trainer != null) {
