@@ -28,7 +28,10 @@ import org.tensorflow.types.family.TType;
  *       derivatives work.
  *   <li>The outermost tape owns the step's eager values, unless an {@link EagerScope} encloses it:
  *       see {@link Eager} for when they are freed.
- * </ul>
+ * </ul> *
+ * <p>Unlike layers, optimizers and metrics, a tape takes its {@code Ops} in the constructor: it is
+ * nothing but a recording of one context's ops from the moment it opens (Python's {@code with
+ * tf.GradientTape()} binds the current context the same way), so there is no later call to take it.
  */
 public final class GradientTape implements AutoCloseable {
   private final RecordingEnvironment env;

@@ -100,6 +100,14 @@ public final class Recording {
   }
 
   /**
+   * Whether {@code tf} traces a step into a graph for an eager context (a compiled step, {@link
+   * #tracing}): eager variables used there get twins, and state created there lives only in the trace.
+   */
+  public static boolean isTracing(Ops tf) {
+    return tf.scope().env() instanceof RecordingEnvironment env && env.hasTwins();
+  }
+
+  /**
    * An {@code Ops} that traces into {@code graph} eager variables read by the traced code: each
    * such variable gets a graph variable of its own (its twin, see {@link #twins}), as a {@code
    * tf.function} or an exported SavedModel needs.

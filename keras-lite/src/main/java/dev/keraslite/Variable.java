@@ -20,6 +20,11 @@ import org.tensorflow.types.family.TType;
  * A resource variable ({@code VarHandleOp}, {@code AssignVariableOp}, {@code ReadVariableOp}): mutable
  * state that survives training steps. Reads of a trainable variable under a {@link GradientTape} are
  * watched automatically, so {@code tape.gradient(loss, model.variables())} works as in Keras.
+ *
+ * <p>Unlike layers, optimizers and metrics, a variable takes its {@code Ops} in the constructor: its
+ * initial value is an operand of that context and its resource is created there at once, so the
+ * context cannot wait for a later call. Layers and metrics create theirs lazily, with the {@code Ops}
+ * of their first use.
  */
 public final class Variable implements VariableSource {
   private static final AtomicLong UIDS = new AtomicLong();

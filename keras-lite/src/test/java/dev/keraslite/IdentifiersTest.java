@@ -75,7 +75,7 @@ class IdentifiersTest {
         loss);
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
-      String metric = message(() -> Metrics.get(tf, "acuracy"));
+      String metric = message(() -> Metrics.get("acuracy"));
       assertEquals(
           "Unknown metric 'acuracy'; valid: AUC, Accuracy, BinaryAccuracy, CategoricalAccuracy, MAE, MSE,"
               + " Mean, MeanAbsoluteError, MeanSquaredError, Precision, Recall, RootMeanSquaredError,"
@@ -114,11 +114,11 @@ class IdentifiersTest {
     assertInstanceOf(MaxNorm.class, Constraints.get("max_norm"));
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
-      assertInstanceOf(Accuracy.class, Metrics.get(tf, "accuracy"));
-      assertInstanceOf(Accuracy.class, Metrics.get(tf, "acc"));
-      assertInstanceOf(AUC.class, Metrics.get(tf, "auc"));
-      assertInstanceOf(dev.keraslite.metrics.MeanAbsoluteError.class, Metrics.get(tf, "mae"));
-      assertInstanceOf(dev.keraslite.metrics.MeanSquaredError.class, Metrics.get(tf, "mse"));
+      assertInstanceOf(Accuracy.class, Metrics.get("accuracy"));
+      assertInstanceOf(Accuracy.class, Metrics.get("acc"));
+      assertInstanceOf(AUC.class, Metrics.get("auc"));
+      assertInstanceOf(dev.keraslite.metrics.MeanAbsoluteError.class, Metrics.get("mae"));
+      assertInstanceOf(dev.keraslite.metrics.MeanSquaredError.class, Metrics.get("mse"));
     }
   }
 }

@@ -120,7 +120,7 @@ public final class MixedPrecisionBenchmark {
             new Dense(1024).activation(Activations.relu()),
             new Dense(10));
     model.compile(
-        eager.tf(), new Adam(1e-3f), new SparseCategoricalCrossentropy(true), new SparseCategoricalAccuracy(eager.tf()));
+        eager.tf(), new Adam(1e-3f), new SparseCategoricalCrossentropy(true), new SparseCategoricalAccuracy());
     return model;
   }
 }

@@ -141,7 +141,7 @@ public final class TensorBoardBenchmark {
 
     Way(TensorBoard tensorBoard, int epochs) {
       model.compile(
-          eager.tf(), new Adam(1e-3f), new SparseCategoricalCrossentropy(), new SparseCategoricalAccuracy(eager.tf()));
+          eager.tf(), new Adam(1e-3f), new SparseCategoricalCrossentropy(), new SparseCategoricalAccuracy());
       options = FitOptions.epochs(epochs).batchSize(BATCH).verbose(0).seed(1);
       timed = tensorBoard == null ? null : new Timed(tensorBoard);
       if (timed != null) {

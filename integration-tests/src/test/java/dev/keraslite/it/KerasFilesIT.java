@@ -106,7 +106,7 @@ class KerasFilesIT {
       Sequential model = cnn();
       model.compile(tf, new Adam(1e-3f), new SparseCategoricalCrossentropy());
       model.fit(xTrain, yTrain, FitOptions.epochs(1).batchSize(64).seed(1).verbose(0));
-      float[] predicted = flat(model.predict(tf, xTest, 50));
+      float[] predicted = flat(model.predict(xTest, 50));
       model.save(keras);
       model.saveWeights(weights);
 
@@ -114,13 +114,13 @@ class KerasFilesIT {
 
       Model loaded = Model.load(tf, keras);
       assertSameWeights(model, loaded);
-      assertArrayEquals(predicted, flat(loaded.predict(tf, xTest, 50)), 1e-6f, "save -> load");
+      assertArrayEquals(predicted, flat(loaded.predict(xTest, 50)), 1e-6f, "save -> load");
 
       Sequential fresh = cnn(); // other automatic layer names: conv2d_1, dense_2, ...
       fresh.build(tf);
       fresh.loadWeights(weights);
       assertSameWeights(model, fresh);
-      assertArrayEquals(predicted, flat(fresh.predict(tf, xTest, 50)), 1e-6f, "saveWeights -> loadWeights");
+      assertArrayEquals(predicted, flat(fresh.predict(xTest, 50)), 1e-6f, "saveWeights -> loadWeights");
 
       loaded.compile(tf, new Adam(1e-3f), new SparseCategoricalCrossentropy());
       double before = loaded.evaluate(xTune, yTune, 100).get("loss");

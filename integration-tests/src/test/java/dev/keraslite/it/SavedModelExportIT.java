@@ -54,7 +54,7 @@ class SavedModelExportIT {
           data.xTrain().slice(Indices.range(0, 3000)),
           data.yTrain().slice(Indices.range(0, 3000)),
           FitOptions.epochs(1).batchSize(50).verbose(0));
-      FloatNdArray predicted = model.predict(tf, test, 100);
+      FloatNdArray predicted = model.predict(test, 100);
       assertEquals(List.of(100L, 10L), dims(predicted.shape().asArray()));
       expected = new float[100 * 10];
       predicted.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(expected, false, false));

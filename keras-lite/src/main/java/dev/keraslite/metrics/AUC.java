@@ -43,14 +43,14 @@ public class AUC extends Metric {
   private final Curve curve;
   private final SummationMethod summationMethod;
   private final boolean fromLogits;
-  private final Variable truePositives;
-  private final Variable falsePositives;
-  private final Variable trueNegatives;
-  private final Variable falseNegatives;
+  private Variable truePositives;
+  private Variable falsePositives;
+  private Variable trueNegatives;
+  private Variable falseNegatives;
 
   /** 200 thresholds, ROC, interpolation, named {@code "auc"}. */
-  public AUC(Ops tf) {
-    this(tf, DEFAULT_NUM_THRESHOLDS, Curve.ROC, SummationMethod.INTERPOLATION, false, "auc");
+  public AUC() {
+    this(DEFAULT_NUM_THRESHOLDS, Curve.ROC, SummationMethod.INTERPOLATION, false, "auc");
   }
 
   /**
@@ -61,13 +61,12 @@ public class AUC extends Metric {
    * @param name the metric's name
    */
   public AUC(
-      Ops tf,
       int numThresholds,
       Curve curve,
       SummationMethod summationMethod,
       boolean fromLogits,
       String name) {
-    super(tf, name);
+    super(name);
     if (numThresholds <= 1) {
       throw new IllegalArgumentException(
           "Metric '" + name() + "': num_thresholds must be an integer > 1, received "
@@ -81,6 +80,11 @@ public class AUC extends Metric {
     this.curve = curve;
     this.summationMethod = summationMethod;
     this.fromLogits = fromLogits;
+  }
+
+  /** Float32 confusion counts, one per threshold, zero. */
+  @Override
+  protected final void build(Ops tf) {
     Shape shape = Shape.of(numThresholds);
     truePositives = addWeight("true_positives", shape, TFloat32.class, new Zeros<>());
     falsePositives = addWeight("false_positives", shape, TFloat32.class, new Zeros<>());
@@ -107,6 +111,7 @@ public class AUC extends Metric {
   @Override
   public void updateState(Ops tf, Operand<?> yTrue, Operand<?> yPred, Operand<?> sampleWeight) {
     ConfusionMatrix.check(this, yTrue, yPred, sampleWeight, null, null);
+    ensureBuilt(tf);
     withoutRecording(
         tf,
         () -> {
@@ -126,6 +131,7 @@ public class AUC extends Metric {
 
   @Override
   public Operand<TFloat32> result(Ops tf) {
+    ensureBuilt(tf);
     Operand<TFloat32> tp = truePositives.value(tf);
     Operand<TFloat32> fp = falsePositives.value(tf);
     Operand<TFloat32> tn = trueNegatives.value(tf);

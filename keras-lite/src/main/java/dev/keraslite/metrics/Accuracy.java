@@ -11,13 +11,13 @@ import org.tensorflow.types.TFloat32;
  */
 public class Accuracy extends MeanMetricWrapper {
   /** Named {@code "accuracy"}. */
-  public Accuracy(Ops tf) {
-    this(tf, "accuracy");
+  public Accuracy() {
+    this("accuracy");
   }
 
   /** With the given name. */
-  public Accuracy(Ops tf, String name) {
-    super(tf, name);
+  public Accuracy(String name) {
+    super(name);
   }
 
   @Override

@@ -15,18 +15,18 @@ public class BinaryAccuracy extends MeanMetricWrapper {
   private final float threshold;
 
   /** Threshold 0.5, named {@code "binary_accuracy"}. */
-  public BinaryAccuracy(Ops tf) {
-    this(tf, DEFAULT_THRESHOLD);
+  public BinaryAccuracy() {
+    this(DEFAULT_THRESHOLD);
   }
 
   /** With the given threshold. */
-  public BinaryAccuracy(Ops tf, float threshold) {
-    this(tf, threshold, "binary_accuracy");
+  public BinaryAccuracy(float threshold) {
+    this(threshold, "binary_accuracy");
   }
 
   /** With the given threshold and name. */
-  public BinaryAccuracy(Ops tf, float threshold, String name) {
-    super(tf, name);
+  public BinaryAccuracy(float threshold, String name) {
+    super(name);
     this.threshold = threshold;
   }
 

@@ -11,13 +11,13 @@ import org.tensorflow.types.TInt64;
  */
 public class CategoricalAccuracy extends MeanMetricWrapper {
   /** Named {@code "categorical_accuracy"}. */
-  public CategoricalAccuracy(Ops tf) {
-    this(tf, "categorical_accuracy");
+  public CategoricalAccuracy() {
+    this("categorical_accuracy");
   }
 
   /** With the given name. */
-  public CategoricalAccuracy(Ops tf, String name) {
-    super(tf, name);
+  public CategoricalAccuracy(String name) {
+    super(name);
   }
 
   @Override

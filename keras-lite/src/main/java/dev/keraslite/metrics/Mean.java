@@ -15,17 +15,22 @@ import org.tensorflow.types.TFloat32;
  * Keras's {@code Mean.update_state(values, sample_weight)}.
  */
 public class Mean extends Metric {
-  private final Variable total;
-  private final Variable count;
+  private Variable total;
+  private Variable count;
 
   /** Named {@code "mean"}. */
-  public Mean(Ops tf) {
-    this(tf, "mean");
+  public Mean() {
+    this("mean");
   }
 
   /** With the given name, such as {@code "loss"} for a loss tracker. */
-  public Mean(Ops tf, String name) {
-    super(tf, name);
+  public Mean(String name) {
+    super(name);
+  }
+
+  /** Float32 {@code total} and {@code count}, zero. */
+  @Override
+  protected final void build(Ops tf) {
     total = addWeight("total", TFloat32.class, new Zeros<>());
     count = addWeight("count", TFloat32.class, new Zeros<>());
   }
@@ -45,6 +50,7 @@ public class Mean extends Metric {
     if (sampleWeight != null) {
       MetricInputs.requireNumeric(this, "sample_weight", sampleWeight, false);
     }
+    ensureBuilt(tf);
     withoutRecording(
         tf,
         () -> {
@@ -85,6 +91,7 @@ public class Mean extends Metric {
 
   @Override
   public Operand<TFloat32> result(Ops tf) {
+    ensureBuilt(tf);
     return tf.math.divNoNan(total.<TFloat32>value(tf), count.<TFloat32>value(tf));
   }
 }

@@ -13,13 +13,13 @@ public class MeanAbsoluteError extends MeanMetricWrapper {
       new dev.keraslite.losses.MeanAbsoluteError();
 
   /** Named {@code "mean_absolute_error"}. */
-  public MeanAbsoluteError(Ops tf) {
-    this(tf, "mean_absolute_error");
+  public MeanAbsoluteError() {
+    this("mean_absolute_error");
   }
 
   /** With the given name. */
-  public MeanAbsoluteError(Ops tf, String name) {
-    super(tf, name);
+  public MeanAbsoluteError(String name) {
+    super(name);
   }
 
   @Override

@@ -13,12 +13,17 @@ import org.tensorflow.types.TFloat32;
  * does, after every check has passed.
  */
 public abstract class MeanMetricWrapper extends Metric {
-  private final Variable total;
-  private final Variable count;
+  private Variable total;
+  private Variable count;
 
   /** A metric named {@code name} with float32 {@code total} and {@code count}. */
-  protected MeanMetricWrapper(Ops tf, String name) {
-    super(tf, name);
+  protected MeanMetricWrapper(String name) {
+    super(name);
+  }
+
+  /** Float32 {@code total} and {@code count}, zero. */
+  @Override
+  protected final void build(Ops tf) {
     total = addWeight("total", TFloat32.class, new Zeros<>());
     count = addWeight("count", TFloat32.class, new Zeros<>());
   }
@@ -38,6 +43,7 @@ public abstract class MeanMetricWrapper extends Metric {
       Ops tf, Operand<?> yTrue, Operand<?> yPred, Operand<?> sampleWeight) {
     MetricInputs.requireDtypes(this, yTrue, yPred, sampleWeight);
     checkInputs(yTrue, yPred);
+    ensureBuilt(tf);
     withoutRecording(
         tf,
         () -> {
@@ -58,6 +64,7 @@ public abstract class MeanMetricWrapper extends Metric {
   /** {@code total / count}, 0 before any sample. */
   @Override
   public Operand<TFloat32> result(Ops tf) {
+    ensureBuilt(tf);
     return tf.math.divNoNan(total.<TFloat32>value(tf), count.<TFloat32>value(tf));
   }
 }

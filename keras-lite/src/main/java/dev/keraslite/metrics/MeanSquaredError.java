@@ -13,13 +13,13 @@ public class MeanSquaredError extends MeanMetricWrapper {
       new dev.keraslite.losses.MeanSquaredError();
 
   /** Named {@code "mean_squared_error"}. */
-  public MeanSquaredError(Ops tf) {
-    this(tf, "mean_squared_error");
+  public MeanSquaredError() {
+    this("mean_squared_error");
   }
 
   /** With the given name. */
-  public MeanSquaredError(Ops tf, String name) {
-    super(tf, name);
+  public MeanSquaredError(String name) {
+    super(name);
   }
 
   @Override

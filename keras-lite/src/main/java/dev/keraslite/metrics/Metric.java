@@ -20,17 +20,20 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
- * A Keras 3 metric: state in non-trainable {@link Variable}s created with {@link #addWeight}, updated
- * batch by batch in {@link #updateState} and read by {@link #result}. The tutorial's custom metric
- * (compiled and checked against the built-in in {@code CustomMetricTest}):
+ * A Keras 3 metric: state in non-trainable {@link Variable}s created with {@link #addWeight} in
+ * {@link #build(Ops)}, updated batch by batch in {@link #updateState} and read by {@link #result}.
+ * Constructors take no {@code Ops}: the state is created on first use, with the {@code Ops} of that
+ * call (an eager context or a graph), so {@code new SparseCategoricalAccuracy()} can be handed to
+ * {@code compile} or used in a custom loop. The tutorial's custom metric (compiled and checked against
+ * the built-in in {@code CustomMetricTest}):
  *
  * <pre>{@code
  * class SparseCategoricalAccuracy extends Metric {
- *   private final Variable total;
- *   private final Variable count;
+ *   private Variable total;
+ *   private Variable count;
  *
- *   SparseCategoricalAccuracy(Ops tf) {
- *     super(tf);
+ *   @Override
+ *   protected void build(Ops tf) {
  *     total = addWeight("total", TInt32.class, new Zeros<>());
  *     count = addWeight("count", TInt32.class, new Zeros<>());
  *   }
@@ -50,6 +53,12 @@ import org.tensorflow.types.family.TType;
  * }
  * }</pre>
  *
+ * <p>{@link #apply}, {@link #updateState(Ops, Operand, Operand)}, {@link #ensureBuilt} and {@code
+ * compile} build the state before an override of {@link #updateState(Ops, Operand, Operand, Operand)}
+ * or {@link #result(Ops)} runs; the built-in metrics also build it when those are called directly.
+ * A custom metric whose four-argument {@code updateState} or {@code result} is called directly,
+ * before any of these, calls {@link #ensureBuilt} first.
+ *
  * <p>Training loops call {@link #apply}, Keras's {@code metric(y_true, y_pred)}: it updates with every
  * gradient tape paused and returns the result; in a {@link Graph} fetching that result runs the update
  * first. The built-in metrics also pause tapes when {@link #updateState} is called directly, and check
@@ -59,9 +68,13 @@ public abstract class Metric {
   private static final Pattern CAMEL_WORD = Pattern.compile("(.)([A-Z][a-z]+)");
   private static final Pattern CAMEL_BOUNDARY = Pattern.compile("([a-z])([A-Z])");
 
-  private final Ops tf;
+  /** The context the state lives in: a root {@code Ops} of the first use's environment; null before. */
+  private Ops tf;
   private final String name;
   private final List<Weight<?>> weights = new ArrayList<>();
+  private boolean built;
+  /** Set while {@link #build(Ops)} runs: the only time {@link #addWeight} may be called. */
+  private boolean building;
 
   private record Weight<T extends TType>(
       Variable variable, Shape shape, Class<T> dtype, Initializer<T> initializer) {
@@ -76,20 +89,65 @@ public abstract class Metric {
   }
 
   /** A metric named after its class in snake case (Keras's {@code auto_name}). */
-  protected Metric(Ops tf) {
-    this(tf, null);
+  protected Metric() {
+    this(null);
+  }
+
+  /** @param name the metric's name (null: the class name in snake case) */
+  protected Metric(String name) {
+    this.name = name != null ? name : snakeCase(getClass().getSimpleName());
   }
 
   /**
-   * @param tf the context the metric's state lives in (an eager context or a graph being traced)
-   * @param name the metric's name (null: the class name in snake case)
+   * Creates the metric's state with {@link #addWeight}: called once, on the first use, with the
+   * {@code Ops} of that use (Keras creates it in {@code __init__}; keras-lite waits for a context).
+   * The default creates nothing.
+   *
+   * @param tf the context the state will live in
    */
-  protected Metric(Ops tf, String name) {
-    if (tf == null) {
-      throw new IllegalArgumentException("Metric: tf must not be null");
+  protected void build(Ops tf) {}
+
+  /**
+   * Creates the state in {@code tf}'s context unless it exists already: eager variables for an eager
+   * context, graph variables (initialised by the {@code Session} before its first step) for a graph.
+   * {@code compile} calls it with the model's eager context; so do the first {@link #apply} and
+   * {@link #updateState(Ops, Operand, Operand)}.
+   *
+   * @throws IllegalStateException if {@code tf} traces a compiled step: state created there would
+   *     not outlive the trace, so the metric must be built in the eager context first
+   */
+  public final void ensureBuilt(Ops tf) {
+    if (built) {
+      return;
     }
-    this.tf = tf;
-    this.name = name != null ? name : snakeCase(getClass().getSimpleName());
+    if (tf == null) {
+      throw new IllegalArgumentException("Metric '" + name + "': tf must not be null");
+    }
+    if (Recording.isTracing(tf)) {
+      throw new IllegalStateException(
+          "Metric '" + name + "' has no state yet and is first used inside a traced (compiled) step:"
+              + " build it in the eager context first, metric.ensureBuilt(eager.tf()), or pass it to"
+              + " compile");
+    }
+    // A root Ops: the control dependencies or name scope of the first call must not stick to
+    // every later reset.
+    this.tf = Ops.create(tf.scope().env());
+    building = true;
+    try {
+      build(this.tf);
+      built = true;
+    } catch (RuntimeException | Error e) {
+      weights.clear();
+      this.tf = null;
+      throw e;
+    } finally {
+      building = false;
+    }
+  }
+
+  /** Whether the state exists (after {@link #ensureBuilt} or the first use). */
+  public final boolean built() {
+    return built;
   }
 
   /**
@@ -100,9 +158,15 @@ public abstract class Metric {
    * @param shape its shape
    * @param dtype its type, such as {@code TInt32.class}
    * @param initializer its initial (and {@link #resetState reset}) value
+   * @throws IllegalStateException outside {@link #build(Ops)}
    */
   protected final <T extends TType> Variable addWeight(
       String name, Shape shape, Class<T> dtype, Initializer<T> initializer) {
+    if (!building) {
+      throw new IllegalStateException(
+          "Metric '" + this.name + "'.addWeight('" + name + "'): create state in build(Ops), which"
+              + " runs once on the metric's first use");
+    }
     if (shape == null || shape.hasUnknownDimension() || shape.isUnknown()) {
       throw new IllegalArgumentException(
           "Metric '" + this.name + "'.addWeight('" + name + "'): expected a fully known shape, "
@@ -133,16 +197,25 @@ public abstract class Metric {
   public abstract void updateState(
       Ops tf, Operand<?> yTrue, Operand<?> yPred, Operand<?> sampleWeight);
 
-  /** Accumulates statistics from one batch, every sample weighing 1. */
+  /** Accumulates statistics from one batch, every sample weighing 1 (building the state first). */
   public void updateState(Ops tf, Operand<?> yTrue, Operand<?> yPred) {
+    ensureBuilt(tf);
     updateState(tf, yTrue, yPred, null);
   }
 
   /** The metric's value from the state accumulated so far, a float32 scalar. */
   public abstract Operand<TFloat32> result(Ops tf);
 
-  /** {@link #result(Ops)} built with the metric's own {@code Ops}. */
+  /**
+   * {@link #result(Ops)} built with the metric's own {@code Ops}.
+   *
+   * @throws IllegalStateException before the state exists: use {@link #result(Ops)}
+   */
   public final Operand<TFloat32> result() {
+    if (!built) {
+      throw new IllegalStateException(
+          "Metric '" + name + "' has no state yet: call result(tf), or update it first");
+    }
     return result(tf);
   }
 
@@ -166,6 +239,8 @@ public abstract class Metric {
    * state only after every op {@code update} built has run.
    */
   protected final Operand<TFloat32> updateThenResult(Ops tf, Runnable update) {
+    // Before counting: in a graph, the state's initializers must not become the result's dependencies.
+    ensureBuilt(tf);
     Graph graph = graphOf(tf);
     int before = graph == null ? 0 : countOperations(graph);
     withoutRecording(tf, update);
@@ -177,9 +252,13 @@ public abstract class Metric {
 
   /**
    * Sets every state variable back to its initial value. Eagerly the state is reset when this returns;
-   * in a graph, the returned op resets it when a {@code Session} runs it.
+   * in a graph, the returned op resets it when a {@code Session} runs it. Before the state exists there
+   * is nothing to reset: returns null.
    */
   public Op resetState() {
+    if (!built) {
+      return null;
+    }
     List<Op> assigns = new ArrayList<>();
     withoutRecording(
         tf,
@@ -196,7 +275,7 @@ public abstract class Metric {
     return name;
   }
 
-  /** The state variables, in creation order. */
+  /** The state variables, in creation order; empty before the state exists. */
   public List<Variable> variables() {
     List<Variable> vars = new ArrayList<>(weights.size());
     for (Weight<?> w : weights) {
@@ -205,7 +284,7 @@ public abstract class Metric {
     return Collections.unmodifiableList(vars);
   }
 
-  /** The {@code Ops} of the context the metric's state lives in. */
+  /** The {@code Ops} of the context the metric's state lives in; null before the state exists. */
   public Ops ops() {
     return tf;
   }

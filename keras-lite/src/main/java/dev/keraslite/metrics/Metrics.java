@@ -3,12 +3,11 @@ package dev.keraslite.metrics;
 import dev.keraslite.Identifiers;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
-import org.tensorflow.op.Ops;
+import java.util.function.Supplier;
 
 /** Keras's string identifiers for metrics, as accepted by {@code keras.metrics.get}. */
 public final class Metrics {
-  private static final Map<String, Function<Ops, Metric>> BY_NAME = new TreeMap<>();
+  private static final Map<String, Supplier<Metric>> BY_NAME = new TreeMap<>();
 
   static {
     register(Accuracy::new, "accuracy", "acc", "Accuracy");
@@ -35,25 +34,25 @@ public final class Metrics {
 
   private Metrics() {}
 
-  private static void register(Function<Ops, Metric> factory, String... names) {
+  private static void register(Supplier<Metric> factory, String... names) {
     for (String name : names) {
       BY_NAME.put(name, factory);
     }
   }
 
   /**
-   * A new metric with Keras's defaults, its state in {@code tf}'s context, for a Keras identifier:
+   * A new metric with Keras's defaults (its state created on first use) for a Keras identifier:
    * a snake-case name such as {@code "sparse_categorical_accuracy"}, an alias such as {@code "mse"},
    * or a class name such as {@code "AUC"}. {@code "accuracy"} gives {@link Accuracy}, as {@code
    * keras.metrics.get} does ({@code compile} may pick a more specific accuracy from the loss).
    *
    * @throws IllegalArgumentException for an unknown identifier, listing the known ones
    */
-  public static Metric get(Ops tf, String identifier) {
-    Function<Ops, Metric> factory = identifier == null ? null : BY_NAME.get(identifier);
+  public static Metric get(String identifier) {
+    Supplier<Metric> factory = identifier == null ? null : BY_NAME.get(identifier);
     if (factory == null) {
       throw Identifiers.unknown("metric", identifier, BY_NAME.keySet());
     }
-    return factory.apply(tf);
+    return factory.get();
   }
 }

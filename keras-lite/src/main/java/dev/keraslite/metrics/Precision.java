@@ -12,13 +12,13 @@ import org.tensorflow.types.TFloat32;
  */
 public class Precision extends TruePositiveRatio {
   /** Threshold 0.5, named {@code "precision"}. */
-  public Precision(Ops tf) {
-    this(tf, null, null, null, "precision");
+  public Precision() {
+    this(null, null, null, "precision");
   }
 
   /** With the given threshold in [0, 1]. */
-  public Precision(Ops tf, float threshold) {
-    this(tf, threshold, null, null, "precision");
+  public Precision(float threshold) {
+    this(threshold, null, null, "precision");
   }
 
   /**
@@ -27,8 +27,8 @@ public class Precision extends TruePositiveRatio {
    * @param classId null, or the class (index on the last axis) to score
    * @param name the metric's name
    */
-  public Precision(Ops tf, Float threshold, Integer topK, Integer classId, String name) {
-    super(tf, threshold, topK, classId, name, "false_positives");
+  public Precision(Float threshold, Integer topK, Integer classId, String name) {
+    super(threshold, topK, classId, name, "false_positives");
   }
 
   @Override

@@ -12,13 +12,13 @@ import org.tensorflow.types.TFloat32;
  */
 public class Recall extends TruePositiveRatio {
   /** Threshold 0.5, named {@code "recall"}. */
-  public Recall(Ops tf) {
-    this(tf, null, null, null, "recall");
+  public Recall() {
+    this(null, null, null, "recall");
   }
 
   /** With the given threshold in [0, 1]. */
-  public Recall(Ops tf, float threshold) {
-    this(tf, threshold, null, null, "recall");
+  public Recall(float threshold) {
+    this(threshold, null, null, "recall");
   }
 
   /**
@@ -27,8 +27,8 @@ public class Recall extends TruePositiveRatio {
    * @param classId null, or the class (index on the last axis) to score
    * @param name the metric's name
    */
-  public Recall(Ops tf, Float threshold, Integer topK, Integer classId, String name) {
-    super(tf, threshold, topK, classId, name, "false_negatives");
+  public Recall(Float threshold, Integer topK, Integer classId, String name) {
+    super(threshold, topK, classId, name, "false_negatives");
   }
 
   @Override

@@ -11,13 +11,13 @@ import org.tensorflow.types.TFloat32;
  */
 public class RootMeanSquaredError extends MeanMetricWrapper {
   /** Named {@code "root_mean_squared_error"}. */
-  public RootMeanSquaredError(Ops tf) {
-    this(tf, "root_mean_squared_error");
+  public RootMeanSquaredError() {
+    this("root_mean_squared_error");
   }
 
   /** With the given name. */
-  public RootMeanSquaredError(Ops tf, String name) {
-    super(tf, name);
+  public RootMeanSquaredError(String name) {
+    super(name);
   }
 
   @Override

@@ -13,13 +13,13 @@ import org.tensorflow.types.TInt32;
  */
 public class SparseCategoricalAccuracy extends MeanMetricWrapper {
   /** Named {@code "sparse_categorical_accuracy"}. */
-  public SparseCategoricalAccuracy(Ops tf) {
-    this(tf, "sparse_categorical_accuracy");
+  public SparseCategoricalAccuracy() {
+    this("sparse_categorical_accuracy");
   }
 
   /** With the given name. */
-  public SparseCategoricalAccuracy(Ops tf, String name) {
-    super(tf, name);
+  public SparseCategoricalAccuracy(String name) {
+    super(name);
   }
 
   @Override

@@ -14,18 +14,18 @@ public class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   private final int k;
 
   /** {@code k} 5, named {@code "sparse_top_k_categorical_accuracy"}. */
-  public SparseTopKCategoricalAccuracy(Ops tf) {
-    this(tf, TopKCategoricalAccuracy.DEFAULT_K);
+  public SparseTopKCategoricalAccuracy() {
+    this(TopKCategoricalAccuracy.DEFAULT_K);
   }
 
   /** With the given {@code k}. */
-  public SparseTopKCategoricalAccuracy(Ops tf, int k) {
-    this(tf, k, "sparse_top_k_categorical_accuracy");
+  public SparseTopKCategoricalAccuracy(int k) {
+    this(k, "sparse_top_k_categorical_accuracy");
   }
 
   /** With the given {@code k} and name. */
-  public SparseTopKCategoricalAccuracy(Ops tf, int k, String name) {
-    super(tf, name);
+  public SparseTopKCategoricalAccuracy(int k, String name) {
+    super(name);
     this.k = TopK.checkK(this, k);
   }
 

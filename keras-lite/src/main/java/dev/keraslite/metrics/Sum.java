@@ -11,16 +11,21 @@ import org.tensorflow.types.TFloat32;
  * values: {@code updateState(tf, values[, sampleWeight])}.
  */
 public class Sum extends Metric {
-  private final Variable total;
+  private Variable total;
 
   /** Named {@code "sum"}. */
-  public Sum(Ops tf) {
-    this(tf, "sum");
+  public Sum() {
+    this("sum");
   }
 
   /** With the given name. */
-  public Sum(Ops tf, String name) {
-    super(tf, name);
+  public Sum(String name) {
+    super(name);
+  }
+
+  /** A float32 {@code total}, zero. */
+  @Override
+  protected final void build(Ops tf) {
     total = addWeight("total", TFloat32.class, new Zeros<>());
   }
 
@@ -36,6 +41,7 @@ public class Sum extends Metric {
     if (sampleWeight != null) {
       MetricInputs.requireNumeric(this, "sample_weight", sampleWeight, false);
     }
+    ensureBuilt(tf);
     withoutRecording(
         tf,
         () -> {
@@ -70,6 +76,7 @@ public class Sum extends Metric {
 
   @Override
   public Operand<TFloat32> result(Ops tf) {
+    ensureBuilt(tf);
     return tf.identity(total.<TFloat32>value(tf));
   }
 }

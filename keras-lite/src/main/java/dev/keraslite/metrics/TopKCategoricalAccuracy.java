@@ -16,18 +16,18 @@ public class TopKCategoricalAccuracy extends MeanMetricWrapper {
   private final int k;
 
   /** {@code k} 5, named {@code "top_k_categorical_accuracy"}. */
-  public TopKCategoricalAccuracy(Ops tf) {
-    this(tf, DEFAULT_K);
+  public TopKCategoricalAccuracy() {
+    this(DEFAULT_K);
   }
 
   /** With the given {@code k}. */
-  public TopKCategoricalAccuracy(Ops tf, int k) {
-    this(tf, k, "top_k_categorical_accuracy");
+  public TopKCategoricalAccuracy(int k) {
+    this(k, "top_k_categorical_accuracy");
   }
 
   /** With the given {@code k} and name. */
-  public TopKCategoricalAccuracy(Ops tf, int k, String name) {
-    super(tf, name);
+  public TopKCategoricalAccuracy(int k, String name) {
+    super(name);
     this.k = TopK.checkK(this, k);
   }
 

@@ -16,12 +16,12 @@ abstract class TruePositiveRatio extends Metric {
   private final float[] thresholds;
   private final Integer topK;
   private final Integer classId;
-  private final Variable truePositives;
-  private final Variable other;
+  private final String otherName;
+  private Variable truePositives;
+  private Variable other;
 
-  TruePositiveRatio(
-      Ops tf, Float threshold, Integer topK, Integer classId, String name, String otherName) {
-    super(tf, name);
+  TruePositiveRatio(Float threshold, Integer topK, Integer classId, String name, String otherName) {
+    super(name);
     float t = threshold != null ? threshold : topK == null ? 0.5f : ConfusionMatrix.NEG_INF;
     this.thresholds = ConfusionMatrix.single(this, t);
     if (topK != null) {
@@ -29,6 +29,12 @@ abstract class TruePositiveRatio extends Metric {
     }
     this.topK = topK;
     this.classId = classId;
+    this.otherName = otherName;
+  }
+
+  /** Float32 vectors of length 1, zero: {@code true_positives} and the other count. */
+  @Override
+  protected final void build(Ops tf) {
     truePositives = addWeight("true_positives", Shape.of(1), TFloat32.class, new Zeros<>());
     other = addWeight(otherName, Shape.of(1), TFloat32.class, new Zeros<>());
   }
@@ -40,6 +46,7 @@ abstract class TruePositiveRatio extends Metric {
   public final void updateState(
       Ops tf, Operand<?> yTrue, Operand<?> yPred, Operand<?> sampleWeight) {
     ConfusionMatrix.check(this, yTrue, yPred, sampleWeight, topK, classId);
+    ensureBuilt(tf);
     withoutRecording(
         tf,
         () -> {
@@ -57,6 +64,7 @@ abstract class TruePositiveRatio extends Metric {
 
   @Override
   public final Operand<TFloat32> result(Ops tf) {
+    ensureBuilt(tf);
     Operand<TFloat32> tp = truePositives.value(tf);
     Operand<TFloat32> rest = other.value(tf);
     return tf.reshape(tf.math.divNoNan(tp, tf.math.add(tp, rest)), tf.constant(new int[0]));

@@ -298,7 +298,8 @@ public abstract class Model extends Layer implements AutoCloseable {
    * @param tf the eager context the model's variables live in ({@code eager.tf()})
    * @param optimizer the optimizer, such as {@code new Adam(1e-3f)}
    * @param loss the loss, such as {@code new SparseCategoricalCrossentropy()}
-   * @param metrics {@code Metric} objects or Keras names ({@code "accuracy"} follows the loss)
+   * @param metrics {@code Metric} objects or Keras names ({@code "accuracy"} follows the loss); their
+   *     state is created here, in {@code tf}'s context, unless it exists already
    */
   public void compile(Ops tf, Optimizer optimizer, Loss loss, Object... metrics) {
     if (trainer != null) {
@@ -377,18 +378,48 @@ public abstract class Model extends Layer implements AutoCloseable {
   }
 
   /**
-   * The model's outputs for every sample of {@code x}, in batches of {@code batchSize} (Keras's
-   * {@code predict}; needs no {@code compile}).
+   * The model's outputs for every sample of {@code x}, in batches of 32 (Keras's {@code
+   * predict(x)}). See {@link #predict(FloatNdArray, int)}.
    */
-  public FloatNdArray predict(Ops tf, FloatNdArray x, int batchSize) {
+  public FloatNdArray predict(FloatNdArray x) {
+    return predict(x, FitOptions.DEFAULT_BATCH_SIZE);
+  }
+
+  /**
+   * The model's outputs for every sample of {@code x}, in batches of {@code batchSize} (Keras's
+   * {@code predict}). It takes no {@code Ops}: a compiled model runs in the context it was compiled
+   * with, a model that was never compiled in the one its weights live in. Compiled by default, as
+   * {@code fit} is ({@link #setRunEagerly}).
+   *
+   * @throws IllegalStateException if the model was neither compiled nor built, or has no weights
+   *     that tell its context (use {@code apply(tf, x)} for such a model)
+   */
+  public FloatNdArray predict(FloatNdArray x, int batchSize) {
     if (trainer != null) {
       return trainer.predict(x, batchSize);
     }
     if (predictor == null) {
-      predictor = Trainer.forPrediction(this, tf);
+      predictor = Trainer.forPrediction(this, predictionContext());
       predictor.setRunEagerly(runEagerly);
     }
     return predictor.predict(x, batchSize);
+  }
+
+  /** The eager context of a model that was not compiled: the one its weights live in. */
+  private Ops predictionContext() {
+    if (!built()) {
+      throw new IllegalStateException(
+          describe() + ": predict needs a built or compiled model: call build(tf, inputShape),"
+              + " apply it once, or compile(tf, ...) first");
+    }
+    List<Variable> vars = variables();
+    if (vars.isEmpty() || !vars.get(0).ops().scope().env().isEager()) {
+      throw new IllegalStateException(
+          describe() + ": predict runs in the eager context of the model's weights, and this model"
+              + (vars.isEmpty() ? " has none" : "'s live in a graph")
+              + ": compile(tf, ...) it first, or use apply(tf, x)");
+    }
+    return vars.get(0).ops();
   }
 
   /**

@@ -103,10 +103,17 @@ public final class Trainer {
     }
     this.optimizer = Objects.requireNonNull(optimizer, "compile: optimizer is required");
     this.loss = Objects.requireNonNull(loss, "compile: loss is required");
-    this.lossTracker = new Mean(tf, "loss");
+    this.lossTracker = new Mean("loss");
     this.metrics = new ArrayList<>();
     for (Object m : metrics) {
       this.metrics.add(resolveMetric(m));
+    }
+    // The state lives in the model's eager context, as the model's variables do: the compiled steps
+    // use it through twins, and each pass resets it eagerly (a metric first used inside a trace
+    // could not be built there).
+    lossTracker.ensureBuilt(tf);
+    for (Metric m : this.metrics) {
+      m.ensureBuilt(tf);
     }
     this.trainStep = trainStep;
     this.testStep = testStep;
@@ -143,16 +150,16 @@ public final class Trainer {
     String name = (String) m;
     if (name.equals("accuracy") || name.equals("acc")) {
       if (loss instanceof SparseCategoricalCrossentropy) {
-        return new SparseCategoricalAccuracy(tf, name);
+        return new SparseCategoricalAccuracy(name);
       }
       if (loss instanceof CategoricalCrossentropy) {
-        return new CategoricalAccuracy(tf, name);
+        return new CategoricalAccuracy(name);
       }
       if (loss instanceof BinaryCrossentropy) {
-        return new BinaryAccuracy(tf, 0.5f, name);
+        return new BinaryAccuracy(0.5f, name);
       }
     }
-    return Metrics.get(tf, name);
+    return Metrics.get(name);
   }
 
   /** The compiled optimizer. */

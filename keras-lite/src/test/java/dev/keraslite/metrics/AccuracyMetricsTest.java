@@ -48,7 +48,7 @@ class AccuracyMetricsTest {
     for (float threshold : new float[] {0.5f, 0.7f}) {
       MeanMetricHarness.check(
           tf,
-          t -> new BinaryAccuracy(t, threshold),
+          () -> new BinaryAccuracy(threshold),
           batch((tf, b) -> tf.constant(data.binaryLabels[b]), (tf, b) -> tf.constant(data.scores[b])),
           (b, i) -> (data.scores[b][i] > threshold ? 1 : 0) == data.binaryLabels[b][i] ? 1 : 0,
           data);
@@ -86,7 +86,7 @@ class AccuracyMetricsTest {
     for (int k : new int[] {1, 2}) {
       MeanMetricHarness.check(
           tf,
-          t -> new TopKCategoricalAccuracy(t, k),
+          () -> new TopKCategoricalAccuracy(k),
           batch((tf, b) -> tf.constant(data.oneHot[b]), (tf, b) -> tf.constant(data.probabilities[b])),
           (b, i) -> MetricData.inTopK(data.probabilities[b][i], data.labels[b][i], k) ? 1 : 0,
           data);
@@ -97,7 +97,7 @@ class AccuracyMetricsTest {
   void sparseTopKCategoricalAccuracy() {
     MeanMetricHarness.check(
         tf,
-        t -> new SparseTopKCategoricalAccuracy(t, 2),
+        () -> new SparseTopKCategoricalAccuracy(2),
         batch((tf, b) -> tf.constant(data.labels[b]), (tf, b) -> tf.constant(data.probabilities[b])),
         (b, i) -> MetricData.inTopK(data.probabilities[b][i], data.labels[b][i], 2) ? 1 : 0,
         data);
@@ -105,9 +105,9 @@ class AccuracyMetricsTest {
 
   @Test
   void topKDefaultsToFive() {
-    org.junit.jupiter.api.Assertions.assertEquals(5, new TopKCategoricalAccuracy(tf).k());
-    org.junit.jupiter.api.Assertions.assertEquals(5, new SparseTopKCategoricalAccuracy(tf).k());
-    org.junit.jupiter.api.Assertions.assertEquals(0.5f, new BinaryAccuracy(tf).threshold());
+    org.junit.jupiter.api.Assertions.assertEquals(5, new TopKCategoricalAccuracy().k());
+    org.junit.jupiter.api.Assertions.assertEquals(5, new SparseTopKCategoricalAccuracy().k());
+    org.junit.jupiter.api.Assertions.assertEquals(0.5f, new BinaryAccuracy().threshold());
   }
 
   interface Make {

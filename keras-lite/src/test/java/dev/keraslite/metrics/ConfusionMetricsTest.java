@@ -4,7 +4,7 @@ import static dev.keraslite.metrics.MetricAssertions.assertResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keraslite.Eager;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,9 +47,9 @@ class ConfusionMetricsTest {
   }
 
   private void checkThresholdMetric(
-      Function<Ops, Metric> make, double threshold, boolean precision) {
+      Supplier<Metric> make, double threshold, boolean precision) {
     for (boolean weighted : new boolean[] {false, true}) {
-      Metric m = make.apply(tf);
+      Metric m = make.get();
       for (int b = 0; b < MetricData.BATCHES; b++) {
         if (weighted) {
           m.updateState(
@@ -70,13 +70,13 @@ class ConfusionMetricsTest {
   @Test
   void precisionAtDefaultAndCustomThreshold() {
     checkThresholdMetric(Precision::new, 0.5, true);
-    checkThresholdMetric(t -> new Precision(t, 0.3f), 0.3, true);
+    checkThresholdMetric(() -> new Precision(0.3f), 0.3, true);
   }
 
   @Test
   void recallAtDefaultAndCustomThreshold() {
     checkThresholdMetric(Recall::new, 0.5, false);
-    checkThresholdMetric(t -> new Recall(t, 0.3f), 0.3, false);
+    checkThresholdMetric(() -> new Recall(0.3f), 0.3, false);
   }
 
   @Test
@@ -99,8 +99,8 @@ class ConfusionMetricsTest {
     }
     double[] classTwo = counts(labels2, scores2, true, MetricData.BATCHES, 0.3);
     Metric[] metrics = {
-      new Precision(tf, 0.3f, null, 2, "p"), new Recall(tf, 0.3f, null, 2, "r"),
-      new Precision(tf, null, 2, null, "pk"), new Recall(tf, null, 2, null, "rk")
+      new Precision(0.3f, null, 2, "p"), new Recall(0.3f, null, 2, "r"),
+      new Precision(null, 2, null, "pk"), new Recall(null, 2, null, "rk")
     };
     for (Metric m : metrics) {
       for (int b = 0; b < MetricData.BATCHES; b++) {
@@ -217,7 +217,7 @@ class ConfusionMetricsTest {
   @Test
   void rocAucAccumulatesAcrossBatches() {
     for (boolean weighted : new boolean[] {false, true}) {
-      AUC m = new AUC(tf);
+      AUC m = new AUC();
       for (int b = 0; b < MetricData.BATCHES; b++) {
         if (weighted) {
           m.updateState(
@@ -244,7 +244,7 @@ class ConfusionMetricsTest {
   void aucCurvesAndSummationMethods() {
     for (AUC.Curve curve : AUC.Curve.values()) {
       for (AUC.SummationMethod method : AUC.SummationMethod.values()) {
-        AUC m = feed(new AUC(tf, N, curve, method, false, "auc"), true, MetricData.BATCHES, false);
+        AUC m = feed(new AUC(N, curve, method, false, "auc"), true, MetricData.BATCHES, false);
         double[][] c = curveCounts(true, MetricData.BATCHES);
         double expected =
             curve == AUC.Curve.PR && method == AUC.SummationMethod.INTERPOLATION
@@ -257,16 +257,16 @@ class ConfusionMetricsTest {
 
   @Test
   void aucFromLogitsMatchesProbabilities() {
-    AUC probabilities = feed(new AUC(tf), true, MetricData.BATCHES, false);
+    AUC probabilities = feed(new AUC(), true, MetricData.BATCHES, false);
     AUC logits =
-        feed(new AUC(tf, N, AUC.Curve.ROC, AUC.SummationMethod.INTERPOLATION, true, "auc"), true,
+        feed(new AUC(N, AUC.Curve.ROC, AUC.SummationMethod.INTERPOLATION, true, "auc"), true,
             MetricData.BATCHES, true);
     assertEquals(MetricAssertions.result(probabilities), MetricAssertions.result(logits), 1e-6);
   }
 
   @Test
   void aucThresholdsAreKeras() {
-    float[] t = new AUC(tf).thresholds();
+    float[] t = new AUC().thresholds();
     assertEquals(200, t.length);
     assertEquals(-1e-7f, t[0]);
     assertEquals((float) (1.0 / 199), t[1]);

@@ -18,11 +18,11 @@ import org.tensorflow.types.TInt32;
 class CustomMetricTest {
   /** The tutorial's SparseCategoricalAccuracy: int32 total and count, result count / total. */
   static class SparseCategoricalAccuracy extends Metric {
-    private final Variable total;
-    private final Variable count;
+    private Variable total;
+    private Variable count;
 
-    SparseCategoricalAccuracy(Ops tf) {
-      super(tf);
+    @Override
+    protected void build(Ops tf) {
       total = addWeight("total", TInt32.class, new Zeros<>());
       count = addWeight("count", TInt32.class, new Zeros<>());
     }
@@ -49,8 +49,8 @@ class CustomMetricTest {
     MetricData data = new MetricData(5);
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
-      Metric custom = new SparseCategoricalAccuracy(tf);
-      Metric builtIn = Metrics.get(tf, "sparse_categorical_accuracy");
+      Metric custom = new SparseCategoricalAccuracy();
+      Metric builtIn = Metrics.get("sparse_categorical_accuracy");
       assertEquals("sparse_categorical_accuracy", custom.name());
       assertEquals(custom.name(), builtIn.name());
       int correct = 0;
@@ -72,7 +72,9 @@ class CustomMetricTest {
   void stateIsTheTutorialsInt32Variables() {
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
-      SparseCategoricalAccuracy m = new SparseCategoricalAccuracy(tf);
+      SparseCategoricalAccuracy m = new SparseCategoricalAccuracy();
+      assertTrue(m.variables().isEmpty(), "no state before the first use");
+      m.ensureBuilt(tf);
       List<Variable> vars = m.variables();
       assertEquals(2, vars.size());
       assertEquals("sparse_categorical_accuracy/total:0", vars.get(0).name());

@@ -5,7 +5,7 @@ import static dev.keraslite.metrics.MetricAssertions.weightedMean;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 
@@ -29,10 +29,10 @@ final class MeanMetricHarness {
   private MeanMetricHarness() {}
 
   static void check(
-      Ops tf, Function<Ops, Metric> make, Batch batch, SampleValue value, MetricData data) {
+      Ops tf, Supplier<Metric> make, Batch batch, SampleValue value, MetricData data) {
     for (boolean weighted : new boolean[] {false, true}) {
-      Metric m = make.apply(tf);
-      assertResult(0, m, "before any batch");
+      Metric m = make.get();
+      assertResult(0, tf, m, "before any batch");
       List<Double> seen = new ArrayList<>();
       List<Double> seenWeights = new ArrayList<>();
       for (int b = 0; b < MetricData.BATCHES; b++) {

@@ -65,20 +65,20 @@ class MetricErrorsTest {
 
   @Test
   void mismatchedShapes() throws Throwable {
-    Metric sparse = new SparseCategoricalAccuracy(tf);
+    Metric sparse = new SparseCategoricalAccuracy();
     assertRejected(
         sparse,
         () -> sparse.updateState(tf, tf.constant(new int[] {1, 0, 1}), tf.constant(PROBS)),
         () -> sparse.updateState(tf, tf.constant(new int[] {1, 0}), tf.constant(PROBS)),
         "'sparse_categorical_accuracy'", "expected y_true of shape [3]", "[2]");
-    Metric categorical = new CategoricalAccuracy(tf);
+    Metric categorical = new CategoricalAccuracy();
     float[][] oneHot = {{0, 1}, {1, 0}, {0, 1}};
     assertRejected(
         categorical,
         () -> categorical.updateState(tf, tf.constant(oneHot), tf.constant(PROBS)),
         () -> categorical.updateState(tf, tf.constant(new float[][] {{0, 1, 0}}), tf.constant(PROBS)),
         "'categorical_accuracy'", "[3, 2]", "[1, 3]");
-    Metric auc = new AUC(tf);
+    Metric auc = new AUC();
     float[] labels = {0, 1, 1};
     float[] scores = {0.1f, 0.9f, 0.4f};
     assertRejected(
@@ -90,7 +90,7 @@ class MetricErrorsTest {
 
   @Test
   void wrongDtypes() throws Throwable {
-    Metric precision = new Precision(tf);
+    Metric precision = new Precision();
     float[] labels = {0, 1, 1};
     float[] scores = {0.1f, 0.9f, 0.4f};
     assertRejected(
@@ -98,13 +98,13 @@ class MetricErrorsTest {
         () -> precision.updateState(tf, tf.constant(labels), tf.constant(scores)),
         () -> precision.updateState(tf, tf.constant(labels), tf.constant(NdArrays.vectorOfObjects("a", "b", "c"))),
         "'precision'", "y_pred of a number dtype", "string");
-    Metric accuracy = new BinaryAccuracy(tf);
+    Metric accuracy = new BinaryAccuracy();
     assertRejected(
         accuracy,
         () -> accuracy.updateState(tf, tf.constant(labels), tf.constant(scores)),
         () -> accuracy.updateState(tf, tf.constant(labels), tf.constant(new boolean[] {true, false, true})),
         "'binary_accuracy'", "bool");
-    Mean mean = new Mean(tf);
+    Mean mean = new Mean();
     assertRejected(
         mean,
         () -> mean.updateState(tf, tf.constant(scores)),
@@ -114,14 +114,14 @@ class MetricErrorsTest {
 
   @Test
   void sampleWeightsThatDoNotFit() throws Throwable {
-    Metric sparse = new SparseCategoricalAccuracy(tf);
+    Metric sparse = new SparseCategoricalAccuracy();
     int[] labels = {1, 0, 1};
     assertRejected(
         sparse,
         () -> sparse.updateState(tf, tf.constant(labels), tf.constant(PROBS), tf.constant(new float[] {1, 2, 3})),
         () -> sparse.updateState(tf, tf.constant(labels), tf.constant(PROBS), tf.constant(new float[] {1, 2})),
         "'sparse_categorical_accuracy'", "sample_weight of shape [2]", "[3]");
-    Metric recall = new Recall(tf);
+    Metric recall = new Recall();
     float[] binary = {0, 1, 1};
     float[] scores = {0.1f, 0.9f, 0.4f};
     assertRejected(
@@ -129,13 +129,13 @@ class MetricErrorsTest {
         () -> recall.updateState(tf, tf.constant(binary), tf.constant(scores)),
         () -> recall.updateState(tf, tf.constant(binary), tf.constant(scores), tf.constant(new float[] {1, 2, 3, 4})),
         "'recall'", "sample_weight of shape [4]");
-    Mean mean = new Mean(tf);
+    Mean mean = new Mean();
     assertRejected(
         mean,
         () -> mean.updateState(tf, tf.constant(scores)),
         () -> mean.updateState(tf, tf.constant(scores), tf.constant(new float[][] {{1, 2, 3}})),
         "'mean'", "sample_weight of shape [1, 3]");
-    Metric text = new SparseCategoricalAccuracy(tf);
+    Metric text = new SparseCategoricalAccuracy();
     assertRejected(
         text,
         () -> text.updateState(tf, tf.constant(labels), tf.constant(PROBS)),
@@ -145,19 +145,20 @@ class MetricErrorsTest {
 
   @Test
   void badConfiguration() {
-    assertMessage(() -> new TopKCategoricalAccuracy(tf, 0), "k must be >= 1");
-    assertMessage(() -> new Precision(tf, 1.5f), "'precision'", "threshold values must be in [0, 1]");
+    assertMessage(() -> new TopKCategoricalAccuracy(0), "k must be >= 1");
+    assertMessage(() -> new Precision(1.5f), "'precision'", "threshold values must be in [0, 1]");
     assertMessage(
-        () -> new AUC(tf, 1, AUC.Curve.ROC, AUC.SummationMethod.INTERPOLATION, false, "auc"),
+        () -> new AUC(1, AUC.Curve.ROC, AUC.SummationMethod.INTERPOLATION, false, "auc"),
         "num_thresholds must be an integer > 1");
-    Metric classTwo = new Precision(tf, 0.5f, null, 2, "p");
+    Metric classTwo = new Precision(0.5f, null, 2, "p");
     assertMessage(
         () -> classTwo.updateState(tf, tf.constant(new float[][] {{0, 1}}), tf.constant(new float[][] {{0.3f, 0.7f}})),
         "class_id 2 is out of range");
-    assertMessage(() -> Metrics.get(tf, "acuracy"), "Unknown metric 'acuracy'; valid: ", "accuracy");
+    assertMessage(() -> Metrics.get("acuracy"), "Unknown metric 'acuracy'; valid: ", "accuracy");
     assertMessage(
-        () -> new Metric(tf, "bad") {
-          {
+        () -> new Metric("bad") {
+          @Override
+          protected void build(Ops tf) {
             addWeight("w", Shape.of(-1), TFloat32.class, new Zeros<>());
           }
 
@@ -168,7 +169,7 @@ class MetricErrorsTest {
           public Operand<TFloat32> result(Ops tf) {
             return tf.constant(0f);
           }
-        },
+        }.ensureBuilt(tf),
         "'bad'.addWeight('w')", "fully known shape");
   }
 
@@ -197,10 +198,10 @@ class MetricErrorsTest {
       {"sum", Sum.class, "sum"},
     };
     for (Object[] row : expected) {
-      Metric m = Metrics.get(tf, (String) row[0]);
+      Metric m = Metrics.get((String) row[0]);
       assertInstanceOf((Class<?>) row[1], m, (String) row[0]);
       assertEquals(row[2], m.name());
-      assertEquals(0f, m.result().asTensor().getFloat(), (String) row[0]);
+      assertEquals(0f, m.result(tf).asTensor().getFloat(), (String) row[0]);
     }
   }
 }

@@ -20,8 +20,8 @@ class MetricTapeTest {
   static class Spy extends SparseCategoricalAccuracy {
     final List<Boolean> recording = new ArrayList<>();
 
-    Spy(Ops tf) {
-      super(tf);
+    Spy() {
+      super();
     }
 
     @Override
@@ -35,8 +35,8 @@ class MetricTapeTest {
   static class CustomSpy extends CustomMetricTest.SparseCategoricalAccuracy {
     final List<Boolean> recording = new ArrayList<>();
 
-    CustomSpy(Ops tf) {
-      super(tf);
+    CustomSpy() {
+      super();
     }
 
     @Override
@@ -51,8 +51,8 @@ class MetricTapeTest {
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
       RecordingEnvironment env = (RecordingEnvironment) tf.scope().env();
-      Spy builtIn = new Spy(tf);
-      CustomSpy custom = new CustomSpy(tf);
+      Spy builtIn = new Spy();
+      CustomSpy custom = new CustomSpy();
       Operand<TFloat32> x = tf.constant(new float[][] {{0.2f, 0.8f}, {0.6f, 0.4f}});
       Operand<?> labels = tf.constant(new int[] {1, 1});
       float gradient;

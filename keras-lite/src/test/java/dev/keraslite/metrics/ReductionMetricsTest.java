@@ -28,7 +28,7 @@ class ReductionMetricsTest {
 
   @Test
   void meanOfScalarsVectorsAndMatrices() {
-    Mean m = new Mean(tf);
+    Mean m = new Mean();
     m.updateState(tf, tf.constant(3f));
     assertResult(3, m, "one scalar");
     m.updateState(tf, tf.constant(new float[] {1, 3, 5, 7}));
@@ -42,7 +42,7 @@ class ReductionMetricsTest {
 
   @Test
   void meanWithKerasDocExampleWeights() {
-    Mean m = new Mean(tf);
+    Mean m = new Mean();
     m.updateState(tf, tf.constant(new float[] {1, 3, 5, 7}), tf.constant(new float[] {1, 1, 0, 0}));
     assertResult(2, m, "Keras's example");
   }
@@ -57,7 +57,7 @@ class ReductionMetricsTest {
       {{1, 0, 1}, {2, 2, 0}}, {{0, 0, 0}, {1, 1, 1}}, {{0.5f, 0.5f, 1}, {1, 0, 3}}
     };
     // Per-row weights: total += sum_i w_i mean_j v_ij, count += sum_i w_i.
-    Mean rows = new Mean(tf);
+    Mean rows = new Mean();
     double total = 0;
     double count = 0;
     for (int b = 0; b < 3; b++) {
@@ -69,7 +69,7 @@ class ReductionMetricsTest {
       assertResult(total / count, rows, "row weights, batch " + b);
     }
     // Element weights: Keras averages v*w and w over each row.
-    Mean elements = new Mean(tf);
+    Mean elements = new Mean();
     total = 0;
     count = 0;
     for (int b = 0; b < 3; b++) {
@@ -92,7 +92,7 @@ class ReductionMetricsTest {
 
   @Test
   void sumOfWeightedValues() {
-    Sum s = new Sum(tf);
+    Sum s = new Sum();
     s.updateState(tf, tf.constant(new float[] {1, 3, 5, 7}));
     assertResult(16, s, "Keras's example");
     s.updateState(tf, tf.constant(new float[] {1, 3, 5, 7}), tf.constant(new float[] {1, 1, 0, 0}));
@@ -110,7 +110,7 @@ class ReductionMetricsTest {
 
   @Test
   void meanApplyReturnsTheRunningMean() {
-    Mean m = new Mean(tf, "loss");
+    Mean m = new Mean("loss");
     assertEquals(2f, m.apply(tf, tf.constant(2f)).asTensor().getFloat());
     assertEquals(3f, m.apply(tf, tf.constant(4f)).asTensor().getFloat());
     // (2 + 4 + 0.5 * 6) / (1 + 1 + 0.5)
@@ -120,7 +120,7 @@ class ReductionMetricsTest {
 
   @Test
   void meanAndSumTakeValuesNotLabels() {
-    Mean m = new Mean(tf);
+    Mean m = new Mean();
     UnsupportedOperationException e =
         assertThrows(
             UnsupportedOperationException.class,
@@ -128,6 +128,6 @@ class ReductionMetricsTest {
     assertEquals(true, e.getMessage().contains("updateState(tf, values"));
     assertThrows(
         UnsupportedOperationException.class,
-        () -> new Sum(tf).updateState(tf, tf.constant(1f), tf.constant(1f), null));
+        () -> new Sum().updateState(tf, tf.constant(1f), tf.constant(1f), null));
   }
 }

@@ -59,7 +59,7 @@ class RegressionMetricsTest {
   @Test
   void rootMeanSquaredErrorIsTheRootOfTheRunningMean() {
     for (boolean weighted : new boolean[] {false, true}) {
-      RootMeanSquaredError m = new RootMeanSquaredError(tf);
+      RootMeanSquaredError m = new RootMeanSquaredError();
       double[] values = new double[MetricData.BATCHES * MetricData.BATCH];
       double[] weights = new double[values.length];
       int n = 0;

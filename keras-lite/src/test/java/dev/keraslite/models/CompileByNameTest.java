@@ -78,7 +78,7 @@ class CompileByNameTest {
   void byNamesTrainsAsByObjects() {
     Map<String, Double> byNames = trained((m, tf) -> m.compile(tf, "rmsprop", "mse", "mae"));
     Map<String, Double> byObjects =
-        trained((m, tf) -> m.compile(tf, new RMSprop(), new MeanSquaredError(), Metrics.get(tf, "mean_absolute_error")));
+        trained((m, tf) -> m.compile(tf, new RMSprop(), new MeanSquaredError(), Metrics.get("mean_absolute_error")));
     assertEquals(byObjects, byNames);
     assertEquals(List.of("loss", "mean_absolute_error"), List.copyOf(byNames.keySet()));
     Map<String, Double> mixedLoss = trained((m, tf) -> m.compile(tf, new RMSprop(), "mean_squared_error", "mae"));
@@ -94,7 +94,7 @@ class CompileByNameTest {
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
       Sequential model = new Sequential(Input.of(3), new Dense(3));
-      model.compile(tf, "adam", "sparse_categorical_crossentropy", "acc", Metrics.get(tf, "auc"));
+      model.compile(tf, "adam", "sparse_categorical_crossentropy", "acc", Metrics.get("auc"));
       assertInstanceOf(Adam.class, model.compiled().optimizer());
       assertEquals(1e-3f, ((Adam) model.compiled().optimizer()).learningRate());
       assertInstanceOf(SparseCategoricalCrossentropy.class, model.compiled().loss());

@@ -77,7 +77,7 @@ class ModelWeightsTest {
       Ops tf = eager.tf();
       Sequential m = model();
       assertTrue(new Dense(2).getWeights().isEmpty(), "Keras: get_weights() of an unbuilt layer is empty");
-      m.predict(tf, random(1, N, 3), 32);
+      m.build(tf, Shape.of(-1, 3));
       List<NdArray<?>> weights = m.getWeights();
       List<Shape> shapes = new ArrayList<>();
       weights.forEach(w -> shapes.add(w.shape()));
@@ -107,14 +107,14 @@ class ModelWeightsTest {
       Sequential trained = model();
       trained.compile(tf, new Adam(1e-2f), new MeanSquaredError());
       trained.fit(x, y, FitOptions.epochs(2).batchSize(16).verbose(0));
-      float[] expected = flat(trained.predict(tf, x, 32));
+      float[] expected = flat(trained.predict(x, 32));
 
       Sequential fresh = model(); // other automatic names: dense_2, batch_normalization_1, dense_3
-      fresh.predict(tf, x, 32);
+      fresh.build(tf, Shape.of(-1, 3));
       assertNotEquals(trained.variables().get(0).name(), fresh.variables().get(0).name());
-      assertTrue(Math.abs(flat(fresh.predict(tf, x, 32))[0] - expected[0]) > 1e-6, "the fresh model differs");
+      assertTrue(Math.abs(flat(fresh.predict(x, 32))[0] - expected[0]) > 1e-6, "the fresh model differs");
       fresh.setWeights(trained.getWeights());
-      assertArrayEquals(expected, flat(fresh.predict(tf, x, 32)), 0f);
+      assertArrayEquals(expected, flat(fresh.predict(x, 32)), 0f);
     }
   }
 
@@ -140,7 +140,7 @@ class ModelWeightsTest {
     try (Eager eager = Eager.create()) {
       Ops tf = eager.tf();
       Sequential m = model();
-      m.predict(tf, random(1, N, 3), 32);
+      m.build(tf, Shape.of(-1, 3));
       List<float[]> before = flat(m.getWeights());
       List<NdArray<?>> tooFew = new ArrayList<>(m.getWeights());
       tooFew.remove(7);
@@ -176,8 +176,8 @@ class ModelWeightsTest {
       KerasLite.setRandomSeed(4);
       Sequential closed = model();
       Sequential open = model();
-      closed.predict(tf, x, 32);
-      open.predict(tf, x, 32);
+      closed.build(tf, Shape.of(-1, 3));
+      open.build(tf, Shape.of(-1, 3));
       open.setWeights(closed.getWeights());
       closed.compile(tf, new Adam(1e-2f), new MeanSquaredError());
       open.compile(tf, new Adam(1e-2f), new MeanSquaredError());
@@ -192,7 +192,8 @@ class ModelWeightsTest {
       assertEquals(reference.history().get("loss").get(0), after.history().get("loss").get(0), 1e-6);
       assertSameValues(flat(open.getWeights()), flat(closed.getWeights()));
       try (Sequential scoped = model()) {
-        scoped.predict(tf, x, 32);
+        scoped.build(tf, Shape.of(-1, 3));
+        scoped.predict(x, 32);
       }
     }
   }

@@ -73,7 +73,7 @@ class KerasFixturesTest {
         assertEquals(1, inputs.size(), "single-input fixtures");
         assertEquals(1, expected.size(), "single-output fixtures");
         FloatNdArray x = KerasFixtures.array(inputs.get(0));
-        float[] actual = KerasFixtures.flat(model.predict(eager.tf(), x, 32));
+        float[] actual = KerasFixtures.flat(model.predict(x, 32));
         float[] want = KerasFixtures.flat(KerasFixtures.array(expected.get(0)));
         assertEquals(want.length, actual.length, name + ": output size");
         for (int i = 0; i < want.length; i++) {
@@ -107,7 +107,7 @@ class KerasFixturesTest {
       Dataset input = KerasFixtures.datasets(io, "inputs").get(0);
       int[] dims = input.getDimensions(); // [batch, time, 1]
       float[] x = HostArrays.floats(input.getDataFlat(), "inputs");
-      float[] actual = KerasFixtures.flat(model.predict(eager.tf(), KerasFixtures.array(input), 32));
+      float[] actual = KerasFixtures.flat(model.predict(KerasFixtures.array(input), 32));
       int units = 50;
       for (int n = 0; n < dims[0]; n++) {
         double[] h = new double[units];

@@ -224,7 +224,7 @@ class BadInputCatalogueTest {
     add("shape", "evaluate: y count differs", IllegalArgumentException.class, "x holds 8 samples but y holds 4",
         w -> w.model.evaluate(x(8), y(4)));
     add("shape", "predict: features of the wrong width", IllegalArgumentException.class, "expected input of shape [None, 4], received shape [4, 6]",
-        w -> w.model.predict(w.tf, x(8, 6), 4));
+        w -> w.model.predict(x(8, 6), 4));
     add("shape", "apply: features of the wrong width", IllegalArgumentException.class, "expected input of shape [None, 4], received shape [1, 2]",
         w -> w.model.apply(w.tf, w.tf.constant(new float[][] {{1, 2}})));
     add("shape", "fit: one-hot int labels for a sparse loss", IllegalArgumentException.class, "received labels of shape [8, 3]",
@@ -358,7 +358,7 @@ class BadInputCatalogueTest {
     add("empty", "evaluate: an empty dataset", IllegalArgumentException.class, "the data holds no samples",
         w -> w.model.evaluate(Dataset.of(Fixtures.emptyX(), Fixtures.emptyY()).batch(8)));
     add("empty", "predict: no samples", IllegalArgumentException.class, "predict: the data holds no samples",
-        w -> w.model.predict(w.tf, Fixtures.emptyX(), 8));
+        w -> w.model.predict(Fixtures.emptyX(), 8));
     add("empty", "fit: empty validation data (after a trained epoch)", IllegalArgumentException.class, "rolled back",
         w -> w.model.fit(x(16), y(16), quiet().validationData(Dataset.of(Fixtures.emptyX(), Fixtures.emptyY()).batch(4))));
     add("empty", "fit: negative epochs", IllegalArgumentException.class, "epochs must be >= 0, got -1",

@@ -98,7 +98,7 @@ class FitTest {
       FloatNdArray xt = features(500, 5);
       Map<String, Double> result = m.evaluate(xt, labels(xt));
       assertTrue(result.get("accuracy") > 0.9, result.toString());
-      FloatNdArray p = m.predict(tf, features(10001, 6), 64);
+      FloatNdArray p = m.predict(features(10001, 6), 64);
       assertEquals(Shape.of(10001, 3), p.shape());
     }
   }

@@ -78,11 +78,11 @@ public final class CustomLayerLossMetric {
 
   /** Example 12: sparse categorical accuracy as a metric subclass with int32 state. */
   static final class SparseCategoricalAccuracy extends Metric {
-    private final Variable total;
-    private final Variable count;
+    private Variable total;
+    private Variable count;
 
-    SparseCategoricalAccuracy(Ops tf) {
-      super(tf);
+    @Override
+    protected void build(Ops tf) {
       total = addWeight("total", TInt32.class, new Zeros<>());
       count = addWeight("count", TInt32.class, new Zeros<>());
     }
@@ -138,7 +138,7 @@ public final class CustomLayerLossMetric {
       }
 
       // The custom metric over two batches: 2 of 3 right, then 1 of 1 right -> 3/4.
-      SparseCategoricalAccuracy metric = new SparseCategoricalAccuracy(tf);
+      SparseCategoricalAccuracy metric = new SparseCategoricalAccuracy();
       metric.updateState(
           tf,
           tf.constant(new int[] {0, 1, 2}),

@@ -54,7 +54,7 @@ public final class CustomLoop {
       }
     }
 
-    SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy(tf);
+    SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
     Dataset test = Dataset.of(data.testData, data.testLabel).batch(batchSize);
     for (Batch batch : test) {
       try (batch;

@@ -126,7 +126,7 @@ public final class KerasPipeline {
           tf,
           new Adam(LEARNING_RATE),
           new SparseCategoricalCrossentropy(),
-          new SparseCategoricalAccuracy(tf));
+          new SparseCategoricalAccuracy());
       long n = Math.min(trainSamples, data.numTrainData);
       FloatNdArray x = data.trainData.slice(Indices.range(0, n));
       IntNdArray y = data.trainLabel.slice(Indices.range(0, n));

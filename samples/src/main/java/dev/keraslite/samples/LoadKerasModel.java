@@ -40,7 +40,7 @@ public final class LoadKerasModel {
       model.summary();
       FloatNdArray x = first(io, "inputs");
       FloatNdArray keras = first(io, "predictions");
-      FloatNdArray ours = model.predict(tf, x, 32);
+      FloatNdArray ours = model.predict(x, 32);
       double worst = 0;
       float[] a = flat(ours);
       float[] b = flat(keras);

@@ -123,7 +123,7 @@ public final class MobileNetV2Flowers {
         }
       }
       model.compile(
-          tf, new Adam(LEARNING_RATE), new SparseCategoricalCrossentropy(), new SparseCategoricalAccuracy(tf));
+          tf, new Adam(LEARNING_RATE), new SparseCategoricalCrossentropy(), new SparseCategoricalAccuracy());
       History history =
           model.fit(
               xTrain, yTrain, FitOptions.epochs(epochs).batchSize(BATCH_SIZE).seed(seed).verbose(verbose));

@@ -30,7 +30,7 @@ class Training {
           FitOptions.epochs(5).batchSize(50).validationSplit(0.1)
               .callbacks(new EarlyStopping().monitor("val_loss").patience(2).restoreBestWeights(true)));
       Map<String, Double> test = model.evaluate(data.xTest(), data.yTest());   // {loss=..., accuracy=...}
-      FloatNdArray logits = model.predict(tf, data.xTest(), 64);
+      FloatNdArray logits = model.predict(data.xTest(), 64);
     }
     // README:end
   }
