@@ -337,12 +337,12 @@ public abstract class Model extends Layer implements AutoCloseable {
   }
 
   /** Trains on {@code x} (features, batch first) and {@code y} (targets) (Keras's {@code fit}). */
-  public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
+  public History fit(NdArray<?> x, NdArray<?> y, FitOptions options) {
     return compiled("fit").fit(x, y, options);
   }
 
   /** Trains {@code epochs} epochs with batches of {@code batchSize}. */
-  public History fit(FloatNdArray x, NdArray<?> y, int epochs, int batchSize) {
+  public History fit(NdArray<?> x, NdArray<?> y, int epochs, int batchSize) {
     return fit(x, y, FitOptions.epochs(epochs).batchSize(batchSize));
   }
 
@@ -352,12 +352,12 @@ public abstract class Model extends Layer implements AutoCloseable {
   }
 
   /** The loss and metrics over {@code x}, {@code y}, by name (Keras's {@code evaluate}). */
-  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y) {
+  public Map<String, Double> evaluate(NdArray<?> x, NdArray<?> y) {
     return evaluate(x, y, FitOptions.DEFAULT_BATCH_SIZE);
   }
 
-  /** As {@link #evaluate(FloatNdArray, NdArray)} with batches of {@code batchSize}. */
-  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y, int batchSize) {
+  /** As {@link #evaluate(NdArray, NdArray)} with batches of {@code batchSize}. */
+  public Map<String, Double> evaluate(NdArray<?> x, NdArray<?> y, int batchSize) {
     return compiled("evaluate").evaluate(x, y, batchSize);
   }
 
@@ -370,7 +370,7 @@ public abstract class Model extends Layer implements AutoCloseable {
    * The model's outputs for every sample of {@code x}, in batches of {@code batchSize} (Keras's
    * {@code predict}; needs no {@code compile}).
    */
-  public FloatNdArray predict(Ops tf, FloatNdArray x, int batchSize) {
+  public FloatNdArray predict(Ops tf, NdArray<?> x, int batchSize) {
     if (trainer != null) {
       return trainer.predict(x, batchSize);
     }
