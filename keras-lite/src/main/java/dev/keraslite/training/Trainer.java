@@ -62,6 +62,8 @@ public final class Trainer {
   private final List<Metric> metrics;
   private final StepFunction trainStep;
   private final StepFunction testStep;
+  /** The losses, weights and metrics of a model with several inputs or outputs, or null. */
+  private final MultiOutput multi;
   private final TracedSteps traced = new TracedSteps();
   private boolean runEagerly;
   private boolean optimizerBuilt;
@@ -110,7 +112,41 @@ public final class Trainer {
     }
     this.trainStep = trainStep;
     this.testStep = testStep;
+    this.multi = null;
     this.strategy = MultiWorkerStrategy.current();
+  }
+
+  /**
+   * A trainer for a model with several inputs and/or outputs: {@code multi} holds its per-output
+   * losses, weights and metrics; {@code fit}, {@code evaluate} and {@code predict} take lists of
+   * arrays, which the steps receive packed side by side (see {@link MultiOutput}).
+   */
+  public Trainer(
+      Layer model,
+      Ops tf,
+      Optimizer optimizer,
+      MultiOutput multi,
+      StepFunction trainStep,
+      StepFunction testStep) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.tf = Objects.requireNonNull(tf, "tf");
+    if (!Recording.isEager(tf)) {
+      throw new IllegalArgumentException(
+          "compile: tf must be the Ops of a keras-lite eager context (Eager.create().tf())");
+    }
+    this.optimizer = Objects.requireNonNull(optimizer, "compile: optimizer is required");
+    this.multi = Objects.requireNonNull(multi, "compile: losses are required");
+    this.loss = null;
+    this.lossTracker = null;
+    this.metrics = List.of();
+    this.trainStep = trainStep;
+    this.testStep = testStep;
+    this.strategy = MultiWorkerStrategy.current();
+  }
+
+  /** The per-output losses and metrics of a model with several inputs or outputs, or null. */
+  public MultiOutput multiOutput() {
+    return multi;
   }
 
   /** A trainer that can only predict, for a model that was never compiled. */
@@ -123,6 +159,7 @@ public final class Trainer {
     this.metrics = List.of();
     this.trainStep = null;
     this.testStep = null;
+    this.multi = null;
     this.strategy = null;
   }
 
@@ -167,6 +204,9 @@ public final class Trainer {
 
   /** The loss tracker ({@code "loss"}) followed by the compiled metrics. */
   public List<Metric> metrics() {
+    if (multi != null) {
+      return multi.metrics();
+    }
     List<Metric> all = new ArrayList<>(metrics.size() + 1);
     all.add(lossTracker);
     all.addAll(metrics);
@@ -263,6 +303,60 @@ public final class Trainer {
     return fit(data.train(), data.validation(), data.packing(), data.validationPacking(), options);
   }
 
+  /**
+   * Keras's {@code fit} for a model with several inputs and/or outputs: one array per input and one
+   * per output, in the model's order, converted as {@code fit}'s x and y are.
+   */
+  public History fit(
+      List<? extends NdArray<?>> xs, List<? extends NdArray<?>> ys, FitOptions options) {
+    requireMulti("fit");
+    if (options.classWeight() != null) {
+      throw new IllegalArgumentException(
+          "fit: classWeight is only supported for models with a single output (as in Keras);"
+              + " use sampleWeight");
+    }
+    if (options.validationX() != null) {
+      throw new IllegalArgumentException(
+          "fit: validationData(x, y) takes one array each; for several inputs or outputs use"
+              + " validationSplit");
+    }
+    FloatNdArray x = multi.packInputs("fit", xs);
+    FloatNdArray y = multi.packTargets("fit", ys);
+    return fit(x, y, options);
+  }
+
+  /** Keras's {@code evaluate} for a model with several inputs and/or outputs (lists as {@code fit}'s). */
+  public Map<String, Double> evaluate(
+      List<? extends NdArray<?>> xs, List<? extends NdArray<?>> ys, int batchSize) {
+    requireMulti("evaluate");
+    return evaluate(multi.packInputs("evaluate", xs), multi.packTargets("evaluate", ys), batchSize);
+  }
+
+  /**
+   * Keras's {@code predict} for a model with several inputs and/or outputs: one array per output,
+   * {@code outputShapes} giving each output's shape per sample.
+   */
+  public List<FloatNdArray> predict(
+      List<? extends NdArray<?>> xs, int batchSize, List<Shape> outputShapes) {
+    requireMulti("predict");
+    FloatNdArray packed =
+        predict(
+            FitData.batches(multi.packInputs("predict", xs), null, batchSize),
+            "predict" + multi.key(),
+            (g, x, y) ->
+                Map.of(
+                    "output", multi.packOutputs(g, model.applyOutputs(g, multi.inputs(g, x), false))));
+    return MultiOutput.unpackOutputs(packed, outputShapes);
+  }
+
+  private void requireMulti(String what) {
+    if (multi == null) {
+      throw new IllegalArgumentException(
+          what + ": lists of arrays are for models with several inputs or outputs compiled with one"
+              + " loss per output; this model takes one array");
+    }
+  }
+
   /** {@link InputValidation}'s one pass over in-memory inputs, before any update. */
   private void validate(String what, FloatNdArray x, NdArray<?> y) {
     InputValidation.checkFinite(what, "x", x);
@@ -341,14 +435,14 @@ public final class Trainer {
     StepRunner trainSteps =
         runner(
             "train" + weightsKey(options.classWeight()) + (guardThisFit ? "+guard" : "")
-                + (packing != null ? "+sw" : ""),
+                + (packing != null ? "+sw" : "") + multiKey(),
             trainStep,
             options.classWeight(),
             packing);
     StepRunner testSteps =
         validation == null
             ? null
-            : runner("test" + (validationPacking != null ? "+sw" : ""), testStep, null, validationPacking);
+            : runner("test" + (validationPacking != null ? "+sw" : "") + multiKey(), testStep, null, validationPacking);
     // With stepsPerEpoch, one pass over the data continues from epoch to epoch, as in Keras.
     Iterable<Batch> epochs = steps > 0 ? new StepsPerEpoch(train, steps) : train;
     Map<String, Double> logs = new LinkedHashMap<>();
@@ -507,7 +601,7 @@ public final class Trainer {
     callbacks.setContext(context);
     callbacks.onTestBegin(new LinkedHashMap<>());
     Map<String, Double> logs =
-        averaged(runEpoch(data, false, runner("test", testStep, null, null), callbacks, context, null));
+        averaged(runEpoch(data, false, runner("test" + multiKey(), testStep, null, null), callbacks, context, null));
     callbacks.onTestEnd(logs);
     return logs;
   }
@@ -522,8 +616,11 @@ public final class Trainer {
    * one row per sample in order, last batch partial.
    */
   public FloatNdArray predict(Dataset data) {
-    StepRunner steps =
-        runner("predict", (g, x, y) -> Map.of("output", model.apply(g, x, false)));
+    return predict(data, "predict", (g, x, y) -> Map.of("output", model.apply(g, x, false)));
+  }
+
+  private FloatNdArray predict(Dataset data, String kind, StepBody body) {
+    StepRunner steps = runner(kind, body);
     List<Rows> parts = new ArrayList<>();
     long rows = 0;
     try {
@@ -680,6 +777,11 @@ public final class Trainer {
   private StepRunner runner(String kind, StepBody body) {
     return StepRunner.of(
         runEagerly, tf, kind, body, traced, strategy == null ? null : strategy::newSession);
+  }
+
+  /** Tells traced steps of a model with several outputs apart by how their targets are packed. */
+  private String multiKey() {
+    return multi == null ? "" : multi.key();
   }
 
   private static String weightsKey(Map<Integer, Float> classWeight) {
