@@ -40,7 +40,7 @@ final class ArrayInputs {
         out[i] = (float) values[i];
       }
     } else {
-      long[] values = integers(what, name, x);
+      long[] values = integers(what, name, x, false);
       for (int i = 0; i < out.length; i++) {
         out[i] = values[i];
       }
@@ -60,7 +60,7 @@ final class ArrayInputs {
     if (y instanceof DoubleNdArray) {
       return features(what, name, y);
     }
-    long[] values = integers(what, name, y);
+    long[] values = integers(what, name, y, true);
     int[] out = new int[values.length];
     long perSample = y.shape().numDimensions() == 0 ? 1 : Math.max(1, y.size() / Math.max(1, y.shape().get(0)));
     for (int i = 0; i < out.length; i++) {
@@ -75,7 +75,7 @@ final class ArrayInputs {
   }
 
   /** The values of an integer array (int32, int64, uint8, uint16) as longs, row-major. */
-  private static long[] integers(String what, String name, NdArray<?> a) {
+  private static long[] integers(String what, String name, NdArray<?> a, boolean targets) {
     int n = Math.toIntExact(a.size());
     long[] out = new long[n];
     if (a instanceof LongNdArray longs) {
@@ -98,6 +98,11 @@ final class ArrayInputs {
       for (int i = 0; i < n; i++) {
         out[i] = v[i] & 0xFFFF;
       }
+    } else if (targets) {
+      throw new IllegalArgumentException(
+          what + ": targets must be int32 (class indices) or float32, or an array converted to"
+              + " them (int64, uint8, uint16; float64); " + name + " is "
+              + a.getClass().getSimpleName() + " of shape " + a.shape());
     } else {
       throw new IllegalArgumentException(
           what + ": " + name + " must be a numeric array (float32, float64, int32, int64, uint8 or"
