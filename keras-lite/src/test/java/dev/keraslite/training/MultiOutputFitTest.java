@@ -250,6 +250,70 @@ class MultiOutputFitTest {
     }
   }
 
+  private static FloatNdArray rows(FloatNdArray a, int from, int to) {
+    return a.slice(org.tensorflow.ndarray.index.Indices.range(from, to));
+  }
+
+  private static List<float[]> trained(float lr, List<NdArray<?>> xs, List<NdArray<?>> ys, FitOptions options) {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Model model = model(tf);
+      model.compile(
+          tf, new SGD(lr), List.of(new MeanSquaredError(), new SparseCategoricalCrossentropy(true)),
+          List.of(REG_WEIGHT, CLS_WEIGHT));
+      model.fit(xs, ys, options);
+      List<float[]> out = new ArrayList<>();
+      for (Variable v : model.trainableVariables()) {
+        out.add(host(v));
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void sampleWeightsWeighEveryOutputsLoss() {
+    // Weights 1,1,1,1,0,0 over a batch of 6: the gradient is that of the first 4 samples' mean loss
+    // times 4/6, so one SGD step equals a step on those 4 samples with the learning rate times 4/6.
+    LongNdArray labels = yCls();
+    LongNdArray firstLabels = NdArrays.ofLongs(Shape.of(4));
+    for (int i = 0; i < 4; i++) {
+      firstLabels.setLong(labels.getLong(i), i);
+    }
+    List<float[]> weighted =
+        trained(LR, List.of(xa(), xb()), List.of(yReg(), labels),
+            oneStep().sampleWeight(NdArrays.vectorOf(1f, 1f, 1f, 1f, 0f, 0f)));
+    List<float[]> subset =
+        trained(LR * 4 / 6f, List.of(rows(xa(), 0, 4), rows(xb(), 0, 4)), List.of(rows(yReg(), 0, 4), firstLabels),
+            FitOptions.epochs(1).batchSize(4).shuffle(false).verbose(0));
+    for (int v = 0; v < weighted.size(); v++) {
+      for (int i = 0; i < weighted.get(v).length; i++) {
+        assertEquals(subset.get(v)[i], weighted.get(v)[i], 1e-6, "variable " + v + "[" + i + "]");
+      }
+    }
+  }
+
+  @Test
+  void validationSplitEvaluatesTheHeldOutSamplesOfEveryInputAndOutput() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Model model = model(tf);
+      model.compile(
+          tf, new SGD(LR), List.of(new MeanSquaredError(), new SparseCategoricalCrossentropy(true)),
+          List.of(REG_WEIGHT, CLS_WEIGHT));
+      History h =
+          model.fit(List.of(xa(), xb()), List.of(yReg(), yCls()),
+              FitOptions.epochs(2).batchSize(2).shuffle(true).seed(3).verbose(0).validationSplit(1 / 3.0));
+      LongNdArray heldOut = NdArrays.ofLongs(Shape.of(2));
+      heldOut.setLong(yCls().getLong(4), 0);
+      heldOut.setLong(yCls().getLong(5), 1);
+      Map<String, Double> eval =
+          model.evaluate(List.of(rows(xa(), 4, 6), rows(xb(), 4, 6)), List.of(rows(yReg(), 4, 6), heldOut));
+      for (String key : List.of("loss", "reg_loss", "cls_loss")) {
+        assertEquals(eval.get(key), h.history().get("val_" + key).get(1), 1e-5, "val_" + key);
+      }
+    }
+  }
+
   @Test
   void mismatchedArgumentsAreRefusedWithTheModelsNames() {
     try (Eager eager = Eager.create()) {
