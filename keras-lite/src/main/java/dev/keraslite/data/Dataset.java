@@ -56,9 +56,16 @@ public final class Dataset implements Iterable<Batch> {
   public static final int AUTOTUNE = -1;
 
   private final Pipeline pipeline;
+  /** Whether a {@link #batch} is in the chain that made this dataset. */
+  private final boolean batched;
 
   private Dataset(Pipeline pipeline) {
+    this(pipeline, false);
+  }
+
+  private Dataset(Pipeline pipeline, boolean batched) {
     this.pipeline = pipeline;
+    this.batched = batched;
   }
 
   /**
@@ -131,7 +138,7 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException(
           "Dataset.shuffle: bufferSize must be at least 1, got " + bufferSize);
     }
-    return new Dataset(new ShuffleStage(pipeline, bufferSize, seed, reshuffleEachIteration));
+    return new Dataset(new ShuffleStage(pipeline, bufferSize, seed, reshuffleEachIteration), batched);
   }
 
   /** Stacks consecutive elements into batches of {@code batchSize}; the last may be smaller. */
@@ -145,7 +152,7 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException(
           "Dataset.batch: batchSize must be at least 1, got " + batchSize);
     }
-    return new Dataset(new BatchStage(pipeline, batchSize, dropRemainder));
+    return new Dataset(new BatchStage(pipeline, batchSize, dropRemainder), true);
   }
 
   /**
@@ -158,7 +165,7 @@ public final class Dataset implements Iterable<Batch> {
     if (fn == null) {
       throw new IllegalArgumentException("Dataset.map: the function is null");
     }
-    return new Dataset(new MapStage(pipeline, fn));
+    return new Dataset(new MapStage(pipeline, fn), batched);
   }
 
   /**
@@ -177,7 +184,7 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException(
           "Dataset.map: numParallelCalls must be at least 1 or AUTOTUNE, got " + numParallelCalls);
     }
-    return new Dataset(parallelism == 1 ? new MapStage(pipeline, fn) : new ParallelMapStage(pipeline, fn, parallelism));
+    return new Dataset(parallelism == 1 ? new MapStage(pipeline, fn) : new ParallelMapStage(pipeline, fn, parallelism), batched);
   }
 
   /**
@@ -194,12 +201,12 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException(
           "Dataset.prefetch: bufferSize must be at least 1 or AUTOTUNE, got " + bufferSize);
     }
-    return new Dataset(new PrefetchStage(pipeline, size));
+    return new Dataset(new PrefetchStage(pipeline, size), batched);
   }
 
   /** Repeats this dataset forever; each repetition is a new pass (a shuffle reshuffles). */
   public Dataset repeat() {
-    return new Dataset(new RepeatStage(pipeline, -1));
+    return new Dataset(new RepeatStage(pipeline, -1), batched);
   }
 
   /** Repeats this dataset {@code count} times; {@code -1} repeats forever, as in tf.data. */
@@ -208,7 +215,7 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException(
           "Dataset.repeat: count must be >= 0, or -1 for forever; got " + count);
     }
-    return new Dataset(new RepeatStage(pipeline, count));
+    return new Dataset(new RepeatStage(pipeline, count), batched);
   }
 
   /** The first {@code count} elements; {@code -1} takes all, as in tf.data. */
@@ -217,7 +224,7 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException(
           "Dataset.take: count must be >= 0, or -1 for all; got " + count);
     }
-    return count == -1 ? this : new Dataset(new TakeStage(pipeline, count));
+    return count == -1 ? this : new Dataset(new TakeStage(pipeline, count), batched);
   }
 
   /**
@@ -233,7 +240,15 @@ public final class Dataset implements Iterable<Batch> {
       throw new IllegalArgumentException(
           "Dataset.skip(-1): skipping all of an infinite dataset never ends");
     }
-    return count == 0 ? this : new Dataset(new SkipStage(pipeline, count));
+    return count == 0 ? this : new Dataset(new SkipStage(pipeline, count), batched);
+  }
+
+  /**
+   * Whether {@link #batch} made this dataset's elements (or those it was derived from by shuffle,
+   * map, repeat, ...): {@code fit} batches a dataset that is not, with its batch size.
+   */
+  public boolean isBatched() {
+    return batched;
   }
 
   /**

@@ -14,10 +14,12 @@ import dev.keraslite.optimizers.Optimizer;
 import dev.keraslite.optimizers.Optimizers;
 import dev.keraslite.saving.Saving;
 import dev.keraslite.training.FitOptions;
+import dev.keraslite.training.MultiOutput;
 import dev.keraslite.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -325,6 +327,76 @@ public abstract class Model extends Layer implements AutoCloseable {
   }
 
   /**
+   * Configures a functional model with several inputs and/or outputs for training (Keras's {@code
+   * compile(loss=[...], loss_weights=[...])}): one loss per output in {@link #outputs()} order, the
+   * total loss being {@code Σ lossWeights[i]·loss[i]} plus the penalties. {@code fit}, {@code
+   * evaluate} and {@code predict} then take lists (or maps by name) of arrays, and log {@code loss},
+   * {@code <output>_loss} (unweighted) and {@code <output>_<metric>}; outputs are named after their
+   * layers.
+   *
+   * @param lossWeights one weight per output, or null for all 1
+   * @param metrics Keras names, each computed on every output, or one {@code Map} from output name
+   *     to a name or a list of names (Keras's {@code metrics={"reg": ["mae"]}})
+   */
+  public void compile(
+      Ops tf, Optimizer optimizer, List<Loss> losses, List<Float> lossWeights, Object... metrics) {
+    List<KerasTensor> ins = inputs();
+    List<KerasTensor> outs = outputs();
+    if (outs.isEmpty()) {
+      throw new IllegalArgumentException(
+          describe() + ": one loss per output needs a functional model, which knows its outputs");
+    }
+    build(tf);
+    List<String> inputNames = new ArrayList<>();
+    List<Shape> inputShapes = new ArrayList<>();
+    for (KerasTensor in : ins) {
+      inputNames.add(in.node().layer().name());
+      inputShapes.add(in.shape().tail());
+    }
+    MultiOutput multi =
+        new MultiOutput(
+            tf, inputNames, inputShapes, outputNames(), losses, lossWeights, List.of(metrics));
+    if (trainer != null) {
+      trainer.close();
+    }
+    trainer = new Trainer(this, tf, optimizer, multi, this::multiTrainStep, this::multiTestStep);
+    trainer.setRunEagerly(runEagerly);
+  }
+
+  /** As {@link #compile(Ops, Optimizer, List, List, Object...)} with losses and weights by output name. */
+  public void compile(
+      Ops tf,
+      Optimizer optimizer,
+      Map<String, Loss> losses,
+      Map<String, Float> lossWeights,
+      Object... metrics) {
+    List<String> names = outputNames();
+    compile(
+        tf,
+        optimizer,
+        MultiOutput.ordered("compile: losses", names, losses),
+        lossWeights == null ? null : MultiOutput.ordered("compile: lossWeights", names, lossWeights),
+        metrics);
+  }
+
+  /** The names of the outputs: those of the layers that make them (Keras's {@code output_names}). */
+  private List<String> outputNames() {
+    List<String> names = new ArrayList<>();
+    for (KerasTensor out : outputs()) {
+      names.add(out.node().layer().name());
+    }
+    return names;
+  }
+
+  private List<String> inputNames() {
+    List<String> names = new ArrayList<>();
+    for (KerasTensor in : inputs()) {
+      names.add(in.node().layer().name());
+    }
+    return names;
+  }
+
+  /**
    * Runs {@code fit}, {@code evaluate} and {@code predict} step by step eagerly, with the tape,
    * instead of as traced graphs (Keras's {@code run_eagerly}; slower, for debugging).
    */
@@ -348,13 +420,31 @@ public abstract class Model extends Layer implements AutoCloseable {
   }
 
   /** Trains on {@code x} (features, batch first) and {@code y} (targets) (Keras's {@code fit}). */
-  public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
+  public History fit(NdArray<?> x, NdArray<?> y, FitOptions options) {
     return compiled("fit").fit(x, y, options);
   }
 
   /** Trains {@code epochs} epochs with batches of {@code batchSize}. */
-  public History fit(FloatNdArray x, NdArray<?> y, int epochs, int batchSize) {
+  public History fit(NdArray<?> x, NdArray<?> y, int epochs, int batchSize) {
     return fit(x, y, FitOptions.epochs(epochs).batchSize(batchSize));
+  }
+
+  /**
+   * Trains a model compiled with one loss per output (Keras's {@code fit([x1, x2], [y1, y2])}): one
+   * array per input and one per output, in the model's order.
+   */
+  public History fit(
+      List<? extends NdArray<?>> xs, List<? extends NdArray<?>> ys, FitOptions options) {
+    return compiled("fit").fit(xs, ys, options);
+  }
+
+  /** As {@link #fit(List, List, FitOptions)} with arrays keyed by input and output name. */
+  public History fit(
+      Map<String, ? extends NdArray<?>> xs, Map<String, ? extends NdArray<?>> ys, FitOptions options) {
+    return fit(
+        MultiOutput.ordered("fit: x", inputNames(), xs),
+        MultiOutput.ordered("fit: y", outputNames(), ys),
+        options);
   }
 
   /** Trains on a dataset of batches (x, y). */
@@ -363,13 +453,73 @@ public abstract class Model extends Layer implements AutoCloseable {
   }
 
   /** The loss and metrics over {@code x}, {@code y}, by name (Keras's {@code evaluate}). */
-  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y) {
+  public Map<String, Double> evaluate(NdArray<?> x, NdArray<?> y) {
     return evaluate(x, y, FitOptions.DEFAULT_BATCH_SIZE);
   }
 
-  /** As {@link #evaluate(FloatNdArray, NdArray)} with batches of {@code batchSize}. */
-  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y, int batchSize) {
+  /** As {@link #evaluate(NdArray, NdArray)} with batches of {@code batchSize}. */
+  public Map<String, Double> evaluate(NdArray<?> x, NdArray<?> y, int batchSize) {
     return compiled("evaluate").evaluate(x, y, batchSize);
+  }
+
+  /** The loss, each output's loss and metrics of a model with several outputs, in batches of 32. */
+  public Map<String, Double> evaluate(List<? extends NdArray<?>> xs, List<? extends NdArray<?>> ys) {
+    return compiled("evaluate").evaluate(xs, ys, FitOptions.DEFAULT_BATCH_SIZE);
+  }
+
+  /** As {@link #evaluate(List, List)} with arrays keyed by input and output name. */
+  public Map<String, Double> evaluate(
+      Map<String, ? extends NdArray<?>> xs, Map<String, ? extends NdArray<?>> ys) {
+    return evaluate(
+        MultiOutput.ordered("evaluate: x", inputNames(), xs),
+        MultiOutput.ordered("evaluate: y", outputNames(), ys));
+  }
+
+  /**
+   * The outputs of a model with several inputs or outputs, one array per output, for one array per
+   * input (Keras's {@code predict([x1, x2])}); needs no {@code compile} once built.
+   */
+  public List<FloatNdArray> predict(List<? extends NdArray<?>> xs, int batchSize) {
+    List<Shape> outputShapes = new ArrayList<>();
+    for (KerasTensor out : outputs()) {
+      outputShapes.add(out.shape().tail());
+    }
+    if (outputShapes.isEmpty()) {
+      throw new IllegalArgumentException(
+          describe() + ": predict on a list of arrays needs a functional model");
+    }
+    Trainer t = trainer;
+    if (t == null || t.multiOutput() == null) {
+      if (!built() || variables().isEmpty()) {
+        throw new IllegalStateException(describe() + ": build the model before predict");
+      }
+      Ops tf = variables().get(0).ops();
+      List<Shape> inputShapes = new ArrayList<>();
+      for (KerasTensor in : inputs()) {
+        inputShapes.add(in.shape().tail());
+      }
+      MultiOutput forPrediction =
+          new MultiOutput(tf, inputNames(), inputShapes, outputNames(), null, null, List.of());
+      t = new Trainer(this, tf, new dev.keraslite.optimizers.SGD(), forPrediction, null, null);
+      t.setRunEagerly(runEagerly);
+      try {
+        return t.predict(xs, batchSize, outputShapes);
+      } finally {
+        t.close();
+      }
+    }
+    return t.predict(xs, batchSize, outputShapes);
+  }
+
+  /** As {@link #predict(List, int)} with arrays keyed by input name; outputs keyed by output name. */
+  public Map<String, FloatNdArray> predict(Map<String, ? extends NdArray<?>> xs, int batchSize) {
+    List<FloatNdArray> outs = predict(MultiOutput.ordered("predict: x", inputNames(), xs), batchSize);
+    Map<String, FloatNdArray> named = new LinkedHashMap<>();
+    List<String> names = outputNames();
+    for (int i = 0; i < names.size(); i++) {
+      named.put(names.get(i), outs.get(i));
+    }
+    return named;
   }
 
   /** The loss and metrics over a dataset of batches (x, y). */
@@ -379,9 +529,9 @@ public abstract class Model extends Layer implements AutoCloseable {
 
   /**
    * The model's outputs for every sample of {@code x}, in batches of 32 (Keras's {@code
-   * predict(x)}). See {@link #predict(FloatNdArray, int)}.
+   * predict(x)}). See {@link #predict(NdArray, int)}.
    */
-  public FloatNdArray predict(FloatNdArray x) {
+  public FloatNdArray predict(NdArray<?> x) {
     return predict(x, FitOptions.DEFAULT_BATCH_SIZE);
   }
 
@@ -394,7 +544,7 @@ public abstract class Model extends Layer implements AutoCloseable {
    * @throws IllegalStateException if the model was neither compiled nor built, or has no weights
    *     that tell its context (use {@code apply(tf, x)} for such a model)
    */
-  public FloatNdArray predict(FloatNdArray x, int batchSize) {
+  public FloatNdArray predict(NdArray<?> x, int batchSize) {
     if (trainer != null) {
       return trainer.predict(x, batchSize);
     }
@@ -491,6 +641,51 @@ public abstract class Model extends Layer implements AutoCloseable {
       return loss;
     }
     // As Keras: the penalties summed first, then added to the compiled loss.
+    Operand<TFloat32> sum = penalties.get(0);
+    for (int i = 1; i < penalties.size(); i++) {
+      sum = tf.math.add(sum, penalties.get(i));
+    }
+    return tf.math.add(loss, sum);
+  }
+
+  /**
+   * The train step of a model compiled with one loss per output: x and y arrive packed (see {@link
+   * MultiOutput}); the total loss is the weighted sum of the outputs' losses plus the penalties.
+   */
+  private Map<String, Operand<TFloat32>> multiTrainStep(
+      Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
+    Trainer compiled = compiled();
+    MultiOutput multi = compiled.multiOutput();
+    List<Variable> trainable = trainableVariables();
+    List<Operand<? extends TNumber>> ys = multi.targets(tf, y);
+    List<Operand<TFloat32>> preds;
+    List<Operand<TFloat32>> perOutput = new ArrayList<>();
+    Operand<TFloat32> total;
+    try (GradientTape tape = new GradientTape(tf)) {
+      preds = applyOutputs(tf, multi.inputs(tf, x), true);
+      total = withPenalties(tf, multi.loss(tf, ys, preds, sampleWeight, perOutput));
+      List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(total, trainable), x);
+      compiled.applyGradients(tf, grads, trainable);
+    }
+    return multi.updateMetrics(tf, total, perOutput, ys, preds, sampleWeight);
+  }
+
+  private Map<String, Operand<TFloat32>> multiTestStep(
+      Ops tf, Operand<TFloat32> x, Operand<? extends TNumber> y, Operand<TFloat32> sampleWeight) {
+    MultiOutput multi = compiled().multiOutput();
+    List<Operand<? extends TNumber>> ys = multi.targets(tf, y);
+    List<Operand<TFloat32>> preds = applyOutputs(tf, multi.inputs(tf, x), false);
+    List<Operand<TFloat32>> perOutput = new ArrayList<>();
+    Operand<TFloat32> total = withPenalties(tf, multi.loss(tf, ys, preds, sampleWeight, perOutput));
+    return multi.updateMetrics(tf, total, perOutput, ys, preds, sampleWeight);
+  }
+
+  /** {@code loss} plus the sum of {@link #losses(Ops)}, as {@link #computeLoss} adds them. */
+  private Operand<TFloat32> withPenalties(Ops tf, Operand<TFloat32> loss) {
+    List<Operand<TFloat32>> penalties = losses(tf);
+    if (penalties.isEmpty()) {
+      return loss;
+    }
     Operand<TFloat32> sum = penalties.get(0);
     for (int i = 1; i < penalties.size(); i++) {
       sum = tf.math.add(sum, penalties.get(i));

@@ -11,7 +11,8 @@ import org.tensorflow.ndarray.index.Indices;
  * {@code fit}'s array arguments as datasets: the validation split (taken from the end, before any
  * shuffling, as Keras does), shuffling and batching.
  */
-record FitData(Dataset train, Dataset validation) {
+record FitData(
+    Dataset train, Dataset validation, WeightedTargets packing, WeightedTargets validationPacking) {
 
   /** The training batches and the validation batches (or {@code options.validationData()}). */
   static FitData of(FloatNdArray x, NdArray<?> y, FitOptions options) {
@@ -27,8 +28,15 @@ record FitData(Dataset train, Dataset validation) {
               + (y == null || y.shape().numDimensions() == 0 ? "none" : y.shape().get(0))
               + "; they must have the same first dimension");
     }
+    WeightedTargets packing = null;
+    if (options.sampleWeight() != null) {
+      WeightedTargets.Packed packed = WeightedTargets.pack("fit", y, options.sampleWeight());
+      y = packed.y();
+      packing = packed.packing();
+    }
     long trainCount = n;
-    Dataset validation = options.validationData();
+    Dataset validation = validation(options);
+    WeightedTargets validationPacking = null;
     if (options.validationSplit() > 0) {
       if (validation != null) {
         throw new IllegalArgumentException("fit: give validationSplit or validationData, not both");
@@ -42,6 +50,8 @@ record FitData(Dataset train, Dataset validation) {
       validation =
           dataset(x.slice(Indices.range(trainCount, n)), y.slice(Indices.range(trainCount, n)))
               .batch(options.batchSize());
+      // As Keras: the held-out samples keep their weights, and the validation loss uses them.
+      validationPacking = packing;
     }
     Dataset train =
         trainCount == n
@@ -52,7 +62,21 @@ record FitData(Dataset train, Dataset validation) {
       train = train.shuffle(
           (int) Math.min(trainCount, Integer.MAX_VALUE), seed != null ? seed : KerasLite.drawSeed());
     }
-    return new FitData(train.batch(options.batchSize()), validation);
+    return new FitData(train.batch(options.batchSize()), validation, packing, validationPacking);
+  }
+
+  /**
+   * {@code options}' validation data as batches: its arrays (converted as fit's are) in batches of
+   * the fit's batch size, or its dataset, batched with that size when it is not batched; or null.
+   */
+  static Dataset validation(FitOptions options) {
+    if (options.validationX() != null) {
+      FloatNdArray vx = ArrayInputs.features("fit", "validationData x", options.validationX());
+      NdArray<?> vy = ArrayInputs.targets("fit", "validationData y", options.validationY());
+      return batches(vx, vy, options.batchSize());
+    }
+    Dataset data = options.validationData();
+    return data == null || data.isBatched() ? data : data.batch(options.batchSize());
   }
 
   /** {@code x} (and {@code y}, when not null) in batches of {@code batchSize}, in order. */

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 
 /**
  * The arguments of {@code fit}, with Keras's names and defaults: {@code
@@ -21,6 +23,10 @@ public final class FitOptions {
   private Long seed;
   private double validationSplit;
   private Dataset validationData;
+  private NdArray<?> validationX;
+  private NdArray<?> validationY;
+  private FloatNdArray sampleWeight;
+  private long stepsPerEpoch = -1;
   private final List<Callback> callbacks = new ArrayList<>();
   private int initialEpoch;
   private Map<Integer, Float> classWeight;
@@ -79,9 +85,57 @@ public final class FitOptions {
     return this;
   }
 
-  /** Data to evaluate at the end of each epoch (batched with this batch size if not batched). */
+  /**
+   * Data to evaluate at the end of each epoch. A dataset made without {@link Dataset#batch} is
+   * batched with this batch size (Keras would take each of its samples as a batch, and fail on the
+   * shapes); a batched one is used as it is. Replaces arrays given to {@link #validationData(NdArray,
+   * NdArray)}.
+   */
   public FitOptions validationData(Dataset data) {
     this.validationData = data;
+    this.validationX = null;
+    this.validationY = null;
+    return this;
+  }
+
+  /**
+   * Arrays to evaluate at the end of each epoch (Keras's {@code validation_data=(x_val, y_val)}),
+   * in batches of this batch size, converted as {@code fit}'s x and y are. Replaces a dataset given
+   * to {@link #validationData(Dataset)}.
+   */
+  public FitOptions validationData(NdArray<?> x, NdArray<?> y) {
+    if (x == null || y == null) {
+      throw new IllegalArgumentException("fit: validationData needs both x and y");
+    }
+    this.validationX = x;
+    this.validationY = y;
+    this.validationData = null;
+    return this;
+  }
+
+  /**
+   * Per-sample weights, one per sample of x, {@code [N]} (Keras's {@code sample_weight}): each
+   * sample's loss is multiplied by its weight before the batch mean (the sum is divided by the
+   * batch size, not by the weights' sum), and weighted metrics see them too. With {@link
+   * #classWeight} both apply, multiplied. Only for array inputs; a weight stays with its sample
+   * through the shuffle and the validation split (the held-out samples' weights are dropped).
+   */
+  public FitOptions sampleWeight(FloatNdArray sampleWeight) {
+    this.sampleWeight = sampleWeight;
+    return this;
+  }
+
+  /**
+   * Batches per epoch (Keras's {@code steps_per_epoch}); needed to train on a {@link
+   * Dataset#repeat() repeating} dataset. One pass over the data continues across epochs, as in
+   * Keras; if the data ends before {@code steps * epochs} batches, training stops there with a
+   * warning ("Your input ran out of data").
+   */
+  public FitOptions stepsPerEpoch(long steps) {
+    if (steps <= 0) {
+      throw new IllegalArgumentException("fit: stepsPerEpoch must be > 0, got " + steps);
+    }
+    this.stepsPerEpoch = steps;
     return this;
   }
 
@@ -183,6 +237,26 @@ public final class FitOptions {
 
   public Dataset validationData() {
     return validationData;
+  }
+
+  /** The validation features given as an array, or null. */
+  public NdArray<?> validationX() {
+    return validationX;
+  }
+
+  /** The validation targets given as an array, or null. */
+  public NdArray<?> validationY() {
+    return validationY;
+  }
+
+  /** The per-sample weights, or null. */
+  public FloatNdArray sampleWeight() {
+    return sampleWeight;
+  }
+
+  /** Batches per epoch, or -1 for one pass over the data per epoch. */
+  public long stepsPerEpoch() {
+    return stepsPerEpoch;
   }
 
   public List<Callback> callbacks() {

@@ -62,6 +62,8 @@ public final class Trainer {
   private final List<Metric> metrics;
   private final StepFunction trainStep;
   private final StepFunction testStep;
+  /** The losses, weights and metrics of a model with several inputs or outputs, or null. */
+  private final MultiOutput multi;
   private final TracedSteps traced = new TracedSteps();
   private boolean runEagerly;
   private boolean optimizerBuilt;
@@ -117,7 +119,41 @@ public final class Trainer {
     }
     this.trainStep = trainStep;
     this.testStep = testStep;
+    this.multi = null;
     this.strategy = MultiWorkerStrategy.current();
+  }
+
+  /**
+   * A trainer for a model with several inputs and/or outputs: {@code multi} holds its per-output
+   * losses, weights and metrics; {@code fit}, {@code evaluate} and {@code predict} take lists of
+   * arrays, which the steps receive packed side by side (see {@link MultiOutput}).
+   */
+  public Trainer(
+      Layer model,
+      Ops tf,
+      Optimizer optimizer,
+      MultiOutput multi,
+      StepFunction trainStep,
+      StepFunction testStep) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.tf = Objects.requireNonNull(tf, "tf");
+    if (!Recording.isEager(tf)) {
+      throw new IllegalArgumentException(
+          "compile: tf must be the Ops of a keras-lite eager context (Eager.create().tf())");
+    }
+    this.optimizer = Objects.requireNonNull(optimizer, "compile: optimizer is required");
+    this.multi = Objects.requireNonNull(multi, "compile: losses are required");
+    this.loss = null;
+    this.lossTracker = null;
+    this.metrics = List.of();
+    this.trainStep = trainStep;
+    this.testStep = testStep;
+    this.strategy = MultiWorkerStrategy.current();
+  }
+
+  /** The per-output losses and metrics of a model with several inputs or outputs, or null. */
+  public MultiOutput multiOutput() {
+    return multi;
   }
 
   /** A trainer that can only predict, for a model that was never compiled. */
@@ -130,6 +166,7 @@ public final class Trainer {
     this.metrics = List.of();
     this.trainStep = null;
     this.testStep = null;
+    this.multi = null;
     this.strategy = null;
   }
 
@@ -174,6 +211,9 @@ public final class Trainer {
 
   /** The loss tracker ({@code "loss"}) followed by the compiled metrics. */
   public List<Metric> metrics() {
+    if (multi != null) {
+      return multi.metrics();
+    }
     List<Metric> all = new ArrayList<>(metrics.size() + 1);
     all.add(lossTracker);
     all.addAll(metrics);
@@ -249,10 +289,14 @@ public final class Trainer {
 
   /**
    * Keras's {@code fit} over arrays: validation samples taken from the end ({@code
-   * validationSplit}) before shuffling, then batches of {@code options.batchSize()}.
+   * validationSplit}) before shuffling, then batches of {@code options.batchSize()}. Features of any
+   * numeric dtype are cast to float32, integer targets to int32 class indices, float64 targets to
+   * float32, as Keras converts them ({@link ArrayInputs}).
    */
-  public History fit(FloatNdArray x, NdArray<?> y, FitOptions options) {
+  public History fit(NdArray<?> features, NdArray<?> targets, FitOptions options) {
     Recording.checkThread(tf);
+    FloatNdArray x = ArrayInputs.features("fit", "x", features);
+    NdArray<?> y = ArrayInputs.targets("fit", "y", targets);
     InputValidation.requireSamples("fit", x.shape());
     Long seed = options.seed();
     if (strategy != null && strategy.numWorkers() > 1 && options.shuffle()) {
@@ -263,7 +307,61 @@ public final class Trainer {
     if (options.validateInputs()) {
       validate("fit", x, y);
     }
-    return fit(data.train(), data.validation(), options);
+    return fit(data.train(), data.validation(), data.packing(), data.validationPacking(), options);
+  }
+
+  /**
+   * Keras's {@code fit} for a model with several inputs and/or outputs: one array per input and one
+   * per output, in the model's order, converted as {@code fit}'s x and y are.
+   */
+  public History fit(
+      List<? extends NdArray<?>> xs, List<? extends NdArray<?>> ys, FitOptions options) {
+    requireMulti("fit");
+    if (options.classWeight() != null) {
+      throw new IllegalArgumentException(
+          "fit: classWeight is only supported for models with a single output (as in Keras);"
+              + " use sampleWeight");
+    }
+    if (options.validationX() != null) {
+      throw new IllegalArgumentException(
+          "fit: validationData(x, y) takes one array each; for several inputs or outputs use"
+              + " validationSplit");
+    }
+    FloatNdArray x = multi.packInputs("fit", xs);
+    FloatNdArray y = multi.packTargets("fit", ys);
+    return fit(x, y, options);
+  }
+
+  /** Keras's {@code evaluate} for a model with several inputs and/or outputs (lists as {@code fit}'s). */
+  public Map<String, Double> evaluate(
+      List<? extends NdArray<?>> xs, List<? extends NdArray<?>> ys, int batchSize) {
+    requireMulti("evaluate");
+    return evaluate(multi.packInputs("evaluate", xs), multi.packTargets("evaluate", ys), batchSize);
+  }
+
+  /**
+   * Keras's {@code predict} for a model with several inputs and/or outputs: one array per output,
+   * {@code outputShapes} giving each output's shape per sample.
+   */
+  public List<FloatNdArray> predict(
+      List<? extends NdArray<?>> xs, int batchSize, List<Shape> outputShapes) {
+    requireMulti("predict");
+    FloatNdArray packed =
+        predict(
+            FitData.batches(multi.packInputs("predict", xs), null, batchSize),
+            "predict" + multi.key(),
+            (g, x, y) ->
+                Map.of(
+                    "output", multi.packOutputs(g, model.applyOutputs(g, multi.inputs(g, x), false))));
+    return MultiOutput.unpackOutputs(packed, outputShapes);
+  }
+
+  private void requireMulti(String what) {
+    if (multi == null) {
+      throw new IllegalArgumentException(
+          what + ": lists of arrays are for models with several inputs or outputs compiled with one"
+              + " loss per output; this model takes one array");
+    }
   }
 
   /** {@link InputValidation}'s one pass over in-memory inputs, before any update. */
@@ -285,9 +383,12 @@ public final class Trainer {
     }
   }
 
-  /** Keras's {@code fit} over a batched dataset, validating on {@code options.validationData()}. */
+  /**
+   * Keras's {@code fit} over a dataset, validating on {@code options}' validation data. A dataset
+   * made without {@link Dataset#batch} is batched with {@code options.batchSize()}.
+   */
   public History fit(Dataset batches, FitOptions options) {
-    return fit(batches, options.validationData(), options);
+    return fit(batches, FitData.validation(options), options);
   }
 
   /**
@@ -297,6 +398,26 @@ public final class Trainer {
    * @param validation batches to evaluate after each epoch, or null
    */
   public History fit(Dataset train, Dataset validation, FitOptions options) {
+    if (options.sampleWeight() != null) {
+      // Keras refuses it too: a dataset's weights belong in its elements, which hold (x, y) here.
+      throw new IllegalArgumentException(
+          "fit: sampleWeight is only supported with array inputs (x, y), not with a Dataset");
+    }
+    if (!train.isBatched()) {
+      train = train.batch(options.batchSize());
+    }
+    if (validation != null && !validation.isBatched()) {
+      validation = validation.batch(options.batchSize());
+    }
+    return fit(train, validation, null, null, options);
+  }
+
+  private History fit(
+      Dataset train,
+      Dataset validation,
+      WeightedTargets packing,
+      WeightedTargets validationPacking,
+      FitOptions options) {
     Recording.checkThread(tf);
     if (strategy != null && strategy.numWorkers() > 1) {
       train = train.map(strategy::shard);
@@ -307,28 +428,49 @@ public final class Trainer {
     CallbackList callbacks =
         new CallbackList(chief ? options.callbacks() : DistributedLogs.workerCallbacks(options.callbacks()),
             true, chief && options.verbose() != 0);
+    long steps = options.stepsPerEpoch();
+    if (steps < 0 && train.cardinality() == Dataset.INFINITE_CARDINALITY) {
+      throw new IllegalArgumentException(
+          "fit: the training data is infinite (Dataset.repeat()); give FitOptions.stepsPerEpoch(n),"
+              + " the number of batches an epoch runs");
+    }
     Context context =
-        new Context(options.epochs(), train.cardinality(), options.verbose(), optimizer);
+        new Context(
+            options.epochs(), steps > 0 ? steps : train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
     guardThisFit = options.nonFiniteGuard() != null ? options.nonFiniteGuard() : !runEagerly;
     StepRunner trainSteps =
         runner(
-            "train" + weightsKey(options.classWeight()) + (guardThisFit ? "+guard" : ""),
+            "train" + weightsKey(options.classWeight()) + (guardThisFit ? "+guard" : "")
+                + (packing != null ? "+sw" : "") + multiKey(),
             trainStep,
-            options.classWeight());
-    StepRunner testSteps = validation == null ? null : runner("test", testStep, null);
+            options.classWeight(),
+            packing);
+    StepRunner testSteps =
+        validation == null
+            ? null
+            : runner("test" + (validationPacking != null ? "+sw" : "") + multiKey(), testStep, null, validationPacking);
+    // With stepsPerEpoch, one pass over the data continues from epoch to epoch, as in Keras.
+    Iterable<Batch> epochs = steps > 0 ? new StepsPerEpoch(train, steps) : train;
     Map<String, Double> logs = new LinkedHashMap<>();
     callbacks.onTrainBegin(logs);
     // A callback (BackupAndRestore) may have moved the start to resume an interrupted run.
     int first = context.initialEpoch >= 0 ? context.initialEpoch : options.initialEpoch();
     for (int epoch = first; epoch < options.epochs(); epoch++) {
+      if (epochs instanceof StepsPerEpoch limited && limited.exhausted()) {
+        LOG.warning(
+            "fit: Your input ran out of data; interrupting training. Make sure that your dataset"
+                + " can generate at least stepsPerEpoch * epochs batches ("
+                + steps * (options.epochs() - first) + " here); you may need Dataset.repeat().");
+        break;
+      }
       EpochRollback[] start = new EpochRollback[1];
       int thisEpoch = epoch;
       Runnable capture =
           options.rollbackOnError() ? () -> start[0] = EpochRollback.capture(state(), thisEpoch) : null;
       try {
         callbacks.onEpochBegin(epoch, new LinkedHashMap<>());
-        logs = averaged(runEpoch(train, true, trainSteps, callbacks, context, capture));
+        logs = averaged(runEpoch(epochs, true, trainSteps, callbacks, context, capture));
         if (context.stopTrainingRequested()) {
           break; // asked for mid-epoch (TerminateOnNaN): no validation, no epoch end, as in Keras
         }
@@ -441,8 +583,10 @@ public final class Trainer {
     return out;
   }
 
-  /** Keras's {@code evaluate} over arrays, in batches of {@code batchSize}. */
-  public Map<String, Double> evaluate(FloatNdArray x, NdArray<?> y, int batchSize) {
+  /** Keras's {@code evaluate} over arrays (converted as {@code fit}'s), in batches of {@code batchSize}. */
+  public Map<String, Double> evaluate(NdArray<?> features, NdArray<?> targets, int batchSize) {
+    FloatNdArray x = ArrayInputs.features("evaluate", "x", features);
+    NdArray<?> y = ArrayInputs.targets("evaluate", "y", targets);
     InputValidation.requireSamples("evaluate", x.shape());
     Dataset batches = FitData.batches(x, y, batchSize);
     validate("evaluate", x, y);
@@ -452,6 +596,9 @@ public final class Trainer {
   /** Keras's {@code evaluate}: the loss and every metric over {@code data} (batches of x, y). */
   public Map<String, Double> evaluate(Dataset data, int verbose) {
     Recording.checkThread(tf);
+    if (!data.isBatched()) {
+      data = data.batch(FitOptions.DEFAULT_BATCH_SIZE);
+    }
     if (strategy != null && strategy.numWorkers() > 1) {
       data = data.map(strategy::shard);
     }
@@ -461,14 +608,14 @@ public final class Trainer {
     callbacks.setContext(context);
     callbacks.onTestBegin(new LinkedHashMap<>());
     Map<String, Double> logs =
-        averaged(runEpoch(data, false, runner("test", testStep, null), callbacks, context, null));
+        averaged(runEpoch(data, false, runner("test" + multiKey(), testStep, null, null), callbacks, context, null));
     callbacks.onTestEnd(logs);
     return logs;
   }
 
-  /** Keras's {@code predict} over arrays, in batches of {@code batchSize}. */
-  public FloatNdArray predict(FloatNdArray x, int batchSize) {
-    return predict(FitData.batches(x, null, batchSize));
+  /** Keras's {@code predict} over arrays (cast to float32 as {@code fit}'s), in batches of {@code batchSize}. */
+  public FloatNdArray predict(NdArray<?> x, int batchSize) {
+    return predict(FitData.batches(ArrayInputs.features("predict", "x", x), null, batchSize));
   }
 
   /**
@@ -476,8 +623,11 @@ public final class Trainer {
    * one row per sample in order, last batch partial.
    */
   public FloatNdArray predict(Dataset data) {
-    StepRunner steps =
-        runner("predict", (g, x, y) -> Map.of("output", model.apply(g, x, false)));
+    return predict(data, "predict", (g, x, y) -> Map.of("output", model.apply(g, x, false)));
+  }
+
+  private FloatNdArray predict(Dataset data, String kind, StepBody body) {
+    StepRunner steps = runner(kind, body);
     List<Rows> parts = new ArrayList<>();
     long rows = 0;
     try {
@@ -515,7 +665,7 @@ public final class Trainer {
 
   /** One pass over {@code data}: training steps or test steps; returns the final logs. */
   private Map<String, Double> runEpoch(
-      Dataset data,
+      Iterable<Batch> data,
       boolean training,
       StepRunner steps,
       CallbackList callbacks,
@@ -604,13 +754,24 @@ public final class Trainer {
     return logs;
   }
 
-  /** A runner of {@code step} with its sample weights bound, eager or compiled as set now. */
-  private StepRunner runner(String kind, StepFunction step, Map<Integer, Float> classWeight) {
+  /**
+   * A runner of {@code step} with its sample weights bound, eager or compiled as set now: those of
+   * {@code classWeight} by label, times those packed with the targets ({@code packing}, or null).
+   */
+  private StepRunner runner(
+      String kind, StepFunction step, Map<Integer, Float> classWeight, WeightedTargets packing) {
     return runner(
         kind,
-        (g, x, y) -> {
+        (g, x, packed) -> {
           pendingSkipped = null;
-          Map<String, Operand<TFloat32>> out = step.apply(g, x, y, sampleWeights(g, y, classWeight));
+          Operand<? extends TNumber> y = packing == null ? packed : packing.targets(g, packed);
+          Operand<TFloat32> weights = sampleWeights(g, y, classWeight);
+          if (packing != null) {
+            Operand<TFloat32> given = packing.weights(g, packed);
+            // Keras multiplies class weights into the sample weights.
+            weights = weights == null ? given : g.math.mul(weights, given);
+          }
+          Map<String, Operand<TFloat32>> out = step.apply(g, x, y, weights);
           if (pendingSkipped != null) {
             out = new LinkedHashMap<>(out);
             out.put(SKIPPED, pendingSkipped);
@@ -623,6 +784,11 @@ public final class Trainer {
   private StepRunner runner(String kind, StepBody body) {
     return StepRunner.of(
         runEagerly, tf, kind, body, traced, strategy == null ? null : strategy::newSession);
+  }
+
+  /** Tells traced steps of a model with several outputs apart by how their targets are packed. */
+  private String multiKey() {
+    return multi == null ? "" : multi.key();
   }
 
   private static String weightsKey(Map<Integer, Float> classWeight) {

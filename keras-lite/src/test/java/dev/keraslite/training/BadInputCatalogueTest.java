@@ -253,8 +253,13 @@ class BadInputCatalogueTest {
         w -> w.model.fit(x(8), StdArrays.ndCopyOf(new int[8][3]), quiet()));
     add("dtype", "fit: boolean targets", IllegalArgumentException.class, "targets must be int32 (class indices) or float32",
         w -> w.model.fit(x(8), NdArrays.ofBooleans(Shape.of(8)), quiet()));
-    add("dtype", "fit: long targets", IllegalArgumentException.class, "targets must be int32 (class indices) or float32",
-        w -> w.model.fit(x(8), NdArrays.ofLongs(Shape.of(8)), quiet()));
+    // int64 targets are class indices as in Keras (converted to int32): one outside int32 is refused.
+    add("dtype", "fit: int64 targets outside int32", IllegalArgumentException.class, "outside the int32 range",
+        w -> {
+          org.tensorflow.ndarray.LongNdArray y = NdArrays.ofLongs(Shape.of(8));
+          y.setLong(1L << 40, 3);
+          w.model.fit(x(8), y, quiet());
+        });
     add("dtype", "applyGradients: float64 gradient for a float32 weight", IllegalArgumentException.class, "has dtype float64, expected float32",
         w -> {
           List<Variable> vars = w.model.trainableVariables();
