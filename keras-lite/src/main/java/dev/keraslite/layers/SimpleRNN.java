@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -191,14 +192,14 @@ public class SimpleRNN extends RNN {
 
   @Override
   protected List<Operand<TFloat32>> callOutputs(
-      Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+      Ops tf, List<Operand<TFloat32>> inputs, Operand<TBool> mask, boolean training) {
     if (training && (dropout > 0 || recurrentDropout > 0)) {
       throw new IllegalStateException(
           describe() + ": dropout=" + dropout + ", recurrent_dropout=" + recurrentDropout
               + " are not implemented by keras-lite, so the layer cannot be applied in training"
               + " mode; set them to 0 to train it (inference is unaffected by dropout)");
     }
-    return super.callOutputs(tf, inputs, training);
+    return super.callOutputs(tf, inputs, mask, training);
   }
 
   /**
