@@ -184,6 +184,8 @@ public class RNN extends Layer {
     }
     List<Operand<TFloat32>> keep = mask == null ? null : stepMasks(tf, x, mask, time);
     List<Operand<TFloat32>> outputs = new ArrayList<>(steps.size());
+    cell.beginSequence();
+    try {
     for (int t = 0; t < steps.size(); t++) {
       RecurrentStep step = cell.apply(tf, steps.get(t), states, training);
       if (keep == null) {
@@ -202,6 +204,9 @@ public class RNN extends Layer {
         next.add(blend(tf, k, drop, step.states().get(i), states.get(i)));
       }
       states = next;
+    }
+    } finally {
+      cell.endSequence();
     }
     Operand<TFloat32> output =
         returnSequences ? tf.stack(outputs, Stack.axis(1L)) : outputs.get(outputs.size() - 1);
@@ -329,9 +334,13 @@ public class RNN extends Layer {
     config.put("kernel_constraint", LayerConfig.serialize(w.kernelConstraint()));
     config.put("recurrent_constraint", LayerConfig.serialize(w.recurrentConstraint()));
     config.put("bias_constraint", LayerConfig.serialize(w.biasConstraint()));
-    config.put("dropout", 0.0);
-    config.put("recurrent_dropout", 0.0);
-    config.put("seed", null);
+  }
+
+  /** The dropout keys of Keras 3's recurrent layers: dropout, recurrent_dropout, seed. */
+  static void putDropoutConfig(Map<String, Object> config, RecurrentCell cell) {
+    config.put("dropout", cell.dropout());
+    config.put("recurrent_dropout", cell.recurrentDropout());
+    config.put("seed", cell.seed());
   }
 
   /** Reads the regularizer and constraint keys of a gated layer's config into its cell's weights and the layer. */
