@@ -83,6 +83,9 @@ public class Bidirectional extends Layer {
               + forwardLayer.returnState() + " and " + this.backwardLayer.returnSequences() + "/"
               + this.backwardLayer.returnState());
     }
+    // Keras 3 forces zero_output_for_mask = return_sequences on both directions.
+    forwardLayer.zeroOutputForMask = forwardLayer.returnSequences();
+    this.backwardLayer.zeroOutputForMask = this.backwardLayer.returnSequences();
   }
 
   private static String removePrefix(String name, String prefix) {

@@ -41,6 +41,8 @@ public class RNN extends Layer {
   private boolean returnSequences;
   private boolean returnState;
   private boolean goBackwards;
+  // Keras's zero_output_for_mask: set by Bidirectional (to returnSequences), not saved.
+  boolean zeroOutputForMask;
 
   /** Loops {@code cell} over sequences. */
   public RNN(RecurrentCell cell) {
@@ -164,7 +166,8 @@ public class RNN extends Layer {
   /**
    * The loop, honouring a mask {@code [batch, time]} as Keras's RNN does: at a masked timestep
    * every state keeps its previous value and the output repeats the previous step's output (zeros
-   * before the first unmasked step). With {@code goBackwards} the mask is read backwards with the
+   * before the first unmasked step; always zeros inside a {@link Bidirectional} returning
+   * sequences, Keras's {@code zero_output_for_mask}). With {@code goBackwards} the mask is read backwards with the
    * sequence.
    */
   @Override
@@ -197,7 +200,7 @@ public class RNN extends Layer {
       Operand<TFloat32> k = keep.get(t);
       Operand<TFloat32> drop = tf.math.sub(tf.constant(1f), k);
       Operand<TFloat32> previous =
-          outputs.isEmpty() ? tf.zerosLike(step.output()) : outputs.get(outputs.size() - 1);
+          outputs.isEmpty() || zeroOutputForMask ? tf.zerosLike(step.output()) : outputs.get(outputs.size() - 1);
       outputs.add(blend(tf, k, drop, step.output(), previous));
       List<Operand<TFloat32>> next = new ArrayList<>(states.size());
       for (int i = 0; i < states.size(); i++) {

@@ -132,10 +132,26 @@ class MaskingTest {
         float[] alone = values(bi.apply(tf, embedding.apply(tf, tf.constant(new float[][] {UNPADDED[i]}))));
         assertClose(alone, row(padded, i, 6), 1e-6, "bidirectional, sequence " + i);
       }
-      Bidirectional seq = new Bidirectional(new GRU(2).returnSequences(true)).mergeMode("sum");
+      Bidirectional seq = new Bidirectional(new GRU(2).returnSequences(true));
       Operand<TFloat32> embedded = embedding.apply(tf, tf.constant(PADDED));
       Operand<TFloat32> out = seq.apply(tf, embedded);
       assertArrayEquals(bools(Layer.kerasMask(embedded)), bools(Layer.kerasMask(out)), "sequences keep the mask");
+      // Keras 3's Bidirectional sets zero_output_for_mask: masked steps are zeros in both directions,
+      // and the real steps are those of the unpadded sequence.
+      float[] padSeq = values(out); // [2, 5, 4]
+      int[] firstReal = {0, 2};
+      for (int i = 0; i < 2; i++) {
+        float[] alone = values(seq.apply(tf, embedding.apply(tf, tf.constant(new float[][] {UNPADDED[i]}))));
+        for (int t = 0; t < 5; t++) {
+          float[] step = row(padSeq, i * 5 + t, 4);
+          int real = t - firstReal[i];
+          if (real < 0 || real >= 3) {
+            assertArrayEquals(new float[4], step, "sequence " + i + ", masked step " + t);
+          } else {
+            assertClose(row(alone, real, 4), step, 1e-6, "sequence " + i + ", step " + t);
+          }
+        }
+      }
     }
   }
 
