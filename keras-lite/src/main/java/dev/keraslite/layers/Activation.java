@@ -35,6 +35,12 @@ public class Activation extends Layer {
     this.function = Objects.requireNonNull(function, "function");
   }
 
+  /** Keras 3's {@code supports_masking}: an input mask passes through unchanged. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Activation name(String name) {
     super.name(name);

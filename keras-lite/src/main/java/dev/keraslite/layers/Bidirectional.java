@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -84,6 +85,9 @@ public class Bidirectional extends Layer {
               + forwardLayer.returnState() + " and " + this.backwardLayer.returnSequences() + "/"
               + this.backwardLayer.returnState());
     }
+    // Keras 3 forces zero_output_for_mask = return_sequences on both directions.
+    forwardLayer.zeroOutputForMask = forwardLayer.returnSequences();
+    this.backwardLayer.zeroOutputForMask = this.backwardLayer.returnSequences();
   }
 
   private static String removePrefix(String name, String prefix) {
@@ -215,6 +219,20 @@ public class Bidirectional extends Layer {
     out.addAll(forward.subList(1, forward.size()));
     out.addAll(backward.subList(1, backward.size()));
     return out;
+  }
+
+  /**
+   * Both directions read the mask of the input (each layer receives the masked input); the merged
+   * sequences carry it on, as in Keras.
+   */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
+  @Override
+  public Operand<TBool> computeMask(Ops tf, List<Operand<TFloat32>> inputs, Operand<TBool> mask) {
+    return forwardLayer.returnSequences() ? mask : null;
   }
 
   /** The merged output alone; {@link #callOutputs} is what applies use. */

@@ -58,6 +58,12 @@ public class Dense extends Layer {
     setInputSpec(InputSpec.minRank(2));
   }
 
+  /** Keras 3's {@code supports_masking}: an input mask passes through unchanged. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Dense name(String name) {
     super.name(name);

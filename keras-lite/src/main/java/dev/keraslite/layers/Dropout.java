@@ -47,6 +47,12 @@ public class Dropout extends Layer {
     this.rate = rate;
   }
 
+  /** Keras 3's {@code supports_masking}: an input mask passes through unchanged. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Dropout name(String name) {
     super.name(name);

@@ -12,6 +12,8 @@ import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import java.util.List;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -41,6 +43,7 @@ public class Embedding extends Layer {
   private Regularizer embeddingsRegularizer;
   private Constraint embeddingsConstraint;
   private Variable embeddings;
+  private boolean maskZero;
 
   /**
    * A table of {@code inputDim} vectors (the vocabulary size) of {@code outputDim} values each.
@@ -61,6 +64,45 @@ public class Embedding extends Layer {
   public Embedding name(String name) {
     super.name(name);
     return this;
+  }
+
+  /**
+   * Treats index 0 as padding (Keras's {@code mask_zero}, default false): the output carries the
+   * mask {@code ids != 0}, so that recurrent layers after it skip padded timesteps. Index 0 is then
+   * reserved, so the vocabulary should be sized {@code inputDim = words + 1}.
+   */
+  public Embedding maskZero(boolean maskZero) {
+    checkNotBuilt("maskZero");
+    this.maskZero = maskZero;
+    return this;
+  }
+
+  /** Whether index 0 is masked. */
+  public boolean maskZero() {
+    return maskZero;
+  }
+
+  /** Keras 3: an embedding supports masking exactly when it makes a mask ({@code mask_zero}). */
+  @Override
+  public boolean supportsMasking() {
+    return maskZero;
+  }
+
+  /** {@code ids != 0} with {@code maskZero}, otherwise no mask. */
+  @Override
+  public Operand<TBool> computeMask(Ops tf, List<Operand<TFloat32>> inputs, Operand<TBool> mask) {
+    if (!maskZero) {
+      return null;
+    }
+    Operand<TFloat32> ids = inputs.get(0);
+    Class<?> type = ids.type();
+    if (type == TInt32.class || type == TInt64.class) {
+      @SuppressWarnings("unchecked")
+      Operand<? extends TNumber> integral = (Operand<? extends TNumber>) (Operand<?>) ids;
+      return tf.math.notEqual(tf.dtypes.cast(integral, TInt64.class), tf.constant(0L));
+    }
+    // As Keras: the raw ids compared with 0 (call truncates them, the mask does not).
+    return tf.math.notEqual(ids, tf.constant(0f));
   }
 
   /** The initializer of the table (default uniform in {@code [-0.05, 0.05)}). */
@@ -192,14 +234,13 @@ public class Embedding extends Layer {
     config.put("embeddings_regularizer", LayerConfig.serialize(embeddingsRegularizer));
     config.put("activity_regularizer", LayerConfig.serialize(activityRegularizer()));
     config.put("embeddings_constraint", LayerConfig.serialize(embeddingsConstraint));
-    config.put("mask_zero", false);
+    config.put("mask_zero", maskZero);
     return config;
   }
 
-  /** A layer from a Keras config; masking (mask_zero) is not supported. */
+  /** A layer from a Keras config. */
   public static Embedding fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Embedding", config);
-    c.requireDefault("mask_zero", false);
     Embedding layer =
         new Embedding(c.getLong("input_dim"), c.getLong("output_dim"))
             .embeddingsInitializer(
@@ -210,6 +251,7 @@ public class Embedding extends Layer {
     layer.embeddingsRegularizer(c.regularizer("embeddings_regularizer"));
     layer.activityRegularizer(c.regularizer("activity_regularizer"));
     layer.embeddingsConstraint(c.constraint("embeddings_constraint"));
+    layer.maskZero(c.getBoolean("mask_zero", false));
     return c.applyBase(layer);
   }
 }

@@ -62,6 +62,37 @@ public class GRU extends RNN {
     return this;
   }
 
+  /** See {@link RecurrentCell#dropout(double)}. */
+  public GRU dropout(double dropout) {
+    checkNotBuilt("dropout");
+    cell().dropout(dropout);
+    return this;
+  }
+
+  /** See {@link RecurrentCell#recurrentDropout(double)}. */
+  public GRU recurrentDropout(double recurrentDropout) {
+    checkNotBuilt("recurrentDropout");
+    cell().recurrentDropout(recurrentDropout);
+    return this;
+  }
+
+  /** See {@link RecurrentCell#seed(Long)}. */
+  public GRU seed(Long seed) {
+    checkNotBuilt("seed");
+    cell().seed(seed);
+    return this;
+  }
+
+  /** The input dropout rate. */
+  public double dropout() {
+    return cell().dropout();
+  }
+
+  /** The recurrent dropout rate. */
+  public double recurrentDropout() {
+    return cell().recurrentDropout();
+  }
+
   /** See {@link GRUCell#activation}. */
   public GRU activation(Activation activation) {
     checkNotBuilt("activation");
@@ -226,12 +257,13 @@ public class GRU extends RNN {
     config.put("units", units());
     putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
         cell().gateWeights(), activityRegularizer());
+    putDropoutConfig(config, cell());
     config.put("reset_after", cell().resetAfter());
     return config;
   }
 
   /**
-   * A layer from a Keras config (see {@link LSTM#fromConfig} on dropout). Keras 2 files made with
+   * A layer from a Keras config (dropout, recurrent_dropout and seed included). Keras 2 files made with
    * {@code reset_after=False} say so in their config, which is read.
    */
   public static GRU fromConfig(Map<String, Object> config) {
@@ -247,6 +279,8 @@ public class GRU extends RNN {
             .recurrentInitializer(c.initializer("recurrent_initializer", Initializers.orthogonal()))
             .biasInitializer(c.initializer("bias_initializer", Initializers.zeros()));
     readGateOptions(layer, layer.cell().gateWeights(), c);
+    layer.dropout(c.getDouble("dropout", 0.0)).recurrentDropout(c.getDouble("recurrent_dropout", 0.0));
+    layer.seed(c.has("seed") ? c.getLong("seed") : null);
     return configure(layer, c);
   }
 }

@@ -288,7 +288,9 @@ public class GRUCell extends RecurrentCell {
   @Override
   protected RecurrentStep step(
       Ops tf, Operand<TFloat32> input, List<Operand<TFloat32>> states, boolean training) {
-    Operand<TFloat32> h = states.get(0);
+    // As Keras 3's GRUCell: the dropped h_tm1 also enters the final blend z * h + (1 - z) * hh.
+    input = dropInput(tf, input, training);
+    Operand<TFloat32> h = dropRecurrent(tf, states.get(0), training);
     Operand<TFloat32> inputBias = null;
     Operand<TFloat32> recurrentBias = null;
     if (gateWeights.useBias()) {

@@ -62,6 +62,37 @@ public class LSTM extends RNN {
     return this;
   }
 
+  /** See {@link RecurrentCell#dropout(double)}. */
+  public LSTM dropout(double dropout) {
+    checkNotBuilt("dropout");
+    cell().dropout(dropout);
+    return this;
+  }
+
+  /** See {@link RecurrentCell#recurrentDropout(double)}. */
+  public LSTM recurrentDropout(double recurrentDropout) {
+    checkNotBuilt("recurrentDropout");
+    cell().recurrentDropout(recurrentDropout);
+    return this;
+  }
+
+  /** See {@link RecurrentCell#seed(Long)}. */
+  public LSTM seed(Long seed) {
+    checkNotBuilt("seed");
+    cell().seed(seed);
+    return this;
+  }
+
+  /** The input dropout rate. */
+  public double dropout() {
+    return cell().dropout();
+  }
+
+  /** The recurrent dropout rate. */
+  public double recurrentDropout() {
+    return cell().recurrentDropout();
+  }
+
   /** See {@link LSTMCell#activation}. */
   public LSTM activation(Activation activation) {
     checkNotBuilt("activation");
@@ -226,15 +257,12 @@ public class LSTM extends RNN {
     config.put("units", units());
     putGateConfig(config, cell().activationFunction(), cell().recurrentActivationFunction(),
         cell().gateWeights(), activityRegularizer());
+    putDropoutConfig(config, cell());
     config.put("unit_forget_bias", cell().unitForgetBias());
     return config;
   }
 
-  /**
-   * A layer from a Keras config. Keras's {@code dropout} and {@code recurrent_dropout} only act in
-   * training; keras-lite's LSTM has neither, so a loaded layer predicts as Keras does but trains
-   * without them.
-   */
+  /** A layer from a Keras config, dropout, recurrent_dropout and seed included. */
   public static LSTM fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("LSTM", config);
     LSTM layer =
@@ -251,6 +279,8 @@ public class LSTM extends RNN {
       layer.activation(Activations.tanh());
     }
     readGateOptions(layer, layer.cell().gateWeights(), c);
+    layer.dropout(c.getDouble("dropout", 0.0)).recurrentDropout(c.getDouble("recurrent_dropout", 0.0));
+    layer.seed(c.has("seed") ? c.getLong("seed") : null);
     return configure(layer, c);
   }
 }

@@ -287,7 +287,8 @@ public class LSTMCell extends RecurrentCell {
   @Override
   protected RecurrentStep step(
       Ops tf, Operand<TFloat32> input, List<Operand<TFloat32>> states, boolean training) {
-    Operand<TFloat32> h = states.get(0);
+    input = dropInput(tf, input, training);
+    Operand<TFloat32> h = dropRecurrent(tf, states.get(0), training);
     Operand<TFloat32> c = states.get(1);
     Operand<TFloat32> z =
         tf.math.add(

@@ -22,6 +22,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -636,13 +637,21 @@ public abstract class Layer {
     try {
       validateInputs(shapes);
       maybeBuild(shapes);
-      List<Operand<TFloat32>> outputs = callOutputs(tf, inputs, frame.training());
+      // Keras passes the mask of the first input only (layer.py, "populate mask argument").
+      Operand<TBool> mask = Masks.get(inputs.get(0));
+      List<Operand<TFloat32>> outputs = callOutputs(tf, inputs, mask, frame.training());
       if (outputs == null || outputs.isEmpty()) {
         throw new IllegalStateException(describe() + ": call returned no output");
       }
       for (Operand<TFloat32> out : outputs) {
         if (out == null) {
           throw new IllegalStateException(describe() + ": call returned null");
+        }
+      }
+      if (supportsMasking()) {
+        Operand<TBool> outMask = computeMask(tf, inputs, mask);
+        if (outMask != null) {
+          Masks.put(outputs.get(0), outMask);
         }
       }
       recordOutputShape(Recording.shape(outputs.get(0)));
@@ -819,6 +828,57 @@ public abstract class Layer {
   protected List<Operand<TFloat32>> callOutputs(
       Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
     return List.of(call(tf, inputs, training));
+  }
+
+  /**
+   * The computation given the mask of the first input ({@code null} for none), as Keras passes
+   * {@code mask=} to {@code call}. The default ignores the mask: layers that read it (recurrent
+   * layers) override this.
+   */
+  protected List<Operand<TFloat32>> callOutputs(
+      Ops tf, List<Operand<TFloat32>> inputs, Operand<TBool> mask, boolean training) {
+    return callOutputs(tf, inputs, training);
+  }
+
+  // ---- masking -----------------------------------------------------------------------------
+
+  /**
+   * Whether this layer passes a mask on (Keras's {@code supports_masking}); false by default. A
+   * layer that does not support masking and receives a masked input drops the mask, as Keras 3 does
+   * (Keras also warns): layers after it see no mask.
+   */
+  public boolean supportsMasking() {
+    return false;
+  }
+
+  /**
+   * The mask of the layer's (first) output, from its inputs and the mask of the first input
+   * ({@code null} for none), as Keras's {@code compute_mask(inputs, previous_mask)}: a boolean
+   * tensor, true where a timestep is real. The default passes {@code mask} on when the layer
+   * {@link #supportsMasking() supports masking}, and returns null otherwise.
+   */
+  public Operand<TBool> computeMask(Ops tf, List<Operand<TFloat32>> inputs, Operand<TBool> mask) {
+    return supportsMasking() ? mask : null;
+  }
+
+  /**
+   * The mask attached to {@code x} by the layer that produced it (Keras's {@code x._keras_mask}), or
+   * null: {@code [batch, time]} booleans after an {@code Embedding} with {@code maskZero} or a
+   * {@code Masking} layer.
+   */
+  public static Operand<TBool> kerasMask(Operand<?> x) {
+    return Masks.get(x);
+  }
+
+  /**
+   * Attaches {@code mask} to {@code x} (null removes it), so that the next layer applied to {@code
+   * x} receives it, as assigning Keras's {@code x._keras_mask} or passing {@code mask=} does.
+   *
+   * @return {@code x}
+   */
+  public static <T extends Operand<?>> T setKerasMask(T x, Operand<TBool> mask) {
+    Masks.put(Objects.requireNonNull(x, "x"), mask);
+    return x;
   }
 
   // ---- shapes and the functional API -------------------------------------------------------

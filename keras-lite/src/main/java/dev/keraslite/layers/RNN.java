@@ -15,6 +15,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Stack;
 import org.tensorflow.op.core.Unstack;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -41,6 +42,8 @@ public class RNN extends Layer {
   private boolean returnSequences;
   private boolean returnState;
   private boolean goBackwards;
+  // Keras's zero_output_for_mask: set by Bidirectional (to returnSequences), not saved.
+  boolean zeroOutputForMask;
 
   /** Loops {@code cell} over sequences. */
   public RNN(RecurrentCell cell) {
@@ -169,6 +172,19 @@ public class RNN extends Layer {
   @Override
   protected List<Operand<TFloat32>> callOutputs(
       Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
+    return callOutputs(tf, inputs, null, training);
+  }
+
+  /**
+   * The loop, honouring a mask {@code [batch, time]} as Keras's RNN does: at a masked timestep
+   * every state keeps its previous value and the output repeats the previous step's output (zeros
+   * before the first unmasked step; always zeros inside a {@link Bidirectional} returning
+   * sequences, Keras's {@code zero_output_for_mask}). With {@code goBackwards} the mask is read backwards with the
+   * sequence.
+   */
+  @Override
+  protected List<Operand<TFloat32>> callOutputs(
+      Ops tf, List<Operand<TFloat32>> inputs, Operand<TBool> mask, boolean training) {
     Operand<TFloat32> x = inputs.get(0);
     long time = Recording.shape(x).get(1);
     if (time < 0) {
@@ -181,11 +197,31 @@ public class RNN extends Layer {
       steps = new ArrayList<>(steps);
       Collections.reverse(steps);
     }
+    List<Operand<TFloat32>> keep = mask == null ? null : stepMasks(tf, x, mask, time);
     List<Operand<TFloat32>> outputs = new ArrayList<>(steps.size());
-    for (Operand<TFloat32> xt : steps) {
-      RecurrentStep step = cell.apply(tf, xt, states, training);
-      outputs.add(step.output());
-      states = step.states();
+    cell.beginSequence();
+    try {
+    for (int t = 0; t < steps.size(); t++) {
+      RecurrentStep step = cell.apply(tf, steps.get(t), states, training);
+      if (keep == null) {
+        outputs.add(step.output());
+        states = step.states();
+        continue;
+      }
+      // keep * new + (1 - keep) * old with keep in {0, 1}: Keras's where(mask, new, old).
+      Operand<TFloat32> k = keep.get(t);
+      Operand<TFloat32> drop = tf.math.sub(tf.constant(1f), k);
+      Operand<TFloat32> previous =
+          outputs.isEmpty() || zeroOutputForMask ? tf.zerosLike(step.output()) : outputs.get(outputs.size() - 1);
+      outputs.add(blend(tf, k, drop, step.output(), previous));
+      List<Operand<TFloat32>> next = new ArrayList<>(states.size());
+      for (int i = 0; i < states.size(); i++) {
+        next.add(blend(tf, k, drop, step.states().get(i), states.get(i)));
+      }
+      states = next;
+    }
+    } finally {
+      cell.endSequence();
     }
     Operand<TFloat32> output =
         returnSequences ? tf.stack(outputs, Stack.axis(1L)) : outputs.get(outputs.size() - 1);
@@ -196,6 +232,42 @@ public class RNN extends Layer {
     all.add(output);
     all.addAll(states);
     return all;
+  }
+
+  private static Operand<TFloat32> blend(
+      Ops tf, Operand<TFloat32> keep, Operand<TFloat32> drop, Operand<TFloat32> fresh, Operand<TFloat32> old) {
+    return tf.math.add(tf.math.mul(keep, fresh), tf.math.mul(drop, old));
+  }
+
+  /** The mask per step, in reading order, as floats {@code [batch, 1]}. */
+  private List<Operand<TFloat32>> stepMasks(Ops tf, Operand<TFloat32> x, Operand<TBool> mask, long time) {
+    Shape m = Recording.shape(mask);
+    Shape xs = Recording.shape(x);
+    boolean ok = !m.isUnknown() && m.numDimensions() == 2
+        && (m.get(1) < 0 || m.get(1) == time)
+        && (m.get(0) < 0 || xs.get(0) < 0 || m.get(0) == xs.get(0));
+    if (!ok) {
+      throw new IllegalArgumentException(
+          describe() + ": expected a mask of shape " + Shapes.format(Shape.of(xs.get(0), time))
+              + " ([batch, time] of the input), received " + Shapes.format(m));
+    }
+    Operand<TFloat32> floats = tf.expandDims(tf.dtypes.cast(mask, TFloat32.class), tf.constant(-1));
+    List<Operand<TFloat32>> out = new ArrayList<>(tf.unstack(floats, time, Unstack.axis(1L)).output());
+    if (goBackwards) {
+      Collections.reverse(out);
+    }
+    return out;
+  }
+
+  /** Keras's RNN passes the input mask on with returned sequences; a last output has none. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
+  @Override
+  public Operand<TBool> computeMask(Ops tf, List<Operand<TFloat32>> inputs, Operand<TBool> mask) {
+    return returnSequences ? mask : null;
   }
 
   /** The output alone; {@link #callOutputs} is what applies use. */
@@ -277,9 +349,13 @@ public class RNN extends Layer {
     config.put("kernel_constraint", LayerConfig.serialize(w.kernelConstraint()));
     config.put("recurrent_constraint", LayerConfig.serialize(w.recurrentConstraint()));
     config.put("bias_constraint", LayerConfig.serialize(w.biasConstraint()));
-    config.put("dropout", 0.0);
-    config.put("recurrent_dropout", 0.0);
-    config.put("seed", null);
+  }
+
+  /** The dropout keys of Keras 3's recurrent layers: dropout, recurrent_dropout, seed. */
+  static void putDropoutConfig(Map<String, Object> config, RecurrentCell cell) {
+    config.put("dropout", cell.dropout());
+    config.put("recurrent_dropout", cell.recurrentDropout());
+    config.put("seed", cell.seed());
   }
 
   /** Reads the regularizer and constraint keys of a gated layer's config into its cell's weights and the layer. */

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.KerasLite;
 import dev.keraslite.Recording;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -31,8 +33,19 @@ import org.tensorflow.types.TInt64;
  * {@code (output, [h, c])} flattened). Given the input alone, it starts from the zero state.
  */
 public abstract class RecurrentCell extends Layer {
+  /** TensorFlow's default graph-level seed, paired with the cell's seed as in {@link Dropout}. */
+  private static final long GRAPH_SEED = 87654321L;
+
   private final long units;
   private long inputDim = -1;
+  private double dropout;
+  private double recurrentDropout;
+  private Long seed;
+  private Long drawnSeed;
+  // Keras's DropoutRNNCell caches one mask per call of the RNN: held only while RNN loops the cell.
+  private boolean holdMasks;
+  private Operand<TFloat32> inputMask;
+  private Operand<TFloat32> recurrentMask;
 
   /**
    * A cell of {@code units} units.
@@ -62,6 +75,124 @@ public abstract class RecurrentCell extends Layer {
       throw new IllegalArgumentException(
           typeName() + ": units must be a positive integer, received " + units);
     }
+  }
+
+  /**
+   * The fraction of the inputs dropped in training (Keras's {@code dropout}, default 0): the mask
+   * is drawn once per sequence and batch, and reused at every timestep, as Keras's {@code
+   * DropoutRNNCell} does; kept inputs are scaled by {@code 1 / (1 - dropout)}. Inference is
+   * unaffected. A cell stepped by hand draws a fresh mask on each training step.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= dropout < 1}
+   */
+  public RecurrentCell dropout(double dropout) {
+    checkNotBuilt("dropout");
+    this.dropout = checkRate("dropout", dropout);
+    return this;
+  }
+
+  /**
+   * The fraction of the previous output {@code h} dropped in training before the recurrent product
+   * (Keras's {@code recurrent_dropout}, default 0), with one mask per sequence as {@link
+   * #dropout(double)}.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= recurrentDropout < 1}
+   */
+  public RecurrentCell recurrentDropout(double recurrentDropout) {
+    checkNotBuilt("recurrentDropout");
+    this.recurrentDropout = checkRate("recurrentDropout", recurrentDropout);
+    return this;
+  }
+
+  /**
+   * Makes the dropout masks reproducible (Keras's {@code seed}); null (the default) takes a seed
+   * from {@link KerasLite#drawSeed()} on the first training call.
+   */
+  public RecurrentCell seed(Long seed) {
+    checkNotBuilt("seed");
+    this.seed = seed;
+    return this;
+  }
+
+  /** The input dropout rate. */
+  public double dropout() {
+    return dropout;
+  }
+
+  /** The recurrent dropout rate. */
+  public double recurrentDropout() {
+    return recurrentDropout;
+  }
+
+  /** The dropout seed, or null. */
+  public Long seed() {
+    return seed;
+  }
+
+  private double checkRate(String option, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException(describe() + ": " + option + " must be in [0, 1), received " + rate);
+    }
+    return rate;
+  }
+
+  /**
+   * {@code input} with the input dropout mask applied in training (Keras's {@code inputs *
+   * get_dropout_mask(inputs)}); {@code input} itself otherwise. Cells call it on their step input.
+   */
+  protected final Operand<TFloat32> dropInput(Ops tf, Operand<TFloat32> input, boolean training) {
+    if (!training || dropout == 0) {
+      return input;
+    }
+    Operand<TFloat32> mask = inputMask != null ? inputMask : dropoutMask(tf, input, dropout, 0);
+    if (holdMasks) {
+      inputMask = mask;
+    }
+    return tf.math.mul(input, mask);
+  }
+
+  /** {@code h} with the recurrent dropout mask applied in training; {@code h} itself otherwise. */
+  protected final Operand<TFloat32> dropRecurrent(Ops tf, Operand<TFloat32> h, boolean training) {
+    if (!training || recurrentDropout == 0) {
+      return h;
+    }
+    Operand<TFloat32> mask = recurrentMask != null ? recurrentMask : dropoutMask(tf, h, recurrentDropout, 1);
+    if (holdMasks) {
+      recurrentMask = mask;
+    }
+    return tf.math.mul(h, mask);
+  }
+
+  /** Zeros with probability {@code rate}, {@code 1 / (1 - rate)} otherwise, shaped as {@code like}. */
+  Operand<TFloat32> dropoutMask(Ops tf, Operand<TFloat32> like, double rate, long stream) {
+    long s = seed != null ? seed : drawnSeed();
+    // Two streams (input, recurrent) from one seed, so the two masks differ.
+    RandomUniform.Options[] options = {RandomUniform.seed(GRAPH_SEED), RandomUniform.seed2(s * 2 + stream)};
+    Operand<TFloat32> uniform =
+        tf.random.randomUniform(tf.shape(like, org.tensorflow.types.TInt64.class), TFloat32.class, options);
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, tf.constant((float) rate)), TFloat32.class);
+    return tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - rate))));
+  }
+
+  private synchronized long drawnSeed() {
+    if (drawnSeed == null) {
+      drawnSeed = KerasLite.drawSeed();
+    }
+    return drawnSeed;
+  }
+
+  /** Starts a sequence: the masks drawn from now on are reused until {@link #endSequence()}. */
+  final void beginSequence() {
+    holdMasks = true;
+    inputMask = null;
+    recurrentMask = null;
+  }
+
+  /** Ends a sequence: the masks go (Keras's {@code reset_dropout_mask}). */
+  final void endSequence() {
+    holdMasks = false;
+    inputMask = null;
+    recurrentMask = null;
   }
 
   /** The number of units: the size of the output and of each state tensor. */

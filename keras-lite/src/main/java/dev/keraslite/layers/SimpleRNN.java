@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -29,8 +30,6 @@ import org.tensorflow.types.TFloat32;
  * }</pre>
  */
 public class SimpleRNN extends RNN {
-  private double dropout;
-  private double recurrentDropout;
 
   /**
    * A layer of {@code units} units.
@@ -208,55 +207,36 @@ public class SimpleRNN extends RNN {
     return biasConstraint(Constraints.get(name));
   }
 
-  /**
-   * Keras's {@code dropout}, the fraction of the inputs dropped in training (default 0). keras-lite
-   * keeps it so that models from Keras files predict and save it back, but does not implement it:
-   * applying a layer with a non-zero rate in training mode is refused rather than silently trained
-   * without dropout.
-   *
-   * @throws IllegalArgumentException unless {@code 0 <= dropout < 1}
-   */
+  /** See {@link RecurrentCell#dropout(double)}. */
   public SimpleRNN dropout(double dropout) {
     checkNotBuilt("dropout");
-    this.dropout = checkRate("dropout", dropout);
+    cell().dropout(dropout);
     return this;
   }
 
-  /** Keras's {@code recurrent_dropout} (default 0), kept and refused in training as {@link #dropout(double)}. */
+  /** See {@link RecurrentCell#recurrentDropout(double)}. */
   public SimpleRNN recurrentDropout(double recurrentDropout) {
     checkNotBuilt("recurrentDropout");
-    this.recurrentDropout = checkRate("recurrentDropout", recurrentDropout);
+    cell().recurrentDropout(recurrentDropout);
     return this;
   }
 
-  private double checkRate(String option, double rate) {
-    if (!(rate >= 0 && rate < 1)) {
-      throw new IllegalArgumentException(
-          describe() + ": " + option + " must be in [0, 1), received " + rate);
-    }
-    return rate;
+  /** See {@link RecurrentCell#seed(Long)}. */
+  public SimpleRNN seed(Long seed) {
+    checkNotBuilt("seed");
+    cell().seed(seed);
+    return this;
   }
 
-  /** The input dropout rate (kept, not applied: see {@link #dropout(double)}). */
+
+  /** The input dropout rate. */
   public double dropout() {
-    return dropout;
+    return cell().dropout();
   }
 
-  /** The recurrent dropout rate (kept, not applied). */
+  /** The recurrent dropout rate. */
   public double recurrentDropout() {
-    return recurrentDropout;
-  }
-
-  @Override
-  protected List<Operand<TFloat32>> callOutputs(
-      Ops tf, List<Operand<TFloat32>> inputs, boolean training) {
-    if (training && (dropout > 0 || recurrentDropout > 0)) {
-      throw new IllegalStateException(
-          describe() + ": dropout=" + dropout + ", recurrent_dropout=" + recurrentDropout
-              + " are not implemented by keras-lite, so the layer cannot be applied in training"
-              + " mode; set them to 0 to train it (inference is unaffected by dropout)");
-    }
-    return super.callOutputs(tf, inputs, training);
+    return cell().recurrentDropout();
   }
 
   /**
@@ -290,9 +270,9 @@ public class SimpleRNN extends RNN {
     config.put("kernel_constraint", LayerConfig.serialize(cell.kernelConstraint()));
     config.put("recurrent_constraint", LayerConfig.serialize(cell.recurrentConstraint()));
     config.put("bias_constraint", LayerConfig.serialize(cell.biasConstraint()));
-    config.put("dropout", dropout);
-    config.put("recurrent_dropout", recurrentDropout);
-    config.put("seed", null);
+    config.put("dropout", cell.dropout());
+    config.put("recurrent_dropout", cell.recurrentDropout());
+    config.put("seed", cell.seed());
     return config;
   }
 
@@ -318,6 +298,7 @@ public class SimpleRNN extends RNN {
             .goBackwards(c.getBoolean("go_backwards", false))
             .dropout(c.getDouble("dropout", 0.0))
             .recurrentDropout(c.getDouble("recurrent_dropout", 0.0))
+            .seed(c.has("seed") ? c.getLong("seed") : null)
             .useBias(c.getBoolean("use_bias", true))
             .kernelInitializer(
                 c.initializer("kernel_initializer", Initializers.glorotUniform()))

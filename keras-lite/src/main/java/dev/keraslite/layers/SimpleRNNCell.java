@@ -259,13 +259,13 @@ public class SimpleRNNCell extends RecurrentCell {
   @Override
   protected RecurrentStep step(
       Ops tf, Operand<TFloat32> input, List<Operand<TFloat32>> states, boolean training) {
-    Operand<TFloat32> x = tf.linalg.matMul(input, weights.kernel().value(tf));
+    Operand<TFloat32> x = tf.linalg.matMul(dropInput(tf, input, training), weights.kernel().value(tf));
     if (weights.useBias()) {
       x = tf.nn.biasAdd(x, weights.bias().value(tf));
     }
     Operand<TFloat32> h =
         activation.apply(
-            tf, tf.math.add(x, tf.linalg.matMul(states.get(0), weights.recurrentKernel().value(tf))));
+            tf, tf.math.add(x, tf.linalg.matMul(dropRecurrent(tf, states.get(0), training), weights.recurrentKernel().value(tf))));
     return new RecurrentStep(h, List.of(h));
   }
 }

@@ -5,7 +5,8 @@
  * <ul>
  *   <li><b>Core</b>: {@link dev.keraslite.layers.Dense}, {@link dev.keraslite.layers.Activation},
  *       {@link dev.keraslite.layers.Dropout}, {@link dev.keraslite.layers.Softmax}, {@link
- *       dev.keraslite.layers.Embedding}, {@link dev.keraslite.layers.InputLayer}.
+ *       dev.keraslite.layers.Embedding}, {@link dev.keraslite.layers.Masking}, {@link
+ *       dev.keraslite.layers.InputLayer}.
  *   <li><b>Shapes</b>: {@link dev.keraslite.layers.Flatten}, {@link dev.keraslite.layers.Reshape}.
  *   <li><b>Convolution and pooling</b>: {@link dev.keraslite.layers.Conv2D}, {@link
  *       dev.keraslite.layers.MaxPooling2D} (alias {@link dev.keraslite.layers.MaxPool2D}), {@link
@@ -15,7 +16,8 @@
  *       dev.keraslite.layers.LayerNormalization}.
  *   <li><b>Recurrent</b>: {@link dev.keraslite.layers.LSTM}, {@link dev.keraslite.layers.GRU}, the
  *       cells {@link dev.keraslite.layers.LSTMCell} and {@link dev.keraslite.layers.GRUCell}, and
- *       {@link dev.keraslite.layers.RNN} to run a cell over a sequence.
+ *       {@link dev.keraslite.layers.RNN} to run a cell over a sequence (masks honoured, {@code
+ *       dropout} and {@code recurrentDropout} as Keras's DropoutRNNCell).
  *   <li><b>Wrappers</b>: {@link dev.keraslite.layers.TimeDistributed} (a layer on every time step)
  *       and {@link dev.keraslite.layers.Bidirectional} (a recurrent layer run both ways).
  *   <li><b>Merging</b>: {@link dev.keraslite.layers.Concatenate}, {@link dev.keraslite.layers.Add}

@@ -27,6 +27,7 @@ import dev.keraslite.layers.Layer;
 import dev.keraslite.layers.LayerNormalization;
 import dev.keraslite.layers.LeakyReLU;
 import dev.keraslite.layers.MaxPool2D;
+import dev.keraslite.layers.Masking;
 import dev.keraslite.layers.MaxPooling1D;
 import dev.keraslite.layers.MaxPooling2D;
 import dev.keraslite.layers.MultiHeadAttention;
@@ -77,6 +78,7 @@ public final class LayerRegistry {
     register("GlobalMaxPooling2D", GlobalMaxPooling2D.class, GlobalMaxPooling2D::fromConfig);
     register("BatchNormalization", BatchNormalization.class, BatchNormalization::fromConfig);
     register("Embedding", Embedding.class, Embedding::fromConfig);
+    register("Masking", Masking.class, Masking::fromConfig);
     register("LSTM", LSTM.class, LSTM::fromConfig);
     register("GRU", GRU.class, GRU::fromConfig);
     register("SimpleRNN", SimpleRNN.class, SimpleRNN::fromConfig);

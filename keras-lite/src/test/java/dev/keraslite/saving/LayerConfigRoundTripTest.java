@@ -128,11 +128,15 @@ class LayerConfigRoundTripTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Dense.fromConfig(config));
     assertTrue(e.getMessage().startsWith("Dense 'd': option lora_rank=4 is not supported"), e.getMessage());
+    // mask_zero is supported now: it loads. A recurrent layer's stateful=true is still refused by name.
     Map<String, Object> emb = new LinkedHashMap<>(new Embedding(5, 2).name("e").getConfig());
     emb.put("mask_zero", true);
+    assertTrue(Embedding.fromConfig(emb).maskZero());
+    Map<String, Object> lstm = new LinkedHashMap<>(new dev.keraslite.layers.LSTM(2).name("l").getConfig());
+    lstm.put("stateful", true);
     IllegalArgumentException e2 =
-        assertThrows(IllegalArgumentException.class, () -> Embedding.fromConfig(emb));
-    assertTrue(e2.getMessage().contains("mask_zero=true is not supported"), e2.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> dev.keraslite.layers.LSTM.fromConfig(lstm));
+    assertTrue(e2.getMessage().contains("stateful=true is not supported"), e2.getMessage());
     Map<String, Object> act = new LinkedHashMap<>(new Dense(3).getConfig());
     act.put("activation", "my_custom_activation");
     IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class, () -> Dense.fromConfig(act));
