@@ -8,7 +8,6 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.ConcreteFunction;
@@ -16,6 +15,7 @@ import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -108,14 +108,15 @@ public final class EagerFunction<R> implements AutoCloseable {
 
   /** One trace: its graph, the graph function, and the shape of the result. */
   private record Trace(
-      List<Spec> specs, Graph graph, ConcreteFunction function, Kind kind, Class<?> recordType,
-      int outputs) {}
+      List<Spec> specs, Graph graph, ConcreteFunction function, String opType, Kind kind,
+      Class<?> recordType, int outputs) {}
 
   private final Ops tf;
   private final RecordingEnvironment env;
   private final int arity;
   private final AnyBody body;
-  private final Map<List<Spec>, Trace> traces = new HashMap<>();
+  /** Traces by {@link #key}: TensorFlow Java's {@code Shape.equals} is false for unknown sizes. */
+  private final Map<List<Object>, Trace> traces = new HashMap<>();
   private String name = "function";
   private boolean reduceRetracing;
   private List<Spec> inputSignature;
@@ -210,18 +211,32 @@ public final class EagerFunction<R> implements AutoCloseable {
       }
       actual.add(new Spec(a.type(), Recording.shape(a)));
     }
-    List<Spec> key = signatureFor(actual);
+    List<Spec> signature = signatureFor(actual);
+    List<Object> key = key(signature);
     Trace trace = traces.get(key);
     if (trace == null) {
-      trace = trace(key);
+      trace = trace(signature);
       traces.put(key, trace);
     }
-    Map<String, Operand<?>> in = new LinkedHashMap<>();
-    for (int i = 0; i < arity; i++) {
-      in.put(argName(i), args[i]);
+    // The graph function runs as an op of its own name (TFE_NewOp accepts a function registered in
+    // the context): on the fast path that skips TensorFlow Java's PartitionedCall builder, which
+    // attaches the function again at every call.
+    OperationBuilder op = tf.scope().opBuilder(trace.opType(), "EagerFunction");
+    for (Operand<?> a : args) {
+      op.addInput(a.asOutput());
     }
-    Map<String, Operand<?>> out = trace.function().call(tf.scope(), in);
-    return (R) result(trace, out);
+    return (R) result(trace, op.build());
+  }
+
+  /** A signature as a map key: each dtype with its dimensions (null for an unknown rank). */
+  private static List<Object> key(List<Spec> signature) {
+    List<Object> key = new ArrayList<>(signature.size() * 2);
+    for (Spec s : signature) {
+      key.add(s.type());
+      long[] dims = s.shape().isUnknown() ? null : s.shape().asArray();
+      key.add(dims == null ? null : Arrays.stream(dims).boxed().toList());
+    }
+    return key;
   }
 
   /** The trace key of arguments of signature {@code actual}, checked against the input signature. */
@@ -326,8 +341,15 @@ public final class EagerFunction<R> implements AutoCloseable {
         signature.output(outputName(0), after.constant(true));
       }
       ConcreteFunction function = ConcreteFunction.create(signature.build(), graph);
+      try {
+        env.attachFunction(function);
+      } catch (RuntimeException e) {
+        function.close();
+        throw e;
+      }
       tracingCount++;
-      return new Trace(specs, graph, function, kind, recordType, outputs.size());
+      return new Trace(
+          specs, graph, function, function.getDefinedName(), kind, recordType, outputs.size());
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -356,10 +378,11 @@ public final class EagerFunction<R> implements AutoCloseable {
             + (o == null ? "null" : o.getClass().getName()));
   }
 
-  private Object result(Trace trace, Map<String, Operand<?>> out) {
+  private Object result(Trace trace, Operation op) {
+    // Outputs come in the signature's order, which is the order they were added in.
     List<Operand<?>> values = new ArrayList<>(trace.outputs());
     for (int i = 0; i < trace.outputs(); i++) {
-      values.add(out.get(outputName(i)));
+      values.add(op.output(i));
     }
     switch (trace.kind()) {
       case OPERAND:
