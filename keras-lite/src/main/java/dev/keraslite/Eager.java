@@ -5,6 +5,7 @@ import dev.keraslite.internal.fast.EagerDispatcher;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TType;
 
 /**
  * An eager TensorFlow context whose ops are seen by {@link GradientTape}s and whose results are
@@ -134,6 +135,41 @@ public final class Eager implements AutoCloseable {
   public <T extends Operand<?>> T keep(T value) {
     env.keep(value.asOutput().op());
     return value;
+  }
+
+  /**
+   * Keras's {@code tf.function} for a body of one tensor: traced into a graph function on its first
+   * call, run as one op afterwards, sharing this context's variables (see {@link EagerFunction}).
+   *
+   * <pre>{@code
+   * EagerFunction<Operand<TFloat32>> f = eager.function((Ops g, Operand<TFloat32> x) -> g.math.square(x));
+   * Operand<TFloat32> y = f.call(tf.constant(3f)); // 9.0, an eager value
+   * }</pre>
+   */
+  public <A extends TType, R> EagerFunction<R> function(EagerFunction.Body1<A, R> body) {
+    java.util.Objects.requireNonNull(body, "body");
+    return new EagerFunction<>(tf, 1, (g, args) -> body.apply(g, cast(args.get(0))));
+  }
+
+  /** {@link #function(EagerFunction.Body1)} for a body of two tensors, such as a training step. */
+  public <A extends TType, B extends TType, R> EagerFunction<R> function(
+      EagerFunction.Body2<A, B, R> body) {
+    java.util.Objects.requireNonNull(body, "body");
+    return new EagerFunction<>(
+        tf, 2, (g, args) -> body.apply(g, cast(args.get(0)), cast(args.get(1))));
+  }
+
+  /** {@link #function(EagerFunction.Body1)} for a body of three tensors. */
+  public <A extends TType, B extends TType, C extends TType, R> EagerFunction<R> function(
+      EagerFunction.Body3<A, B, C, R> body) {
+    java.util.Objects.requireNonNull(body, "body");
+    return new EagerFunction<>(
+        tf, 3, (g, args) -> body.apply(g, cast(args.get(0)), cast(args.get(1)), cast(args.get(2))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends TType> Operand<T> cast(Operand<?> value) {
+    return (Operand<T>) value;
   }
 
   /** The {@code Eager} whose {@link #tf()} is {@code tf}'s environment, as needed by tapes. */

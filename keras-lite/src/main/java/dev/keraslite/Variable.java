@@ -35,6 +35,7 @@ public final class Variable implements VariableSource {
   private final DataType dataType;
   private final Operand<? extends TType> handle;
   private final Ops tf;
+  private final String sharedName;
   private boolean trainable;
 
   /**
@@ -54,13 +55,17 @@ public final class Variable implements VariableSource {
     this.tf = tf;
     RecordingEnvironment env =
         tf.scope().env() instanceof RecordingEnvironment ? (RecordingEnvironment) tf.scope().env() : null;
+    if (env != null) {
+      env.checkVariableCreation(name);
+    }
+    this.sharedName = sharedName(name) + "_" + UIDS.incrementAndGet();
     // Creation is not part of any computation being differentiated.
     try (Recording.Paused paused = Recording.paused(tf)) {
       // In a graph, creation belongs to the initializers a Session runs before its first step.
       Ops init = tf.scope().env().isEager() ? tf : tf.withInitScope();
       this.handle =
           init.varHandleOp(
-              type, shape, VarHandleOp.sharedName(sharedName(name) + "_" + UIDS.incrementAndGet()));
+              type, shape, VarHandleOp.sharedName(sharedName));
       init.assignVariableOp(handle, initialValue);
     }
     if (env != null) {
@@ -71,6 +76,15 @@ public final class Variable implements VariableSource {
 
   private static String sharedName(String name) {
     return name.replace(":", "_");
+  }
+
+  /**
+   * The {@code shared_name} of the variable's resource, unique per variable: a function traced by
+   * {@link Eager#function} reaches this same resource through it.
+   */
+  @Override
+  public String sharedName() {
+    return sharedName;
   }
 
   /** The Ops of the context the variable lives in (an eager context or a graph). */

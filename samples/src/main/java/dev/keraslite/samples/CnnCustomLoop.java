@@ -52,19 +52,27 @@ public final class CnnCustomLoop {
 
   /** Trains for {@code numBatches} steps and evaluates on the test set. */
   public static CustomLoop.Result run(int numBatches, int printEvery, long seed) {
+    return run(numBatches, printEvery, seed, false);
+  }
+
+  /** As {@link #run(int, int, long)}; {@code function} runs the train step through {@code eager.function}. */
+  public static CustomLoop.Result run(int numBatches, int printEvery, long seed, boolean function) {
     Layer.clearNameCounters();
     KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     DataLoaders.MNISTLoader data = new DataLoaders.MNISTLoader(seed);
     try (Eager eager = Eager.create()) {
       return CustomLoop.run(
           eager, new CNN(), data, numBatches, MlpCustomLoop.BATCH_SIZE, MlpCustomLoop.LEARNING_RATE,
-          printEvery);
+          printEvery, function);
     }
   }
 
+  /** Arguments: {@code [numBatches] [printEvery] [--function]} (the train step through {@code eager.function}). */
   public static void main(String[] args) {
-    int numBatches = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
-    int printEvery = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-    run(numBatches, printEvery, 0);
+    boolean function = java.util.Arrays.asList(args).contains("--function");
+    String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--function")).toArray(String[]::new);
+    int numBatches = rest.length > 0 ? Integer.parseInt(rest[0]) : 6000;
+    int printEvery = rest.length > 1 ? Integer.parseInt(rest[1]) : 1;
+    run(numBatches, printEvery, 0, function);
   }
 }

@@ -45,11 +45,16 @@ public final class MlpCustomLoop {
 
   /** Trains for {@code numBatches} steps and evaluates on the test set. */
   public static CustomLoop.Result run(int numBatches, int printEvery, long seed) {
+    return run(numBatches, printEvery, seed, false);
+  }
+
+  /** As {@link #run(int, int, long)}; {@code function} runs the train step through {@code eager.function}. */
+  public static CustomLoop.Result run(int numBatches, int printEvery, long seed, boolean function) {
     Layer.clearNameCounters();
     KerasLite.setRandomSeed(seed); // Keras's set_random_seed: the unseeded initial weights too
     DataLoaders.MNISTLoader data = new DataLoaders.MNISTLoader(seed);
     try (Eager eager = Eager.create()) {
-      return CustomLoop.run(eager, new MLP(), data, numBatches, BATCH_SIZE, LEARNING_RATE, printEvery);
+      return CustomLoop.run(eager, new MLP(), data, numBatches, BATCH_SIZE, LEARNING_RATE, printEvery, function);
     }
   }
 
@@ -58,8 +63,11 @@ public final class MlpCustomLoop {
     return (int) (trainSamples / BATCH_SIZE * NUM_EPOCHS);
   }
 
+  /** Arguments: {@code [printEvery] [--function]} (the train step through {@code eager.function}). */
   public static void main(String[] args) {
-    int printEvery = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-    run(fullSteps(60000), printEvery, 0);
+    boolean function = java.util.Arrays.asList(args).contains("--function");
+    String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--function")).toArray(String[]::new);
+    int printEvery = rest.length > 0 ? Integer.parseInt(rest[0]) : 1;
+    run(fullSteps(60000), printEvery, 0, function);
   }
 }

@@ -39,6 +39,10 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
   private final Set<Operation> kept = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Operation, VariableSource> variablesByHandle = new IdentityHashMap<>();
   private Map<VariableSource, Operand<? extends TType>> twins;
+  /** Whether twins name their original's resource (a function run in its eager context). */
+  private boolean sharedTwins;
+  /** Non-null while variable creation is refused here: the start of the refusal's message. */
+  private String variableRefusal;
   private boolean orderStatefulOps;
   private long releasedConstants;
   /** Released constants between two clears of TensorFlow's kernel cache (a few ms each). */
@@ -240,6 +244,32 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
     }
   }
 
+  /**
+   * Makes twins the original variables themselves: each twin is a {@code VarHandleOp} with its
+   * original's {@code shared_name}, which a graph function called from the original's eager context
+   * resolves to the original's resource, so reads and updates need no copy either way (unlike the
+   * twins of {@link #enableTwins()}, which a Session holds).
+   */
+  public void shareVariables() {
+    enableTwins();
+    sharedTwins = true;
+  }
+
+  /**
+   * Refuses the creation of variables here from now on (null allows it again): creating one throws
+   * {@link IllegalStateException} with {@code message}, the variable's name appended.
+   */
+  public void refuseVariableCreation(String message) {
+    this.variableRefusal = message;
+  }
+
+  /** Throws if variables may not be created here (see {@link #refuseVariableCreation}). */
+  public void checkVariableCreation(String name) {
+    if (variableRefusal != null) {
+      throw new IllegalStateException(variableRefusal.replace("{name}", name));
+    }
+  }
+
   /** Whether {@link #enableTwins()} was called. */
   public boolean hasTwins() {
     return twins != null;
@@ -266,7 +296,10 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
                 .varHandleOp(
                     variable.type(),
                     variable.shape(),
-                    VarHandleOp.sharedName("twin_" + twins.size() + "_" + variable.name().replace(':', '_')));
+                    VarHandleOp.sharedName(
+                        sharedTwins
+                            ? variable.sharedName()
+                            : "twin_" + twins.size() + "_" + variable.name().replace(':', '_')));
       } finally {
         resumeRecording(paused);
       }

@@ -20,4 +20,11 @@ public interface VariableSource {
 
   /** The variable's TensorFlow Java type class. */
   Class<? extends TType> type();
+
+  /**
+   * The {@code shared_name} of the variable's resource: a graph function run in the variable's eager
+   * context reaches the same resource through a {@code VarHandleOp} of that name (see {@link
+   * RecordingEnvironment#shareVariables}).
+   */
+  String sharedName();
 }
