@@ -155,20 +155,22 @@ public final class CompiledFunction implements AutoCloseable {
         inputs, body, g -> new Session(g, sessionConfig), eager == null ? null : eager.device());
   }
 
-  private static volatile boolean cpuJitEnabled;
-
   /**
-   * TensorFlow clusters CPU ops for XLA only under its process-wide flag {@code
-   * tf_xla_cpu_global_jit} (else only ops marked {@code _XlaCompile}); {@code TF_XLA_FLAGS} cannot
-   * be set from a running JVM, the C API's setter can. Sessions whose {@code global_jit_level} is
-   * off (every other one) are unaffected.
+   * TensorFlow lets CPU ops join XLA clusters only under its process-wide flag {@code
+   * tf_xla_cpu_global_jit}, read once, when the process creates its first CPU device (the first
+   * eager context or session): later changes are ignored. {@code TF_XLA_FLAGS} cannot be set from a
+   * running JVM, the C API's setter can, so keras-lite sets it before its first context ({@link
+   * Eager}'s class initialisation). Only sessions that ask for XLA ({@code global_jit_level}) are
+   * affected; every other one runs as before (docs/ARCHITECTURE.md §9).
    */
-  private static synchronized void enableCpuJit() {
+  static synchronized void enableCpuJit() {
     if (!cpuJitEnabled) {
       org.tensorflow.internal.c_api.global.tensorflow.TF_SetTfXlaCpuGlobalJit((byte) 1);
       cpuJitEnabled = true;
     }
   }
+
+  private static boolean cpuJitEnabled;
 
   /**
    * Runs the function once on {@code args}, as {@link #call} does, and returns what TensorFlow

@@ -59,6 +59,11 @@ public final class Eager implements AutoCloseable {
   /** The system property that turns the fast eager dispatch off when {@code false}. */
   public static final String FAST_PATH_PROPERTY = "keraslite.fastpath";
 
+  static {
+    // Before any device exists in this process (see CompiledFunction.enableCpuJit).
+    CompiledFunction.enableCpuJit();
+  }
+
   private final EagerSession session;
   private final RecordingEnvironment env;
   private final Ops tf;
