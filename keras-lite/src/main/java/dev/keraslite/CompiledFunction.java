@@ -17,6 +17,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -68,10 +72,16 @@ public final class CompiledFunction implements AutoCloseable {
   private final List<Operand<?>> pullValues = new ArrayList<>();
 
   private CompiledFunction(List<Spec> specs, Body body, Function<Graph, Session> sessions) {
+    this(specs, body, sessions, null);
+  }
+
+  private CompiledFunction(
+      List<Spec> specs, Body body, Function<Graph, Session> sessions, String device) {
     graph = new Graph();
     try {
       RecordingEnvironment env = new RecordingEnvironment(graph);
       env.enableTwins();
+      env.placeOn(device);
       Ops tf = Ops.create(env);
       List<Operand<?>> args = new ArrayList<>();
       for (Spec spec : specs) {
@@ -111,6 +121,72 @@ public final class CompiledFunction implements AutoCloseable {
   public static CompiledFunction trace(
       List<Spec> inputs, Body body, Function<Graph, Session> sessions) {
     return new CompiledFunction(inputs, body, sessions);
+  }
+
+  /**
+   * Traces {@code body} once, placed as the eager context of {@code placedLike} is: every op on its
+   * device ({@code Eager.builder().device(...)}), run by a session with its soft placement and GPU
+   * options. With {@code jitCompile}, the session compiles the graph with XLA (Keras's {@code
+   * jit_compile}): TensorFlow's auto-clustering at {@code global_jit_level ON_1}, with its
+   * process-wide flag that lets CPU ops join clusters ({@code --tf_xla_cpu_global_jit}) set
+   * through the C API, which affects only sessions that ask for XLA (docs/ARCHITECTURE.md §9).
+   */
+  public static CompiledFunction trace(
+      List<Spec> inputs, Body body, Ops placedLike, boolean jitCompile) {
+    RecordingEnvironment eager =
+        placedLike.scope().env() instanceof RecordingEnvironment
+            ? (RecordingEnvironment) placedLike.scope().env()
+            : null;
+    ConfigProto.Builder config = SESSION_CONFIG.toBuilder();
+    if (eager != null && eager.compiledStepsConfig() != null) {
+      ConfigProto placement = eager.compiledStepsConfig();
+      config.setAllowSoftPlacement(placement.getAllowSoftPlacement());
+      config.setGpuOptions(placement.getGpuOptions());
+    }
+    if (jitCompile) {
+      enableCpuJit();
+      config.setGraphOptions(
+          GraphOptions.newBuilder()
+              .setOptimizerOptions(
+                  OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+    }
+    ConfigProto sessionConfig = config.build();
+    return new CompiledFunction(
+        inputs, body, g -> new Session(g, sessionConfig), eager == null ? null : eager.device());
+  }
+
+  /**
+   * TensorFlow lets CPU ops join XLA clusters only under its process-wide flag {@code
+   * tf_xla_cpu_global_jit}, read once, when the process creates its first CPU device (the first
+   * eager context or session): later changes are ignored. {@code TF_XLA_FLAGS} cannot be set from a
+   * running JVM, the C API's setter can, so keras-lite sets it before its first context ({@link
+   * Eager}'s class initialisation). Only sessions that ask for XLA ({@code global_jit_level}) are
+   * affected; every other one runs as before (docs/ARCHITECTURE.md §9).
+   */
+  static synchronized void enableCpuJit() {
+    if (!cpuJitEnabled) {
+      org.tensorflow.internal.c_api.global.tensorflow.TF_SetTfXlaCpuGlobalJit((byte) 1);
+      cpuJitEnabled = true;
+    }
+  }
+
+  private static boolean cpuJitEnabled;
+
+  /**
+   * Runs the function once on {@code args}, as {@link #call} does, and returns what TensorFlow
+   * reports of the run: the graphs it really executed after placement and optimization ({@code
+   * partition_graphs}, with each node's device and any XLA cluster ops) and the step's timings.
+   */
+  public RunMetadata runMetadata(List<? extends Tensor> args) {
+    Session.Runner runner = runner(args);
+    runner.setOptions(
+        RunOptions.newBuilder()
+            .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+            .setOutputPartitionGraphs(true)
+            .build());
+    try (Result result = runner.runAndFetchMetadata()) {
+      return result.getMetadata().orElseThrow();
+    }
   }
 
   /** The traced graph, as TensorBoard's graph summary shows it. */
@@ -176,6 +252,10 @@ public final class CompiledFunction implements AutoCloseable {
    * caller closes the result.
    */
   public Result call(List<? extends Tensor> args) {
+    return runner(args).run();
+  }
+
+  private Session.Runner runner(List<? extends Tensor> args) {
     if (args.size() != inputs.size()) {
       throw new IllegalArgumentException(
           "compiled function: expected " + inputs.size() + " inputs, received " + args.size());
@@ -188,7 +268,7 @@ public final class CompiledFunction implements AutoCloseable {
     if (lastStateful != null) {
       runner.addTarget(lastStateful);
     }
-    return runner.run();
+    return runner;
   }
 
   @Override

@@ -4,8 +4,11 @@ import dev.keraslite.internal.recording.RecordingEnvironment;
 import dev.keraslite.internal.fast.EagerDispatcher;
 import org.tensorflow.EagerSession;
 import org.tensorflow.Operand;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TType;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
 
 /**
  * An eager TensorFlow context whose ops are seen by {@link GradientTape}s and whose results are
@@ -42,21 +45,150 @@ import org.tensorflow.types.family.TType;
  * or the one it was handed over to ({@link #handOverToCurrentThread}); ops built from another
  * thread raise {@link IllegalStateException}. One {@code Eager} per thread trains models in
  * parallel.
+ *
+ * <p><b>Devices.</b> {@link #builder()} places every op of the context, and the compiled steps of
+ * {@code fit}, on one device, with TensorFlow's soft placement (an op the device cannot run, or a
+ * device this machine lacks, runs on the CPU) and GPU memory growth as options:
+ *
+ * <pre>{@code
+ * try (Eager eager = Eager.builder().device("/GPU:0").softPlacement(true).memoryGrowth(true).create()) {
+ *   ...
+ * }
+ * }</pre>
  */
 public final class Eager implements AutoCloseable {
   /** The system property that turns the fast eager dispatch off when {@code false}. */
   public static final String FAST_PATH_PROPERTY = "keraslite.fastpath";
 
+  static {
+    // Before any device exists in this process (see CompiledFunction.enableCpuJit).
+    CompiledFunction.enableCpuJit();
+  }
+
   private final EagerSession session;
   private final RecordingEnvironment env;
   private final Ops tf;
+  private final ConfigProto config;
 
   private Eager(EagerSession session, boolean fastPath) {
+    this(session, fastPath, null, ConfigProto.getDefaultInstance());
+  }
+
+  private Eager(EagerSession session, boolean fastPath, String device, ConfigProto config) {
     this.session = session;
+    this.config = config;
     this.env =
         new RecordingEnvironment(session, fastPath ? EagerDispatcher.create(session) : null);
     this.tf = Ops.create(env);
     env.confineTo(Thread.currentThread());
+    env.placeOn(device);
+    env.placeCompiledSteps(config);
+  }
+
+  /**
+   * Options of a new context: the device its ops run on, soft placement, GPU memory growth, the
+   * fast path. {@code Eager.builder().device("/GPU:0").softPlacement(true).create()}.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The options of a new {@link Eager}; {@link #create()} makes it. */
+  public static final class Builder {
+    private String device;
+    private boolean softPlacement;
+    private boolean memoryGrowth;
+    private boolean fastPath = fastPathByDefault();
+
+    private Builder() {}
+
+    /**
+     * The device every op of the context runs on, in TensorFlow's syntax ({@code "/GPU:0"},
+     * {@code "/CPU:0"}); null (the default) lets TensorFlow choose, a GPU when there is one.
+     */
+    public Builder device(String device) {
+      this.device = device == null || device.isBlank() ? null : device.trim();
+      return this;
+    }
+
+    /**
+     * TensorFlow's {@code allow_soft_placement}: an op that cannot run on the device (no kernel
+     * there, or no such device on this machine) runs on the CPU instead of failing. Off by default,
+     * so a missing device is an error at {@link #create()}.
+     */
+    public Builder softPlacement(boolean softPlacement) {
+      this.softPlacement = softPlacement;
+      return this;
+    }
+
+    /**
+     * TensorFlow's {@code gpu_options.allow_growth}: GPU memory is allocated as needed instead of
+     * almost all of it up front (Keras's {@code set_memory_growth}). No effect without a GPU.
+     */
+    public Builder memoryGrowth(boolean memoryGrowth) {
+      this.memoryGrowth = memoryGrowth;
+      return this;
+    }
+
+    /** Whether ops run through the fast eager dispatch (default: {@value #FAST_PATH_PROPERTY}). */
+    public Builder fastPath(boolean fastPath) {
+      this.fastPath = fastPath;
+      return this;
+    }
+
+    /**
+     * The context.
+     *
+     * @throws IllegalArgumentException if the device is not on this machine and soft placement is
+     *     off, or the device string is not one TensorFlow parses
+     */
+    public Eager create() {
+      ConfigProto config =
+          ConfigProto.newBuilder()
+              .setAllowSoftPlacement(softPlacement)
+              .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(memoryGrowth))
+              .build();
+      Eager eager =
+          new Eager(EagerSession.options().config(config).build(), fastPath, device, config);
+      if (device != null) {
+        try {
+          probe(eager);
+        } catch (TensorFlowException | IllegalArgumentException e) {
+          eager.close();
+          throw new IllegalArgumentException(
+              "Eager: cannot place ops on device '"
+                  + device
+                  + "' (softPlacement="
+                  + softPlacement
+                  + "): "
+                  + e.getMessage().lines().findFirst().orElse("")
+                  + (softPlacement ? "" : " Turn softPlacement(true) on to run on the CPU instead."),
+              e);
+        }
+      }
+      return eager;
+    }
+
+    /** Runs one op on the device, so that a missing device fails here rather than mid-training. */
+    private static void probe(Eager eager) {
+      Ops tf = eager.tf();
+      try (EagerScope scope = eager.scope()) {
+        tf.math.add(tf.constant(0f), tf.constant(0f)).asTensor();
+      }
+    }
+  }
+
+  /**
+   * The device this context's ops are placed on, as given to {@link Builder#device}, or null when
+   * TensorFlow chooses.
+   */
+  public String device() {
+    return env.device();
+  }
+
+  /** The session options the context was made with (soft placement, GPU options). */
+  public ConfigProto config() {
+    return config;
   }
 
   /**

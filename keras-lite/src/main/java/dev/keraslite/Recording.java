@@ -175,6 +175,17 @@ public final class Recording {
     return ScalarReader.read(value);
   }
 
+  /**
+   * The device an eager value was computed on, as TensorFlow's {@code tensor.device}: {@code
+   * /job:localhost/replica:0/task:0/device:CPU:0}; null for an operand of a graph. Shows where
+   * {@code Eager.builder().device(...)} really ran an op (soft placement may have moved it).
+   *
+   * @throws IllegalStateException if {@code value} was released with its tape or scope
+   */
+  public static String device(Operand<?> value) {
+    return dev.keraslite.internal.fast.DeviceReader.deviceOf(value);
+  }
+
   /** A kept scalar constant of numeric type {@code type}. */
   public static <T extends TNumber> Operand<T> scalar(Ops tf, Class<T> type, double value) {
     return KeptConstants.scalar(tf, type, value);

@@ -293,6 +293,7 @@ public abstract class Model extends Layer implements AutoCloseable {
   private Trainer trainer;
   private Trainer predictor;
   private boolean runEagerly;
+  private boolean jitCompile;
 
   /**
    * Configures the model for training (Keras's {@code compile}).
@@ -309,6 +310,7 @@ public abstract class Model extends Layer implements AutoCloseable {
     }
     trainer = new Trainer(this, tf, optimizer, loss, List.of(metrics), this::trainStep, this::testStep);
     trainer.setRunEagerly(runEagerly);
+    trainer.setJitCompile(jitCompile);
   }
 
   /** As {@link #compile(Ops, Optimizer, Loss, Object...)} with Keras names: {@code "adam"}, {@code "mse"}. */
@@ -408,6 +410,26 @@ public abstract class Model extends Layer implements AutoCloseable {
     if (predictor != null) {
       predictor.setRunEagerly(runEagerly);
     }
+  }
+
+  /**
+   * Compiles the traced steps of {@code fit}, {@code evaluate} and {@code predict} with XLA
+   * (Keras's {@code jit_compile=True}). On this project's CPUs XLA made steps slower, with the same
+   * accuracy (README, "GPU and devices"); it is for GPUs and for measuring.
+   */
+  public void setJitCompile(boolean jitCompile) {
+    this.jitCompile = jitCompile;
+    if (trainer != null) {
+      trainer.setJitCompile(jitCompile);
+    }
+    if (predictor != null) {
+      predictor.setJitCompile(jitCompile);
+    }
+  }
+
+  /** Whether traced steps are compiled with XLA ({@link #setJitCompile}). */
+  public boolean jitCompile() {
+    return jitCompile;
   }
 
   /** What {@code compile} set up: optimizer, loss, metrics (for custom train steps). */
@@ -551,6 +573,7 @@ public abstract class Model extends Layer implements AutoCloseable {
     if (predictor == null) {
       predictor = Trainer.forPrediction(this, predictionContext());
       predictor.setRunEagerly(runEagerly);
+      predictor.setJitCompile(jitCompile);
     }
     return predictor.predict(x, batchSize);
   }

@@ -12,6 +12,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
@@ -28,12 +29,23 @@ final class CompiledSteps extends StepRunner {
   private TracedSteps.Traced step;
   private boolean pushed;
   private final Function<Graph, Session> sessions;
+  private final Ops placedLike;
+  private final boolean jitCompile;
 
   CompiledSteps(String kind, StepBody body, TracedSteps traced, Function<Graph, Session> sessions) {
+    this(kind, body, traced, sessions, null, false);
+  }
+
+  /** With local sessions, steps placed as the eager context of {@code placedLike}, XLA or not. */
+  CompiledSteps(
+      String kind, StepBody body, TracedSteps traced, Function<Graph, Session> sessions,
+      Ops placedLike, boolean jitCompile) {
     this.kind = kind;
     this.body = body;
     this.traced = traced;
     this.sessions = sessions;
+    this.placedLike = placedLike;
+    this.jitCompile = jitCompile;
   }
 
   @Override
@@ -70,7 +82,7 @@ final class CompiledSteps extends StepRunner {
 
   /** The traced step for {@code batch}'s signature, tracing it on first use. */
   private TracedSteps.Traced traceOnce(Batch batch) {
-    String key = kind + signature(batch);
+    String key = kind + (jitCompile ? "/xla" : "") + signature(batch);
     TracedSteps.Traced known = traced.get(key);
     if (known != null) {
       return known;
@@ -81,16 +93,17 @@ final class CompiledSteps extends StepRunner {
       specs.add(spec(batch.y()));
     }
     List<String> names = new ArrayList<>();
+    CompiledFunction.Body traceBody =
+        (g, in) -> {
+          Operand<? extends TNumber> y = in.size() > 1 ? Steps.number(in.get(1)) : null;
+          Map<String, Operand<TFloat32>> out = body.apply(g, Steps.float32(in.get(0)), y);
+          names.addAll(out.keySet());
+          return new ArrayList<>(out.values());
+        };
     CompiledFunction fn =
-        CompiledFunction.trace(
-            specs,
-            (g, in) -> {
-              Operand<? extends TNumber> y = in.size() > 1 ? Steps.number(in.get(1)) : null;
-              Map<String, Operand<TFloat32>> out = body.apply(g, Steps.float32(in.get(0)), y);
-              names.addAll(out.keySet());
-              return new ArrayList<>(out.values());
-            },
-            sessions);
+        sessions == null && placedLike != null
+            ? CompiledFunction.trace(specs, traceBody, placedLike, jitCompile)
+            : CompiledFunction.trace(specs, traceBody, sessions);
     TracedSteps.Traced made = new TracedSteps.Traced(fn, List.copyOf(names));
     traced.put(key, made);
     return made;

@@ -29,7 +29,19 @@ abstract class StepRunner {
   static StepRunner of(
       boolean runEagerly, Ops tf, String kind, StepBody body, TracedSteps traced,
       Function<Graph, Session> sessions) {
-    return runEagerly ? new EagerSteps(tf, body) : new CompiledSteps(kind, body, traced, sessions);
+    return of(runEagerly, tf, kind, body, traced, sessions, false);
+  }
+
+  /**
+   * As above; local compiled steps are placed as {@code tf}'s eager context (its device and soft
+   * placement) and, with {@code jitCompile}, compiled by XLA.
+   */
+  static StepRunner of(
+      boolean runEagerly, Ops tf, String kind, StepBody body, TracedSteps traced,
+      Function<Graph, Session> sessions, boolean jitCompile) {
+    return runEagerly
+        ? new EagerSteps(tf, body)
+        : new CompiledSteps(kind, body, traced, sessions, tf, jitCompile);
   }
 
   /**

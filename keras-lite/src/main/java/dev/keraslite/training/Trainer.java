@@ -66,6 +66,7 @@ public final class Trainer {
   private final MultiOutput multi;
   private final TracedSteps traced = new TracedSteps();
   private boolean runEagerly;
+  private boolean jitCompile;
   private boolean optimizerBuilt;
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(Trainer.class.getName());
@@ -228,6 +229,19 @@ public final class Trainer {
   /** Runs steps eagerly (for debugging) or compiled (the default). */
   public void setRunEagerly(boolean runEagerly) {
     this.runEagerly = runEagerly;
+  }
+
+  /** Whether compiled steps are compiled by XLA (Keras's {@code jit_compile}). */
+  public boolean jitCompile() {
+    return jitCompile;
+  }
+
+  /**
+   * Compiles the traced steps with XLA (Keras's {@code jit_compile}); takes effect for steps traced
+   * from now on (the traced steps of each setting are kept apart). No effect on eager steps.
+   */
+  public void setJitCompile(boolean jitCompile) {
+    this.jitCompile = jitCompile;
   }
 
   /** The strategy this model trains under (compiled in its scope), or null. */
@@ -783,7 +797,8 @@ public final class Trainer {
 
   private StepRunner runner(String kind, StepBody body) {
     return StepRunner.of(
-        runEagerly, tf, kind, body, traced, strategy == null ? null : strategy::newSession);
+        runEagerly, tf, kind, body, traced, strategy == null ? null : strategy::newSession,
+        jitCompile);
   }
 
   /** Tells traced steps of a model with several outputs apart by how their targets are packed. */

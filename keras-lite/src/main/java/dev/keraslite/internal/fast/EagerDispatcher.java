@@ -6,6 +6,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewTensorHandl
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpAddInput;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpAddInputList;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpReset;
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetDevice;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetAttrBool;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetAttrBoolList;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpSetAttrFloat;
@@ -120,6 +121,9 @@ public final class EagerDispatcher {
   private final NativeBuffer bytes = new NativeBuffer();
   @SuppressWarnings("unused") // reachable for as long as the dispatcher is
   private final SessionCloseHook closeHook;
+  /** The device every op is placed on (a C string), or null for TensorFlow's choice. */
+  private BytePointer device;
+  private String deviceName;
   private long fastOps;
   private long javaOps;
 
@@ -189,13 +193,41 @@ public final class EagerDispatcher {
     if (!slot.enabled) {
       // TensorFlow Java refuses it (VariableV2, Placeholder, Assign) with its own message.
       javaOps++;
-      return session.opBuilder(type, name, scope);
+      return javaBuilder(type, name, scope);
     }
     FastOperationBuilder builder = new FastOperationBuilder(this, slot, type, name, scope);
     // Other fallbacks are replayed onto TensorFlow Java's builder at build(), which also steers
     // clear of its crashing string-list and shape-list attributes (see FastOperationBuilder).
     builder.fallback = !(slot.fast && (scope instanceof FastScope || ScopeProbe.isPlain(scope)));
     return builder;
+  }
+
+  /**
+   * Places every op executed from now on on {@code device} (null: TensorFlow's choice): set on each
+   * reused {@code TFE_Op} when it is made and when it is reset, and on TensorFlow Java's builder for
+   * the ops that take it.
+   */
+  public void placeOn(String device) {
+    owner.checkOpen();
+    if (device == null ? deviceName == null : device.equals(deviceName)) {
+      return;
+    }
+    // Cached ops carry the old device until their next reset; drop them instead.
+    for (OpSlot slot : slots.values()) {
+      if (slot.cached != null && !slot.busy) {
+        slot.cached.close();
+        slot.cached = null;
+      }
+    }
+    deviceName = device;
+    // Kept reachable by the field for as long as ops may use it; JavaCPP frees the old one.
+    this.device = device == null ? null : new BytePointer(device);
+  }
+
+  /** TensorFlow Java's builder for an op, on this dispatcher's device. */
+  private OperationBuilder javaBuilder(String type, String name, Scope scope) {
+    OperationBuilder builder = session.opBuilder(type, name, scope);
+    return deviceName == null ? builder : builder.setDevice(deviceName);
   }
 
   /** How many ops this dispatcher executed through the C API. */
@@ -223,7 +255,7 @@ public final class EagerDispatcher {
     owner.drain();
     if (op.fallback) {
       javaOps++;
-      return op.replayOnto(session.opBuilder(op.type, op.name, op.scope)).build();
+      return op.replayOnto(javaBuilder(op.type, op.name, op.scope)).build();
     }
     if (op.type.equals("Const")) {
       Operation constant = constant(op);
@@ -322,7 +354,7 @@ public final class EagerDispatcher {
   /** Returns the reused op to its idle state: no inputs (so it keeps none alive), no attributes. */
   private void reset(OpSlot slot, OwnedOp op) {
     slot.busy = false;
-    TFE_OpReset(op, slot.traits.cType, (BytePointer) null, status);
+    TFE_OpReset(op, slot.traits.cType, device, status);
     if (TF_GetCode(status) != TF_OK) {
       // Never seen; a fresh op next time is the safe answer.
       slot.cached = null;
@@ -333,6 +365,10 @@ public final class EagerDispatcher {
   private OwnedOp newOp(OpTraits traits) {
     TFE_Op op = TFE_NewOp(context, traits.cType, status);
     check();
+    if (device != null) {
+      TFE_OpSetDevice(op, device, status);
+      check();
+    }
     return new OwnedOp(op.address(), owner);
   }
 

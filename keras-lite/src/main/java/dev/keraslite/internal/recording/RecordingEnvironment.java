@@ -44,6 +44,10 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
   /** Non-null while variable creation is refused here: the start of the refusal's message. */
   private String variableRefusal;
   private boolean orderStatefulOps;
+  /** The device every op built here is placed on, or null for TensorFlow's choice. */
+  private String device;
+  private org.tensorflow.DeviceSpec deviceSpec;
+  private org.tensorflow.proto.ConfigProto compiledStepsConfig;
   private long releasedConstants;
   /** Released constants between two clears of TensorFlow's kernel cache (a few ms each). */
   private static final long CONSTANTS_BETWEEN_CACHE_CLEARS = 2_000;
@@ -93,6 +97,40 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
     return fastPath;
   }
 
+  /**
+   * Places every op built from now on on {@code device} ({@code "/GPU:0"}; null for TensorFlow's
+   * choice), as a device scope around all code would. An op whose own scope names a device keeps
+   * that one. On the fast path the dispatcher sets it on its C API ops (docs/ARCHITECTURE.md §8).
+   */
+  public void placeOn(String device) {
+    // Parsed first: a malformed string changes nothing.
+    org.tensorflow.DeviceSpec spec =
+        device == null || device.isEmpty() ? null : DeviceNames.parse(device);
+    this.device = spec == null ? null : device;
+    this.deviceSpec = spec;
+    if (fastPath != null) {
+      fastPath.placeOn(this.device);
+    }
+  }
+
+  /**
+   * The session options (soft placement, GPU options) of the eager context this environment runs,
+   * which the sessions of compiled steps traced from it take over; null outside an eager context.
+   */
+  public void placeCompiledSteps(org.tensorflow.proto.ConfigProto config) {
+    this.compiledStepsConfig = config;
+  }
+
+  /** What {@link #placeCompiledSteps} set, or null. */
+  public org.tensorflow.proto.ConfigProto compiledStepsConfig() {
+    return compiledStepsConfig;
+  }
+
+  /** The device ops built here are placed on, or null for TensorFlow's choice. */
+  public String device() {
+    return device;
+  }
+
   /** The only thread allowed to build ops here, or null for any (graphs being traced). */
   private volatile Thread owner;
 
@@ -123,6 +161,11 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
   public OperationBuilder opBuilder(String type, String name, Scope scope) {
     if (owner != null && owner != Thread.currentThread()) {
       checkThread();
+    }
+    if (deviceSpec != null && fastPath == null && scope.getDeviceString().isEmpty()) {
+      // TensorFlow Java's builders apply the scope's device at build(): the context's device
+      // goes on the scope (the fast path sets it on its C API ops; an explicit scope device wins).
+      scope = scope.withDevice(deviceSpec);
     }
     OperationBuilder builder =
         fastPath != null
