@@ -230,10 +230,13 @@ public class LayerNormalization extends Layer {
     Operand<TInt32> reduce = tf.constant(a);
     Operand<TFloat32> mean = tf.math.mean(input, reduce, Mean.keepDims(true));
     // The variance's gradient with respect to the mean is zero, so it is not propagated (as
-    // tf.nn.moments does).
+    // tf.nn.moments does). Square(Sub) rather than SquaredDifference: TensorFlow's oneDNN remapper
+    // rewrites Mean, SquaredDifference, Mean, Rsqrt, Mul in a graph into its fused layer-norm op,
+    // which refuses this layer's rank-matched scale ("scale must be 1D tensor"), so compiled steps
+    // failed where eager ones ran (LayerNormalizationTest checks both).
     Operand<TFloat32> variance =
         tf.math.mean(
-            tf.math.squaredDifference(input, tf.stopGradient(mean)), reduce, Mean.keepDims(true));
+            tf.math.square(tf.math.sub(input, tf.stopGradient(mean))), reduce, Mean.keepDims(true));
     Operand<TFloat32> y =
         tf.math.mul(
             tf.math.sub(input, mean), tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));

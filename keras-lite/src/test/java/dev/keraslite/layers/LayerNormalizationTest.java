@@ -235,4 +235,55 @@ class LayerNormalizationTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LayerNormalization.fromConfig(keras2));
     assertTrue(e.getMessage().startsWith("LayerNormalization 'layer_normalization': option rms_scaling=true"), e.getMessage());
   }
+
+  /**
+   * The layer traced into a graph (compiled {@code predict}) computes what it computes eagerly and
+   * what the plain-Java oracle computes, on rank-2 and rank-3 inputs. TensorFlow's oneDNN remapper
+   * rewrites the graph pattern Mean, SquaredDifference, Mean, Rsqrt, Mul into a fused layer-norm op
+   * that expects a 1-D scale: with the layer's scale reshaped to the input's rank the fused op
+   * refused rank-3 inputs ("scale must be 1D tensor") and gave wrong values, so the compiled path
+   * needs this check of its own.
+   */
+  @Test
+  void compiledPredictMatchesEagerPredictAndTheOracleOnRankTwoAndThree() {
+    for (long[] shape : new long[][] {{6, 8}, {4, 5, 8}}) {
+      float[] x = new float[(int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+      Random random = new Random(shape.length);
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) (random.nextGaussian() * 3 + 1);
+      }
+      float[] gamma = new float[8];
+      float[] beta = new float[8];
+      for (int i = 0; i < 8; i++) {
+        gamma[i] = 0.5f + 0.25f * i;
+        beta[i] = 0.1f * i - 0.3f;
+      }
+      double[] expected = normalize(x, x.length / 8, 8, 1e-3, gamma, beta);
+      Map<Boolean, float[]> outputs = new LinkedHashMap<>();
+      for (boolean eagerly : new boolean[] {true, false}) {
+        Layer.clearNameCounters();
+        try (Eager eager = Eager.create()) {
+          Ops tf = eager.tf();
+          long[] inputShape = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+          dev.keraslite.layers.KerasTensor input = dev.keraslite.models.Input.of(inputShape);
+          LayerNormalization norm = new LayerNormalization()
+              .gammaInitializer(Initializers.constant(gamma))
+              .betaInitializer(Initializers.constant(beta));
+          dev.keraslite.models.Model model = dev.keraslite.models.Model.of(input, norm.apply(input));
+          model.setRunEagerly(eagerly);
+          org.tensorflow.ndarray.FloatNdArray xs =
+              org.tensorflow.ndarray.NdArrays.wrap(Shape.of(shape), DataBuffers.of(x, true, false));
+          org.tensorflow.ndarray.FloatNdArray ys = model.predict(tf, xs, 3);
+          float[] out = new float[x.length];
+          int[] k = {0};
+          ys.scalars().forEach(v -> out[k[0]++] = v.getFloat());
+          outputs.put(eagerly, out);
+        }
+      }
+      String where = "input shape " + java.util.Arrays.toString(shape);
+      assertClose(expected, outputs.get(true), 1e-4, "eager, " + where);
+      assertClose(expected, outputs.get(false), 1e-4, "compiled, " + where);
+      assertClose(outputs.get(true), outputs.get(false), 1e-5, "compiled vs eager, " + where);
+    }
+  }
 }
