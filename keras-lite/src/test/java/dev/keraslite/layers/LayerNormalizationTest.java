@@ -273,7 +273,7 @@ class LayerNormalizationTest {
           model.setRunEagerly(eagerly);
           org.tensorflow.ndarray.FloatNdArray xs =
               org.tensorflow.ndarray.NdArrays.wrap(Shape.of(shape), DataBuffers.of(x, true, false));
-          org.tensorflow.ndarray.FloatNdArray ys = model.predict(tf, xs, 3);
+          org.tensorflow.ndarray.FloatNdArray ys = model.predict(xs, 3);
           float[] out = new float[x.length];
           int[] k = {0};
           ys.scalars().forEach(v -> out[k[0]++] = v.getFloat());
