@@ -351,4 +351,22 @@ public class GRUCell extends RecurrentCell {
   GateWeights gateWeights() {
     return gateWeights;
   }
+
+  @Override
+  public GRUCell dropout(double dropout) {
+    super.dropout(dropout);
+    return this;
+  }
+
+  @Override
+  public GRUCell recurrentDropout(double recurrentDropout) {
+    super.recurrentDropout(recurrentDropout);
+    return this;
+  }
+
+  @Override
+  public GRUCell seed(Long seed) {
+    super.seed(seed);
+    return this;
+  }
 }

@@ -323,4 +323,22 @@ public class LSTMCell extends RecurrentCell {
   boolean unitForgetBias() {
     return unitForgetBias;
   }
+
+  @Override
+  public LSTMCell dropout(double dropout) {
+    super.dropout(dropout);
+    return this;
+  }
+
+  @Override
+  public LSTMCell recurrentDropout(double recurrentDropout) {
+    super.recurrentDropout(recurrentDropout);
+    return this;
+  }
+
+  @Override
+  public LSTMCell seed(Long seed) {
+    super.seed(seed);
+    return this;
+  }
 }

@@ -1,5 +1,7 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.regularizers.Regularizer;
+import dev.keraslite.regularizers.Regularizers;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -92,5 +94,16 @@ public class Masking extends Layer {
   public static Masking fromConfig(Map<String, Object> config) {
     LayerConfig c = LayerConfig.of("Masking", config);
     return c.applyBase(new Masking(c.getDouble("mask_value", 0.0)));
+  }
+
+  @Override
+  public Masking activityRegularizer(Regularizer regularizer) {
+    super.activityRegularizer(regularizer);
+    return this;
+  }
+
+  @Override
+  public Masking activityRegularizer(String name) {
+    return activityRegularizer(Regularizers.get(name));
   }
 }

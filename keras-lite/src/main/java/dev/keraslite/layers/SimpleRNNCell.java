@@ -268,4 +268,22 @@ public class SimpleRNNCell extends RecurrentCell {
             tf, tf.math.add(x, tf.linalg.matMul(dropRecurrent(tf, states.get(0), training), weights.recurrentKernel().value(tf))));
     return new RecurrentStep(h, List.of(h));
   }
+
+  @Override
+  public SimpleRNNCell dropout(double dropout) {
+    super.dropout(dropout);
+    return this;
+  }
+
+  @Override
+  public SimpleRNNCell recurrentDropout(double recurrentDropout) {
+    super.recurrentDropout(recurrentDropout);
+    return this;
+  }
+
+  @Override
+  public SimpleRNNCell seed(Long seed) {
+    super.seed(seed);
+    return this;
+  }
 }

@@ -271,6 +271,7 @@ class LayerNormalizationTest {
               .betaInitializer(Initializers.constant(beta));
           dev.keraslite.models.Model model = dev.keraslite.models.Model.of(input, norm.apply(input));
           model.setRunEagerly(eagerly);
+          model.build(tf);
           org.tensorflow.ndarray.FloatNdArray xs =
               org.tensorflow.ndarray.NdArrays.wrap(Shape.of(shape), DataBuffers.of(x, true, false));
           org.tensorflow.ndarray.FloatNdArray ys = model.predict(xs, 3);

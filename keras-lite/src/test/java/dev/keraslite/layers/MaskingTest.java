@@ -203,6 +203,7 @@ class MaskingTest {
       KerasTensor in = Input.of(5);
       Model functional = Model.of(in, dense.apply(lstm.apply(dropout.apply(embedding.apply(in)))));
       FloatNdArray batch = StdArrays.ndCopyOf(PADDED);
+      sequential.build(tf);
       float[] bySequential = values(tf.constant(sequential.predict(batch, 2)));
       float[] byFunctional = values(functional.apply(tf, tf.constant(PADDED)));
       for (int i = 0; i < 2; i++) {

@@ -3,9 +3,14 @@ package dev.keraslite.samples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
+import dev.keraslite.EagerFunction;
+import dev.keraslite.layers.Masking;
+import dev.keraslite.metrics.SparseCategoricalAccuracy;
+import org.tensorflow.types.TBool;
 import dev.keraslite.EagerScope;
 import dev.keraslite.GradientTape;
 import dev.keraslite.KerasLite;
@@ -412,6 +417,77 @@ class PortingTest {
       // keras: loss = keras.losses.MeanSquaredError()(y_true, y_pred)
       Operand<TFloat32> mse = new MeanSquaredError().apply(tf, tf.constant(new float[][] {{0, 1}}), tf.constant(new float[][] {{1, 3}}));
       assertEquals(2.5, Recording.readScalar(mse), 1e-6);
+    }
+  }
+
+  @Test
+  void thisRoundsPortingItems() {
+    FloatNdArray xTrain = features(128);
+    IntNdArray yTrain = labels(xTrain);
+    FloatNdArray xTest = features(32);
+    IntNdArray yTest = labels(xTest);
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      KerasLite.setRandomSeed(2);
+      // keras: layers.Dense(64, activation="relu", kernel_initializer="he_normal")
+      Dense byName = new Dense(64).activation("relu").kernelInitializer("he_normal");
+      float[] relu = floats(byName.apply(tf, tf.constant(new float[][] {{1, -2, 3}})));
+      assertEquals(64, relu.length);
+      for (float v : relu) {
+        assertTrue(v >= 0, "relu output " + v);
+      }
+      // keras: keras.activations.get("relux")
+      IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Activations.get("relux"));
+      assertTrue(unknown.getMessage().contains("Unknown activation 'relux'; valid: "), unknown.getMessage());
+      Sequential model = new Sequential(Input.of(4), new Dense(16).activation("relu"), new Dense(2));
+      // keras: model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+      model.compile(tf, "adam", "sparse_categorical_crossentropy", "accuracy");
+      FloatNdArray weights = NdArrays.ofFloats(Shape.of(128));
+      for (int i = 0; i < 128; i++) {
+        weights.setFloat(i % 2 == 0 ? 1f : 0.5f, i);
+      }
+      // keras: history = model.fit(x_train, y_train, sample_weight=weights, validation_data=(x_test, y_test), epochs=2, verbose=0)
+      History history = model.fit(xTrain, yTrain, FitOptions.epochs(2).sampleWeight(weights).validationData(xTest, yTest).verbose(0));
+      assertEquals(2, history.history().get("val_loss").size());
+      // keras: predictions = model.predict(x_test)
+      FloatNdArray predictions = model.predict(xTest);
+      assertArrayEquals(new long[] {32, 2}, predictions.shape().asArray());
+      // keras: accuracy = keras.metrics.SparseCategoricalAccuracy()
+      SparseCategoricalAccuracy accuracy = new SparseCategoricalAccuracy();
+      // keras: accuracy.update_state([1, 0], [[0.1, 0.9], [0.2, 0.8]])
+      accuracy.updateState(tf, tf.constant(new int[] {1, 0}), tf.constant(new float[][] {{0.1f, 0.9f}, {0.2f, 0.8f}}));
+      // keras: float(accuracy.result())
+      double result = Recording.readScalar(accuracy.result(tf));
+      assertEquals(0.5, result, 1e-7);
+      // keras: accuracy.reset_state()
+      accuracy.resetState();
+      assertEquals(0.0, Recording.readScalar(accuracy.result(tf)), 0);
+      // keras: square = tf.function(lambda a: a * a)
+      EagerFunction<Operand<TFloat32>> square = eager.function((Ops g, Operand<TFloat32> a) -> g.math.mul(a, a));
+      // keras: nine = square(tf.constant(3.0))
+      Operand<TFloat32> nine = square.call(tf.constant(3f));
+      assertEquals(9.0, Recording.readScalar(nine), 0);
+      assertEquals(1, square.tracingCount());
+      // keras: embedded = layers.Embedding(1000, 8, mask_zero=True)(tf.constant([[3, 5, 0, 0]]))
+      Operand<TFloat32> embedded = new Embedding(1000, 8).maskZero(true).apply(tf, tf.constant(new float[][] {{3, 5, 0, 0}}));
+      // keras: embedded._keras_mask
+      Operand<TBool> mask = Layer.kerasMask(embedded);
+      boolean[] kept = new boolean[4];
+      int[] at = {0};
+      mask.asTensor().scalars().forEach(s -> kept[at[0]++] = s.getBoolean());
+      assertArrayEquals(new boolean[] {true, true, false, false}, kept);
+      // keras: layers.Masking(mask_value=0.0)
+      Masking masking = new Masking(0.0);
+      assertEquals(0.0, masking.maskValue(), 0);
+      // keras: layers.LSTM(8, dropout=0.2, recurrent_dropout=0.2)
+      LSTM dropped = new LSTM(8).dropout(0.2).recurrentDropout(0.2);
+      assertArrayEquals(new long[] {2, 8}, shapeOf(dropped.apply(tf, ones(tf, 2, 5, 3), true)));
+    }
+    // keras: with tf.device("/GPU:0"):
+    try (Eager placed = Eager.builder().device("/GPU:0").softPlacement(true).create()) {
+      Operand<TFloat32> onDevice = placed.tf().math.add(placed.tf().constant(1f), placed.tf().constant(2f));
+      assertEquals(3.0, Recording.readScalar(onDevice), 0);
+      assertTrue(Recording.device(onDevice).endsWith("CPU:0"), "no GPU here, soft placement: " + Recording.device(onDevice));
     }
   }
 
