@@ -1,9 +1,12 @@
 /**
  * keras-lite: a Keras-like library over TensorFlow Java.
  *
- * <p>The module exports the packages users program against and keeps {@code dev.keraslite.internal}
- * (the recording machinery and the fast eager path) unexported: on the module path those types are
- * invisible to users, whatever their Java access modifier (docs/ARCHITECTURE.md, "Public surface").
+ * <p>The module exports the packages users program against and keeps every package named {@code
+ * internal} unexported: {@code dev.keraslite.internal} (the recording machinery and the fast eager
+ * path) and the helpers two packages of one level share ({@code layers.internal}: shape formatting;
+ * {@code losses.internal}: Keras's label and prediction shape alignment, which metrics use too). On
+ * the module path those types are invisible to users, whatever their Java access modifier
+ * (docs/ARCHITECTURE.md, "Public surface").
  *
  * <p>Two things need opening when keras-lite runs on the module path, both documented in README:
  * the fast eager path and the distributed runtime read private handles of TensorFlow Java ({@code

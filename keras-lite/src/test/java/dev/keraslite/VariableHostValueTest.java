@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.ndarray.BooleanNdArray;
 import org.tensorflow.ndarray.DoubleNdArray;
 import org.tensorflow.ndarray.FloatNdArray;
@@ -52,6 +53,23 @@ class VariableHostValueTest {
       l.assign(big);
       try (TInt64 t = l.<TInt64>value(tf).asTensor()) {
         assertEquals(-(1L << 50), t.getLong());
+      }
+    }
+  }
+
+  /** A copy to host memory and back, between the ops of a tape, is not part of the tape's math. */
+  @Test
+  void hostCopiesAreNotRecordedByAnOpenTape() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Variable w = new Variable(tf, "w:0", tf.constant(new float[] {3f}), true);
+      try (GradientTape tape = new GradientTape(tf)) {
+        Operand<TFloat32> y = tf.math.square(w.<TFloat32>value(tf));
+        w.assign(w.numpy());
+        List<Operand<?>> grads = tape.gradient(y, List.of(w));
+        try (TFloat32 t = (TFloat32) grads.get(0).asTensor()) {
+          assertEquals(6f, t.getFloat(0)); // d(w^2)/dw at 3, untouched by the copy
+        }
       }
     }
   }

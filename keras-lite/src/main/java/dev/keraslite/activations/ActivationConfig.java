@@ -5,9 +5,10 @@ import java.util.Map;
 /**
  * Activations in Keras's serialized form (Keras's {@code keras.activations.serialize} and {@code
  * deserialize}): a built-in activation is its name ({@code "relu"}); Keras 3 may also write {@code
- * {"class_name": "function", "config": "relu", ...}}.
+ * {"class_name": "function", "config": "relu", ...}}. Reached through {@link
+ * Activations#serialize} and {@link Activations#deserialize}.
  */
-public final class ActivationConfig {
+final class ActivationConfig {
   private ActivationConfig() {}
 
   /**
@@ -16,7 +17,7 @@ public final class ActivationConfig {
    * @throws IllegalArgumentException for an activation without a Keras name (a lambda, or a
    *     built-in with non-default arguments such as {@code elu(0.5)})
    */
-  public static String serialize(Activation activation) {
+  static String serialize(Activation activation) {
     if (activation == null) {
       return "linear"; // layers hold null for "no activation", which Keras writes as linear
     }
@@ -39,7 +40,7 @@ public final class ActivationConfig {
    *
    * @throws IllegalArgumentException for an unknown activation, listing the known ones
    */
-  public static Activation deserialize(Object value) {
+  static Activation deserialize(Object value) {
     if (value == null) {
       return Activations.linear();
     }

@@ -250,4 +250,26 @@ public final class Activations {
   public static Activation silu() {
     return named("silu", (tf, x) -> tf.math.mul(x, tf.math.sigmoid(x)));
   }
+
+  /**
+   * Keras's serialized form of {@code activation} ({@code keras.activations.serialize}): the name of
+   * a built-in activation with its default arguments, {@code "linear"} for none.
+   *
+   * @throws IllegalArgumentException for an activation Keras cannot name (a lambda, a configured
+   *     one), saying to use an activation layer instead
+   */
+  public static String serialize(Activation activation) {
+    return ActivationConfig.serialize(activation);
+  }
+
+  /**
+   * The activation a Keras file names ({@code keras.activations.deserialize}): a name, or Keras 3's
+   * {@code {"class_name": "function", "config": "relu"}}; {@code null} is linear. Runs no code from
+   * the file: custom activations are refused.
+   *
+   * @throws IllegalArgumentException for anything else, naming what was received
+   */
+  public static Activation deserialize(Object config) {
+    return ActivationConfig.deserialize(config);
+  }
 }

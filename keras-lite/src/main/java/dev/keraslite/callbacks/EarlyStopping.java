@@ -1,8 +1,9 @@
 package dev.keraslite.callbacks;
 
-import dev.keraslite.checkpoint.WeightsSnapshot;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
+import org.tensorflow.ndarray.NdArray;
 import java.util.logging.Logger;
 
 /**
@@ -17,7 +18,7 @@ import java.util.logging.Logger;
  * (by more than {@code minDelta}) records the new best and, if it also beats {@code baseline},
  * resets the wait; otherwise, once {@code patience} epochs have passed without one (and the epoch
  * is not the first), training is asked to stop. With {@code restoreBestWeights}, the model's
- * weights at the best epoch are copied ({@link WeightsSnapshot}) and put back when training ends,
+ * weights at the best epoch are copied to host memory ({@code model.getWeights()}, as Keras does) and put back when training ends,
  * whether or not it stopped early, as Keras 3 does; the first monitored epoch counts as the best
  * until one beats it, even if none beats the baseline.
  *
@@ -40,7 +41,7 @@ public class EarlyStopping extends Callback {
   private int wait;
   private int stoppedEpoch;
   private int bestEpoch;
-  private WeightsSnapshot bestWeights;
+  private List<NdArray<?>> bestWeights;
 
   /** Quantity to monitor (default {@code "val_loss"}). */
   public EarlyStopping monitor(String monitor) {
@@ -189,7 +190,7 @@ public class EarlyStopping extends Callback {
     if (restoreBestWeights && (improved || bestWeights == null)) {
       // Keras also snapshots a first monitored epoch that does not improve: until one does, it
       // is the best there is.
-      bestWeights = WeightsSnapshot.of(context().model().variables());
+      bestWeights = context().model().getWeights();
       bestEpoch = epoch;
     }
     if (improved) {
@@ -217,7 +218,7 @@ public class EarlyStopping extends Callback {
         out.println(
             "Restoring model weights from the end of the best epoch: " + (bestEpoch + 1) + ".");
       }
-      bestWeights.restore();
+      context().model().setWeights(bestWeights);
     }
   }
 }

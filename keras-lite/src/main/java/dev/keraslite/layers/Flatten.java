@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.layers.internal.Shapes;
 import dev.keraslite.regularizers.Regularizers;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;

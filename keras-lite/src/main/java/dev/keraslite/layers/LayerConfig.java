@@ -3,7 +3,7 @@ package dev.keraslite.layers;
 import dev.keraslite.mixedprecision.DTypePolicy;
 
 import dev.keraslite.activations.Activation;
-import dev.keraslite.activations.ActivationConfig;
+import dev.keraslite.activations.Activations;
 import dev.keraslite.initializers.Initializer;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.constraints.Constraints;
@@ -172,7 +172,7 @@ final class LayerConfig {
   /** The activation under {@code key} (a Keras name such as {@code "relu"}); linear when absent. */
   public Activation activation(String key) {
     try {
-      return ActivationConfig.deserialize(config.get(key));
+      return Activations.deserialize(config.get(key));
     } catch (IllegalArgumentException e) {
       throw error("option '" + key + "': " + e.getMessage());
     }
@@ -299,7 +299,7 @@ final class LayerConfig {
 
   /** Keras's serialized form of an activation (its name), for {@code getConfig()}. */
   public static Object serialize(Activation activation) {
-    return ActivationConfig.serialize(activation);
+    return Activations.serialize(activation);
   }
 
   /**

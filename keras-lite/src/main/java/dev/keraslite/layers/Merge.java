@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.layers.internal.Shapes;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;

@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import dev.keraslite.losses.internal.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;

@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import dev.keraslite.losses.internal.ShapeAlignment;
 import dev.keraslite.Recording;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;

@@ -1,5 +1,6 @@
 package dev.keraslite.losses;
 
+import dev.keraslite.losses.internal.ShapeAlignment;
 import dev.keraslite.Recording;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;

@@ -1,6 +1,6 @@
 package dev.keraslite.metrics;
 
-import dev.keraslite.losses.ShapeAlignment;
+import dev.keraslite.losses.internal.ShapeAlignment;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;

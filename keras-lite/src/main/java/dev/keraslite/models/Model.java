@@ -7,7 +7,7 @@ import dev.keraslite.checkpoint.SavedModelExport;
 import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.KerasTensor;
 import dev.keraslite.layers.Layer;
-import dev.keraslite.layers.Shapes;
+import dev.keraslite.layers.internal.Shapes;
 import dev.keraslite.losses.Loss;
 import dev.keraslite.losses.Losses;
 import dev.keraslite.optimizers.Optimizer;

@@ -3,7 +3,7 @@ package dev.keraslite.models;
 import dev.keraslite.layers.InputLayer;
 import dev.keraslite.layers.KerasTensor;
 import dev.keraslite.layers.Layer;
-import dev.keraslite.layers.Shapes;
+import dev.keraslite.layers.internal.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.keraslite.layers.BatchNormalization;
 import dev.keraslite.layers.DepthwiseConv2D;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.layers.ReLU;
-import dev.keraslite.layers.Shapes;
+import dev.keraslite.layers.internal.Shapes;
 import dev.keraslite.layers.ZeroPadding2D;
 import java.nio.file.Path;
 import java.util.ArrayList;

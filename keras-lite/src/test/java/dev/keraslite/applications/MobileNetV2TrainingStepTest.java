@@ -8,7 +8,6 @@ import dev.keraslite.Eager;
 import dev.keraslite.GradientTape;
 import dev.keraslite.Variable;
 import dev.keraslite.callbacks.Callback;
-import dev.keraslite.checkpoint.WeightsSnapshot;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.losses.SparseCategoricalCrossentropy;
 import dev.keraslite.models.Model;
@@ -25,6 +24,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
 import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -67,10 +67,10 @@ class MobileNetV2TrainingStepTest {
       Ops tf = eager.tf();
       Model model = MobileNetV2.builder().inputShape(96, 96, 3).alpha(0.35).classes(CLASSES).build();
       model.build(tf);
-      WeightsSnapshot start = WeightsSnapshot.of(model.variables());
+      List<NdArray<?>> start = model.getWeights();
 
       List<Double> tape = eagerSgdLosses(eager, model, x, y);
-      start.restore();
+      model.setWeights(start);
       // The same batch in reverse order: the same losses in exact arithmetic (a mean over the
       // batch; batch statistics do not depend on the order), another order of float sums.
       FloatNdArray xReversed = NdArrays.ofFloats(x.shape());
@@ -81,7 +81,7 @@ class MobileNetV2TrainingStepTest {
       }
       List<Double> reordered = eagerSgdLosses(eager, model, xReversed, yReversed);
 
-      start.restore();
+      model.setWeights(start);
       model.compile(tf, new SGD(LEARNING_RATE), new SparseCategoricalCrossentropy());
       List<Double> fit = new ArrayList<>();
       Callback perBatch =
@@ -162,15 +162,15 @@ class MobileNetV2TrainingStepTest {
       Ops tf = eager.tf();
       Model model = MobileNetV2.builder().inputShape(96, 96, 3).alpha(0.35).classes(CLASSES).build();
       model.build(tf);
-      WeightsSnapshot start = WeightsSnapshot.of(model.variables());
+      List<NdArray<?>> start = model.getWeights();
       List<Variable> vars = model.trainableVariables();
 
       AdamStep tape = eagerAdamStep(eager, model, x, y);
-      start.restore();
+      model.setWeights(start);
       AdamStep reversed = eagerAdamStep(eager, model, xReversed, yReversed);
-      start.restore();
+      model.setWeights(start);
       AdamStep rotated = eagerAdamStep(eager, model, xRotated, yRotated);
-      start.restore();
+      model.setWeights(start);
       List<AdamStep> reordered = List.of(reversed, rotated);
 
       Adam fitAdam = new Adam(1e-3f);

@@ -1,5 +1,6 @@
 package dev.keraslite.layers;
 
+import dev.keraslite.layers.internal.Shapes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

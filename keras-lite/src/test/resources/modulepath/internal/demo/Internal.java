@@ -1,8 +1,12 @@
 package demo;
 
 import dev.keraslite.internal.fast.FastShape;
+import dev.keraslite.layers.internal.Shapes;
+import dev.keraslite.losses.internal.ShapeAlignment;
 
 /** Must not compile: dev.keraslite does not export its internal packages. */
 public class Internal {
   Object shape = FastShape.class;
+  Object shapes = Shapes.class;
+  Object alignment = ShapeAlignment.class;
 }

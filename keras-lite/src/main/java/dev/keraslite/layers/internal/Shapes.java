@@ -1,4 +1,4 @@
-package dev.keraslite.layers;
+package dev.keraslite.layers.internal;
 
 import org.tensorflow.ndarray.Shape;
 

@@ -1,4 +1,4 @@
-package dev.keraslite.losses;
+package dev.keraslite.losses.internal;
 
 import dev.keraslite.Recording;
 import org.tensorflow.Operand;
