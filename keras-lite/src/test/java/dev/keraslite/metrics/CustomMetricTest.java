@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
-import dev.keraslite.initializers.Initializers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
