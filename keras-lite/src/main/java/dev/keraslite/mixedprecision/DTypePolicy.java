@@ -23,6 +23,8 @@ import org.tensorflow.types.family.TType;
  *   <li>{@code "float64"}: everything in float64 (Keras's {@code dtype="float64"}, or {@code
  *       keras.config.set_floatx("float64")} for a whole model): variables are float64, floating
  *       inputs are cast to float64 when they enter the layer, and the layer's output is float64.
+ *       Losses cast the predictions to float32 (the loss is float32; gradients below it stay
+ *       float64) and {@code predict} returns float32 arrays.
  * </ul>
  *
  * <p>Every layer casts floating inputs of another dtype to its {@link #boundaryType() boundary
@@ -42,6 +44,9 @@ import org.tensorflow.types.family.TType;
  * <pre>{@code
  * DTypePolicy.setGlobalPolicy("mixed_bfloat16");   // keras.mixed_precision.set_global_policy(...)
  * Sequential model = new Sequential(...);           // its layers take the global policy
+ *
+ * DTypePolicy.setGlobalPolicy("float64");          // keras.config.set_floatx("float64")
+ * dense.setDtypePolicy(DTypePolicy.FLOAT64);       // Dense(4, dtype="float64"), before it is built
  * }</pre>
  */
 public final class DTypePolicy {

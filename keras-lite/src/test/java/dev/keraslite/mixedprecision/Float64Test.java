@@ -260,6 +260,14 @@ class Float64Test {
         }
         Operand<TFloat32> out = model.apply(eager.tf(), eager.tf().constant(xy[0]));
         assertSame(TFloat64.class, out.type(), "a float64 model's output");
+        // predict hands the float64 outputs back as float32 host arrays, the values of apply.
+        FloatNdArray predicted = model.predict(xy[0], 64);
+        double[] applied = read(out);
+        for (int i = 0; i < 256; i++) {
+          assertEquals(applied[i], predicted.getFloat(i, 0), 1e-6 * (1 + Math.abs(applied[i])), "prediction " + i);
+        }
+        double evaluated = model.evaluate(xy[0], xy[1]).get("loss");
+        assertTrue(evaluated < loss.get(0) * 0.5, "evaluate's loss " + evaluated + " after " + loss);
         finalLoss[run] = loss.get(4);
       }
     }
