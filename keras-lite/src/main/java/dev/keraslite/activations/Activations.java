@@ -11,6 +11,7 @@ import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 
 /**
  * Keras 3's activations ({@code keras.activations}), with its names and default arguments. Each
@@ -155,8 +156,8 @@ public final class Activations {
         "elu(alpha=" + alpha + ")",
         (tf, x) -> {
           // Elu is x on the positive side, so scaling the whole output would scale x as well.
-          Operand<TFloat32> negative = tf.math.mul(tf.nn.elu(x), tf.constant(alpha));
-          return tf.select(tf.math.greater(x, tf.constant(0f)), x, negative);
+          Operand<TFloat32> negative = tf.math.mul(tf.nn.elu(x), like(tf, x, alpha));
+          return tf.select(tf.math.greater(x, like(tf, x, 0)), x, negative);
         });
   }
 
@@ -181,8 +182,8 @@ public final class Activations {
           (tf, x) -> {
             Operand<TFloat32> cdf =
                 tf.math.add(
-                    tf.constant(1f), tf.math.erf(tf.math.div(x, tf.constant((float) SQRT_2))));
-            return tf.math.mul(tf.math.mul(tf.constant(0.5f), x), cdf);
+                    like(tf, x, 1), tf.math.erf(tf.math.div(x, like(tf, x, SQRT_2))));
+            return tf.math.mul(tf.math.mul(like(tf, x, 0.5), x), cdf);
           });
     }
     return named(
@@ -191,10 +192,10 @@ public final class Activations {
           Operand<TFloat32> cube = tf.math.mul(tf.math.square(x), x);
           Operand<TFloat32> inner =
               tf.math.mul(
-                  tf.constant((float) SQRT_2_OVER_PI),
-                  tf.math.add(x, tf.math.mul(tf.constant((float) GELU_CUBIC_COEFFICIENT), cube)));
-          Operand<TFloat32> cdf = tf.math.add(tf.constant(1f), tf.math.tanh(inner));
-          return tf.math.mul(tf.math.mul(tf.constant(0.5f), x), cdf);
+                  like(tf, x, SQRT_2_OVER_PI),
+                  tf.math.add(x, tf.math.mul(like(tf, x, GELU_CUBIC_COEFFICIENT), cube)));
+          Operand<TFloat32> cdf = tf.math.add(like(tf, x, 1), tf.math.tanh(inner));
+          return tf.math.mul(tf.math.mul(like(tf, x, 0.5), x), cdf);
         });
   }
 
@@ -231,9 +232,18 @@ public final class Activations {
     return named("hard_sigmoid(slope=" + slope + ")", (tf, x) -> hardSigmoid(tf, x, slope));
   }
 
+  /**
+   * The constant {@code value} in {@code x}'s dtype: float32, or float64 for a float64 layer's
+   * tensors (the signatures say float32; the dtype is known at run time).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<TFloat32> like(Ops tf, Operand<TFloat32> x, double value) {
+    return x.type() == (Class) TFloat64.class ? (Operand) tf.constant(value) : tf.constant((float) value);
+  }
+
   private static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x, float slope) {
-    Operand<TFloat32> linear = tf.math.add(tf.math.mul(x, tf.constant(slope)), tf.constant(0.5f));
-    return tf.math.minimum(tf.math.maximum(linear, tf.constant(0f)), tf.constant(1f));
+    Operand<TFloat32> linear = tf.math.add(tf.math.mul(x, like(tf, x, slope)), like(tf, x, 0.5));
+    return tf.math.minimum(tf.math.maximum(linear, like(tf, x, 0)), like(tf, x, 1));
   }
 
   /** {@code x / (1 + |x|)}. */

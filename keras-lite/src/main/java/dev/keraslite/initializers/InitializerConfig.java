@@ -166,7 +166,7 @@ public final class InitializerConfig {
       case "one":
         return Initializers.ones();
       case "constant":
-        return Initializers.constant((float) number(config, "value", 0));
+        return Initializers.constant(number(config, "value", 0));
       case "glorot_uniform":
         return seed == null ? Initializers.glorotUniform() : Initializers.glorotUniform(seed);
       case "glorot_normal":

@@ -10,8 +10,13 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.linalg.Qr;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras 3's initializers ({@code keras.initializers}) with its names and defaults. Each factory
@@ -20,6 +25,11 @@ import org.tensorflow.types.TInt64;
  * <p>Random initializers come in an unseeded form (fresh values on every call) and a seeded form
  * (the same values on every call, drawn with TensorFlow's stateless random ops from the seed pair
  * {@code [seed, 0]}).
+ *
+ * <p>Every initializer here makes its values in the dtype it is asked for ({@link
+ * Initializer#apply(Ops, Shape, Class)}): a float64 weight's random values are drawn in float64.
+ * Random and orthogonal initializers make floating dtypes only; {@code zeros}, {@code ones} and
+ * {@code constant} also make integer ones.
  */
 public final class Initializers {
   /** Keras 3's default standard deviation of {@code RandomNormal} and {@code TruncatedNormal}. */
@@ -66,11 +76,38 @@ public final class Initializers {
 
   private Initializers() {}
 
-  /** An initializer with a name, for messages and {@code toString()}. */
-  private record Named(String name, Initializer function) implements Initializer {
+  /**
+   * How a built-in initializer makes its value: in {@code dtype}, which the caller has checked
+   * ({@link Named#apply(Ops, Shape, Class)}).
+   */
+  @FunctionalInterface
+  private interface Body {
+    Operand<? extends TNumber> make(Ops tf, Shape shape, Class<? extends TNumber> dtype);
+  }
+
+  /**
+   * An initializer with a name, for messages and {@code toString()}.
+   *
+   * @param floatingOnly whether it makes floating values only (random draws, orthogonal matrices)
+   */
+  private record Named(String name, boolean floatingOnly, Body body) implements Initializer {
     @Override
     public Operand<TFloat32> apply(Ops tf, Shape shape) {
-      return function.apply(tf, shape);
+      return apply(tf, shape, TFloat32.class);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends TNumber> Operand<T> apply(Ops tf, Shape shape, Class<T> dtype) {
+      if (dtype == null) {
+        throw new IllegalArgumentException("initializer " + name + ": the dtype must not be null");
+      }
+      if (floatingOnly && !isFloating(dtype)) {
+        throw new IllegalArgumentException(
+            "initializer " + name + " makes floating-point values: expected a weight dtype of"
+                + " float16, bfloat16, float32 or float64, received " + dtypeName(dtype));
+      }
+      return (Operand<T>) body.make(tf, shape, dtype);
     }
 
     @Override
@@ -79,8 +116,14 @@ public final class Initializers {
     }
   }
 
-  private static Initializer named(String name, Initializer function) {
-    return new Named(name, function);
+  /** A built-in initializer of any numeric dtype (constants). */
+  private static Initializer named(String name, Body body) {
+    return new Named(name, false, body);
+  }
+
+  /** A built-in initializer of floating dtypes only (random draws). */
+  private static Initializer floating(String name, Body body) {
+    return new Named(name, true, body);
   }
 
   /**
@@ -109,17 +152,25 @@ public final class Initializers {
 
   /** All zeros (Keras's default bias initializer). */
   public static Initializer zeros() {
-    return named("zeros", (tf, shape) -> constantFill(tf, shape, 0f));
+    return named("zeros", (tf, shape, dtype) -> constantFill(tf, shape, 0, dtype));
   }
 
   /** All ones. */
   public static Initializer ones() {
-    return named("ones", (tf, shape) -> constantFill(tf, shape, 1f));
+    return named("ones", (tf, shape, dtype) -> constantFill(tf, shape, 1, dtype));
   }
 
   /** Every element equal to {@code value}. */
   public static Initializer constant(float value) {
-    return named("constant(" + value + ")", (tf, shape) -> constantFill(tf, shape, value));
+    return named("constant(" + value + ")", (tf, shape, dtype) -> constantFill(tf, shape, value, dtype));
+  }
+
+  /**
+   * Every element equal to {@code value}, kept in double precision for a float64 weight (and
+   * rounded to float32 for a float32 one).
+   */
+  public static Initializer constant(double value) {
+    return named("constant(" + value + ")", (tf, shape, dtype) -> constantFill(tf, shape, value, dtype));
   }
 
   /**
@@ -150,8 +201,8 @@ public final class Initializers {
   private static Initializer constantArray(float[] flat, Shape valueShape) {
     return named(
         "constant(" + Arrays.toString(flat) + ")",
-        (tf, shape) -> {
-          Operand<TFloat32> value = tf.constant(flat);
+        (tf, shape, dtype) -> {
+          Operand<? extends TNumber> value = castTo(tf, tf.constant(flat), dtype);
           if (flat.length == shape.size()) {
             return tf.reshape(value, tf.constant(shape.asArray()));
           }
@@ -180,8 +231,9 @@ public final class Initializers {
     return true;
   }
 
-  private static Operand<TFloat32> constantFill(Ops tf, Shape shape, float value) {
-    return tf.fill(tf.constant(shape.asArray()), tf.constant(value));
+  private static <T extends TNumber> Operand<T> constantFill(
+      Ops tf, Shape shape, double value, Class<T> dtype) {
+    return tf.fill(tf.constant(shape.asArray()), scalar(tf, value, dtype));
   }
 
   // ---- variance scaling --------------------------------------------------------------------
@@ -287,9 +339,9 @@ public final class Initializers {
           "Initializers.varianceScaling: distribution must be truncated_normal, untruncated_normal"
               + " or uniform, received '" + distribution + "'");
     }
-    return named(
+    return floating(
         name + seedSuffix(seed),
-        (tf, shape) -> {
+        (tf, shape, dtype) -> {
           Fans fans = Fans.of(shape);
           double n =
               mode.equals("fan_in") ? fans.in() : mode.equals("fan_out") ? fans.out() : fans.average();
@@ -297,15 +349,15 @@ public final class Initializers {
           switch (distribution) {
             case "truncated_normal":
               return affine(
-                  tf, tf.random.statelessTruncatedNormal(dims(tf, shape), seed(tf, seed)),
+                  tf, tf.random.statelessTruncatedNormal(dims(tf, shape), seed(tf, seed), dtype),
                   0, Math.sqrt(variance) / TRUNCATED_NORMAL_STDDEV);
             case "untruncated_normal":
               return affine(
-                  tf, tf.random.statelessRandomNormal(dims(tf, shape), seed(tf, seed)),
+                  tf, tf.random.statelessRandomNormal(dims(tf, shape), seed(tf, seed), dtype),
                   0, Math.sqrt(variance));
             default:
               double limit = Math.sqrt(3 * variance);
-              return uniform(tf, shape, -limit, limit, seed);
+              return uniform(tf, shape, -limit, limit, seed, dtype);
           }
         });
   }
@@ -329,10 +381,11 @@ public final class Initializers {
 
   private static Initializer randomNormal(double mean, double stddev, Long seed) {
     requirePositive("randomNormal", "stddev", stddev);
-    return named(
+    return floating(
         "random_normal(mean=" + mean + ", stddev=" + stddev + ")" + seedSuffix(seed),
-        (tf, shape) ->
-            affine(tf, tf.random.statelessRandomNormal(dims(tf, shape), seed(tf, seed)), mean, stddev));
+        (tf, shape, dtype) ->
+            affine(
+                tf, tf.random.statelessRandomNormal(dims(tf, shape), seed(tf, seed), dtype), mean, stddev));
   }
 
   /** Uniform with Keras's defaults: {@code [-0.05, 0.05)}. */
@@ -356,9 +409,9 @@ public final class Initializers {
           "Initializers.randomUniform: maxval must exceed minval, received minval=" + minval
               + ", maxval=" + maxval);
     }
-    return named(
+    return floating(
         "random_uniform(minval=" + minval + ", maxval=" + maxval + ")" + seedSuffix(seed),
-        (tf, shape) -> uniform(tf, shape, minval, maxval, seed));
+        (tf, shape, dtype) -> uniform(tf, shape, minval, maxval, seed, dtype));
   }
 
   /**
@@ -381,11 +434,14 @@ public final class Initializers {
 
   private static Initializer truncatedNormal(double mean, double stddev, Long seed) {
     requirePositive("truncatedNormal", "stddev", stddev);
-    return named(
+    return floating(
         "truncated_normal(mean=" + mean + ", stddev=" + stddev + ")" + seedSuffix(seed),
-        (tf, shape) ->
+        (tf, shape, dtype) ->
             affine(
-                tf, tf.random.statelessTruncatedNormal(dims(tf, shape), seed(tf, seed)), mean, stddev));
+                tf,
+                tf.random.statelessTruncatedNormal(dims(tf, shape), seed(tf, seed), dtype),
+                mean,
+                stddev));
   }
 
   // ---- orthogonal --------------------------------------------------------------------------
@@ -410,31 +466,35 @@ public final class Initializers {
   }
 
   private static Initializer orthogonal(double gain, Long seed) {
-    return named(
+    return floating(
         "orthogonal(gain=" + gain + ")" + seedSuffix(seed),
-        (tf, shape) -> {
-          int rank = shape.numDimensions();
-          if (rank < 2 || shape.hasUnknownDimension()) {
-            throw new IllegalArgumentException(
-                "Initializers.orthogonal: the weight must be at least two-dimensional and fully"
-                    + " known, received shape " + shape);
-          }
-          long cols = shape.get(rank - 1);
-          long rows = shape.size() / cols;
-          // QR of a tall Gaussian matrix gives orthonormal columns; the signs of R's diagonal make
-          // the result uniformly distributed over orthogonal matrices (Mezzadri 2007).
-          Operand<TFloat32> a =
-              tf.random.statelessRandomNormal(
-                  tf.constant(new long[] {Math.max(rows, cols), Math.min(rows, cols)}), seed(tf, seed));
-          Qr<TFloat32> qr = tf.linalg.qr(a);
-          Operand<TFloat32> d =
-              tf.linalg.matrixDiagPart(qr.r(), tf.constant(0), tf.constant(0f));
-          Operand<TFloat32> q = tf.math.mul(qr.q(), tf.math.sign(d));
-          if (rows < cols) {
-            q = tf.linalg.transpose(q, tf.constant(new int[] {1, 0}));
-          }
-          return tf.math.mul(tf.reshape(q, tf.constant(shape.asArray())), tf.constant((float) gain));
-        });
+        (tf, shape, dtype) -> orthogonalValue(tf, shape, gain, seed, dtype));
+  }
+
+  private static <T extends TNumber> Operand<T> orthogonalValue(
+      Ops tf, Shape shape, double gain, Long seed, Class<T> dtype) {
+    int rank = shape.numDimensions();
+    if (rank < 2 || shape.hasUnknownDimension()) {
+      throw new IllegalArgumentException(
+          "Initializers.orthogonal: the weight must be at least two-dimensional and fully"
+              + " known, received shape " + shape);
+    }
+    long cols = shape.get(rank - 1);
+    long rows = shape.size() / cols;
+    // QR of a tall Gaussian matrix gives orthonormal columns; the signs of R's diagonal make
+    // the result uniformly distributed over orthogonal matrices (Mezzadri 2007).
+    Operand<T> a =
+        tf.random.statelessRandomNormal(
+            tf.constant(new long[] {Math.max(rows, cols), Math.min(rows, cols)}),
+            seed(tf, seed),
+            dtype);
+    Qr<T> qr = tf.linalg.qr(a);
+    Operand<T> d = tf.linalg.matrixDiagPart(qr.r(), tf.constant(0), scalar(tf, 0, dtype));
+    Operand<T> q = tf.math.mul(qr.q(), tf.math.sign(d));
+    if (rows < cols) {
+      q = tf.linalg.transpose(q, tf.constant(new int[] {1, 0}));
+    }
+    return tf.math.mul(tf.reshape(q, tf.constant(shape.asArray())), scalar(tf, gain, dtype));
   }
 
   // ---- helpers -----------------------------------------------------------------------------
@@ -465,14 +525,59 @@ public final class Initializers {
     return tf.constant(new long[] {KerasLite.drawSeed(), KerasLite.drawSeed()});
   }
 
-  private static Operand<TFloat32> uniform(
-      Ops tf, Shape shape, double minval, double maxval, Long seed) {
+  private static <T extends TNumber> Operand<T> uniform(
+      Ops tf, Shape shape, double minval, double maxval, Long seed, Class<T> dtype) {
     return affine(
-        tf, tf.random.statelessRandomUniform(dims(tf, shape), seed(tf, seed)), minval, maxval - minval);
+        tf,
+        tf.random.statelessRandomUniform(dims(tf, shape), seed(tf, seed), dtype),
+        minval,
+        maxval - minval);
   }
 
-  /** {@code offset + scale * x}. */
-  private static Operand<TFloat32> affine(Ops tf, Operand<TFloat32> x, double offset, double scale) {
-    return tf.math.add(tf.math.mul(x, tf.constant((float) scale)), tf.constant((float) offset));
+  /** {@code offset + scale * x}, the constants in {@code x}'s dtype. */
+  private static <T extends TNumber> Operand<T> affine(
+      Ops tf, Operand<T> x, double offset, double scale) {
+    Class<T> dtype = x.type();
+    return tf.math.add(tf.math.mul(x, scalar(tf, scale, dtype)), scalar(tf, offset, dtype));
+  }
+
+  /** A scalar constant {@code value} of {@code dtype}: double precision for float64. */
+  @SuppressWarnings("unchecked")
+  static <T extends TNumber> Operand<T> scalar(Ops tf, double value, Class<T> dtype) {
+    if (dtype == TFloat32.class) {
+      return (Operand<T>) tf.constant((float) value);
+    }
+    if (dtype == TFloat64.class) {
+      return (Operand<T>) tf.constant(value);
+    }
+    if (dtype == TInt32.class) {
+      return (Operand<T>) tf.constant((int) value);
+    }
+    if (dtype == TInt64.class) {
+      return (Operand<T>) tf.constant((long) value);
+    }
+    return tf.dtypes.cast(tf.constant(value), dtype);
+  }
+
+  /** {@code value} in {@code dtype}: itself for float32, a cast otherwise. */
+  @SuppressWarnings("unchecked")
+  static <T extends TNumber> Operand<T> castTo(Ops tf, Operand<TFloat32> value, Class<T> dtype) {
+    if (dtype == null) {
+      throw new IllegalArgumentException("initializer: the dtype must not be null");
+    }
+    return dtype == TFloat32.class ? (Operand<T>) value : tf.dtypes.cast(value, dtype);
+  }
+
+  private static boolean isFloating(Class<?> dtype) {
+    return dtype == TFloat32.class
+        || dtype == TFloat64.class
+        || dtype == TFloat16.class
+        || dtype == TBfloat16.class;
+  }
+
+  /** {@code "float64"} for {@code TFloat64.class}: Keras's dtype names in messages. */
+  private static String dtypeName(Class<?> dtype) {
+    String simple = dtype.getSimpleName();
+    return simple.startsWith("T") ? simple.substring(1).toLowerCase(java.util.Locale.ROOT) : simple;
   }
 }

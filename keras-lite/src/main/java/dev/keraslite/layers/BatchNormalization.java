@@ -278,7 +278,7 @@ public class BatchNormalization extends Layer {
       variance = broadcastable(tf, movingVariance.value(tf));
     }
     // tf.nn.batch_normalization's arrangement: x * inv + (beta - mean * inv).
-    Operand<TFloat32> inv = tf.math.rsqrt(tf.math.add(variance, tf.constant((float) epsilon)));
+    Operand<TFloat32> inv = tf.math.rsqrt(tf.math.add(variance, DTypes.scalarLike(tf, variance, epsilon)));
     if (scale) {
       inv = tf.math.mul(inv, broadcastable(tf, gamma.value(tf)));
     }
@@ -290,8 +290,8 @@ public class BatchNormalization extends Layer {
   /** moving = moving * momentum + batch * (1 - momentum), outside every tape: state, not math. */
   private void updateMovingStatistics(Ops tf, Operand<TFloat32> mean, Operand<TFloat32> variance) {
     try (Recording.Paused paused = Recording.paused(tf)) {
-      Operand<TFloat32> keep = tf.constant((float) momentum);
-      Operand<TFloat32> take = tf.constant((float) (1 - momentum));
+      Operand<TFloat32> keep = DTypes.scalarLike(tf, mean, momentum);
+      Operand<TFloat32> take = DTypes.scalarLike(tf, mean, 1 - momentum);
       Operand<TInt32> vector = tf.constant(new int[] {(int) features});
       movingMean.assign(
           tf,

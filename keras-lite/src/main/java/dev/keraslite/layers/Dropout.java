@@ -123,15 +123,15 @@ public class Dropout extends Layer {
       return input;
     }
     if (rate == 1) {
-      return tf.math.mul(input, tf.constant(0f));
+      return tf.math.mul(input, DTypes.scalarLike(tf, input, 0));
     }
     RandomUniform.Options[] options = {
       RandomUniform.seed(GRAPH_SEED), RandomUniform.seed2(seed != null ? seed : drawnSeed())
     };
     Operand<TFloat32> uniform = tf.random.randomUniform(maskShape(tf, input), TFloat32.class, options);
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, tf.constant((float) rate)), TFloat32.class);
+    Operand<TFloat32> keep = DTypes.castLike(tf, tf.math.greaterEqual(uniform, tf.constant((float) rate)), input);
     // TensorFlow's order: scale first, then mask.
-    Operand<TFloat32> scaled = tf.math.mul(input, tf.constant((float) (1.0 / (1.0 - rate))));
+    Operand<TFloat32> scaled = tf.math.mul(input, DTypes.scalarLike(tf, input, 1.0 / (1.0 - rate)));
     return tf.math.mul(scaled, keep);
   }
 

@@ -102,7 +102,7 @@ public class Embedding extends Layer {
       return tf.math.notEqual(tf.dtypes.cast(integral, TInt64.class), tf.constant(0L));
     }
     // As Keras: the raw ids compared with 0 (call truncates them, the mask does not).
-    return tf.math.notEqual(ids, tf.constant(0f));
+    return tf.math.notEqual(ids, DTypes.scalarLike(tf, ids, 0));
   }
 
   /** The initializer of the table (default uniform in {@code [-0.05, 0.05)}). */

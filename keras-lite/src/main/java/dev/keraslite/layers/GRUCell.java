@@ -330,7 +330,7 @@ public class GRUCell extends RecurrentCell {
     Operand<TFloat32> candidate = activation.apply(tf, tf.math.add(xs.get(2), recurrentH));
     Operand<TFloat32> hNext =
         tf.math.add(
-            tf.math.mul(z, h), tf.math.mul(tf.math.sub(tf.constant(1f), z), candidate));
+            tf.math.mul(z, h), tf.math.mul(tf.math.sub(DTypes.scalarLike(tf, z, 1), z), candidate));
     return new RecurrentStep(hNext, List.of(hNext));
   }
 

@@ -25,6 +25,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * The Keras layer: configuration in the constructor, weights created lazily by {@link
@@ -225,7 +226,29 @@ public abstract class Layer {
    */
   protected final Variable addWeight(
       String name, Shape shape, Initializer initializer, boolean trainable) {
-    return addWeight(name, shape, initializer, trainable, null, null);
+    return addWeight(name, shape, initializer, trainable, null, null, null);
+  }
+
+  /**
+   * {@link #addWeight(String, Shape, Initializer, boolean)} with an explicit dtype (Keras's {@code
+   * add_weight(dtype=...)}), such as {@code TFloat64.class}, or {@code TInt64.class} for a counter.
+   * Without one a weight takes the variable dtype of the layer's {@link #dtypePolicy()}.
+   *
+   * @param dtype the variable's dtype; null for the policy's
+   */
+  protected final Variable addWeight(
+      String name,
+      Shape shape,
+      Initializer initializer,
+      boolean trainable,
+      Class<? extends TNumber> dtype) {
+    return addWeight(name, shape, initializer, trainable, null, null, dtype);
+  }
+
+  /** {@link #addWeight(String, Shape, Initializer, boolean, Class)} for a trainable weight. */
+  protected final Variable addWeight(
+      String name, Shape shape, Initializer initializer, Class<? extends TNumber> dtype) {
+    return addWeight(name, shape, initializer, true, null, null, dtype);
   }
 
   /**
@@ -239,7 +262,7 @@ public abstract class Layer {
    */
   protected final Variable addWeight(
       String name, Shape shape, Initializer initializer, Regularizer regularizer, Constraint constraint) {
-    return addWeight(name, shape, initializer, true, regularizer, constraint);
+    return addWeight(name, shape, initializer, true, regularizer, constraint, null);
   }
 
   private Variable addWeight(
@@ -248,7 +271,8 @@ public abstract class Layer {
       Initializer initializer,
       boolean trainable,
       Regularizer regularizer,
-      Constraint constraint) {
+      Constraint constraint,
+      Class<? extends TNumber> dtype) {
     CallContext.Frame frame = CallContext.current();
     if (frame == null || frame.layer() != this) {
       throw new IllegalStateException(
@@ -269,7 +293,14 @@ public abstract class Layer {
     // In a graph, the starting value belongs with the variable's initializer, outside any function
     // being traced; eagerly it is simply computed now.
     Ops initOps = frame.tf().scope().env().isEager() ? frame.tf() : frame.tf().withInitScope();
-    Operand<TFloat32> initial = Objects.requireNonNull(initializer, "initializer").apply(initOps, shape);
+    Class<? extends TNumber> type = dtype != null ? dtype : dtypePolicy.variableType();
+    Operand<? extends TNumber> initial =
+        Objects.requireNonNull(initializer, "initializer").apply(initOps, shape, type);
+    if (initial.type() != type) {
+      throw new IllegalArgumentException(
+          describe() + ": initializer " + initializer + " returned " + initial.type().getSimpleName()
+              + " for weight '" + name + "' of dtype " + type.getSimpleName());
+    }
     if (!Shapes.same(Recording.shape(initial), shape)) {
       throw new IllegalArgumentException(
           describe() + ": initializer " + initializer + " returned shape "
@@ -640,6 +671,7 @@ public abstract class Layer {
       maybeBuild(shapes);
       // Keras passes the mask of the first input only (layer.py, "populate mask argument").
       Operand<TBool> mask = Masks.get(inputs.get(0));
+      inputs = autocast(tf, inputs);
       List<Operand<TFloat32>> outputs = callOutputs(tf, inputs, mask, frame.training());
       if (outputs == null || outputs.isEmpty()) {
         throw new IllegalStateException(describe() + ": call returned no output");
@@ -665,6 +697,26 @@ public abstract class Layer {
     } finally {
       CallContext.pop(frame);
     }
+  }
+
+  /**
+   * The inputs with floating ones of another dtype cast to the policy's boundary dtype (Keras's
+   * autocast): float64 into a float64 layer, float32 into the others. The same list when nothing
+   * needs a cast, which is the common case.
+   */
+  private List<Operand<TFloat32>> autocast(Ops tf, List<Operand<TFloat32>> inputs) {
+    List<Operand<TFloat32>> out = null;
+    for (int i = 0; i < inputs.size(); i++) {
+      Operand<TFloat32> x = inputs.get(i);
+      Operand<TFloat32> cast = dtypePolicy.autocast(tf, x);
+      if (cast != x) {
+        if (out == null) {
+          out = new ArrayList<>(inputs);
+        }
+        out.set(i, cast);
+      }
+    }
+    return out == null ? inputs : out;
   }
 
   private List<Shape> shapesOf(List<Operand<TFloat32>> inputs) {

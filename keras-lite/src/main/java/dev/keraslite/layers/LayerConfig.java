@@ -248,7 +248,7 @@ final class LayerConfig {
 
   /**
    * Applies the base keys to a layer made from this config: its name, trainability and dtype
-   * policy ({@code float32} or {@code mixed_bfloat16}).
+   * policy ({@code float32}, {@code mixed_bfloat16} or {@code float64}).
    */
   public <L extends Layer> L applyBase(L layer) {
     Object name = config.get("name");

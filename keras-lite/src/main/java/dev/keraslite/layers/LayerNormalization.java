@@ -239,7 +239,7 @@ public class LayerNormalization extends Layer {
             tf.math.square(tf.math.sub(input, tf.stopGradient(mean))), reduce, Mean.keepDims(true));
     Operand<TFloat32> y =
         tf.math.mul(
-            tf.math.sub(input, mean), tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));
+            tf.math.sub(input, mean), tf.math.rsqrt(tf.math.add(variance, DTypes.scalarLike(tf, variance, epsilon))));
     if (gamma != null) {
       y = tf.math.mul(y, broadcastable(tf, gamma.value(tf), rank, a));
     }

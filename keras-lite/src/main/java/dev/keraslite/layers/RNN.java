@@ -4,6 +4,7 @@ import dev.keraslite.layers.internal.Shapes;
 import dev.keraslite.regularizers.Regularizers;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.Recording;
+import dev.keraslite.mixedprecision.DTypePolicy;
 import java.util.Map;
 import dev.keraslite.activations.Activation;
 import java.util.ArrayList;
@@ -101,6 +102,13 @@ public class RNN extends Layer {
     checkNotBuilt("goBackwards");
     this.goBackwards = goBackwards;
     return this;
+  }
+
+  /** Sets this layer's dtype policy and its cell's, as Keras's RNN layers pass their dtype on. */
+  @Override
+  public void setDtypePolicy(DTypePolicy policy) {
+    super.setDtypePolicy(policy);
+    cell.setDtypePolicy(policy);
   }
 
   /** The cell stepped over the sequence. */
@@ -211,7 +219,7 @@ public class RNN extends Layer {
       }
       // keep * new + (1 - keep) * old with keep in {0, 1}: Keras's where(mask, new, old).
       Operand<TFloat32> k = keep.get(t);
-      Operand<TFloat32> drop = tf.math.sub(tf.constant(1f), k);
+      Operand<TFloat32> drop = tf.math.sub(DTypes.scalarLike(tf, k, 1), k);
       Operand<TFloat32> previous =
           outputs.isEmpty() || zeroOutputForMask ? tf.zerosLike(step.output()) : outputs.get(outputs.size() - 1);
       outputs.add(blend(tf, k, drop, step.output(), previous));
@@ -252,7 +260,7 @@ public class RNN extends Layer {
           describe() + ": expected a mask of shape " + Shapes.format(Shape.of(xs.get(0), time))
               + " ([batch, time] of the input), received " + Shapes.format(m));
     }
-    Operand<TFloat32> floats = tf.expandDims(tf.dtypes.cast(mask, TFloat32.class), tf.constant(-1));
+    Operand<TFloat32> floats = tf.expandDims(DTypes.castLike(tf, mask, x), tf.constant(-1));
     List<Operand<TFloat32>> out = new ArrayList<>(tf.unstack(floats, time, Unstack.axis(1L)).output());
     if (goBackwards) {
       Collections.reverse(out);

@@ -126,13 +126,13 @@ public class ReLU extends Layer {
         return tf.nn.leakyRelu(x, LeakyRelu.alpha((float) negativeSlope));
       }
       Operand<TFloat32> shifted =
-          threshold != 0 ? tf.math.sub(tf.constant((float) threshold), x) : tf.math.neg(x);
+          threshold != 0 ? tf.math.sub(DTypes.scalarLike(tf, x, threshold), x) : tf.math.neg(x);
       negativePart = tf.nn.relu(shifted);
     }
     boolean clip = maxValue != null;
     Operand<TFloat32> y;
     if (threshold != 0) {
-      y = tf.select(tf.math.greater(x, tf.constant((float) threshold)), x, tf.zerosLike(x));
+      y = tf.select(tf.math.greater(x, DTypes.scalarLike(tf, x, threshold)), x, tf.zerosLike(x));
     } else if (maxValue != null && maxValue == 6.0) {
       y = tf.nn.relu6(x);
       clip = false;
@@ -140,10 +140,10 @@ public class ReLU extends Layer {
       y = tf.nn.relu(x);
     }
     if (clip) {
-      y = tf.math.minimum(tf.math.maximum(y, tf.constant(0f)), tf.constant(maxValue.floatValue()));
+      y = tf.math.minimum(tf.math.maximum(y, DTypes.scalarLike(tf, x, 0)), DTypes.scalarLike(tf, x, maxValue));
     }
     if (negativePart != null) {
-      y = tf.math.sub(y, tf.math.mul(tf.constant((float) negativeSlope), negativePart));
+      y = tf.math.sub(y, tf.math.mul(DTypes.scalarLike(tf, x, negativeSlope), negativePart));
     }
     return y;
   }

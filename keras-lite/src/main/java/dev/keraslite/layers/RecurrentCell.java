@@ -170,8 +170,8 @@ public abstract class RecurrentCell extends Layer {
     RandomUniform.Options[] options = {RandomUniform.seed(GRAPH_SEED), RandomUniform.seed2(s * 2 + stream)};
     Operand<TFloat32> uniform =
         tf.random.randomUniform(tf.shape(like, org.tensorflow.types.TInt64.class), TFloat32.class, options);
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, tf.constant((float) rate)), TFloat32.class);
-    return tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - rate))));
+    Operand<TFloat32> keep = DTypes.castLike(tf, tf.math.greaterEqual(uniform, tf.constant((float) rate)), like);
+    return tf.math.mul(keep, DTypes.scalarLike(tf, like, 1.0 / (1.0 - rate)));
   }
 
   private synchronized long drawnSeed() {
@@ -211,6 +211,12 @@ public abstract class RecurrentCell extends Layer {
     return inputDim;
   }
 
+  /** The dtype of the state: the policy's, float32 typed as the signatures are (float64 at run time). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Class<TFloat32> stateType() {
+    return (Class) dtypePolicy().boundaryType();
+  }
+
   /**
    * The zero state for a batch of {@code batchSize}: {@link #stateCount()} tensors {@code
    * [batchSize, units]} (Keras's {@code get_initial_state(batch_size)}).
@@ -220,7 +226,7 @@ public abstract class RecurrentCell extends Layer {
       throw new IllegalArgumentException(
           describe() + ": batchSize must be positive, received " + batchSize);
     }
-    Operand<TFloat32> zeros = tf.zeros(tf.constant(new long[] {batchSize, units}), TFloat32.class);
+    Operand<TFloat32> zeros = tf.zeros(tf.constant(new long[] {batchSize, units}), stateType());
     return Collections.nCopies(stateCount(), zeros);
   }
 
@@ -238,7 +244,7 @@ public abstract class RecurrentCell extends Layer {
         tf.slice(
             tf.shape(batchOf, TInt64.class), tf.constant(new long[] {0}), tf.constant(new long[] {1}));
     Operand<TInt64> dims = tf.concat(List.of(batchDim, tf.constant(new long[] {units})), tf.constant(0));
-    return Collections.nCopies(stateCount(), tf.zeros(dims, TFloat32.class));
+    return Collections.nCopies(stateCount(), tf.zeros(dims, stateType()));
   }
 
   /**

@@ -9,6 +9,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 
@@ -29,6 +30,11 @@ import org.tensorflow.types.family.TNumber;
  * }</pre>
  *
  * <p>A loss holds no state: one object serves eager code and traced graphs alike.
+ *
+ * <p>Predictions of a float64 model ({@code DTypePolicy "float64"}) are cast to float32 on entry:
+ * the loss is always float32, as under {@code mixed_bfloat16}. Gradients keep float64 below the
+ * loss (the cast's gradient is a cast back), so a float64 model's weights still get float64
+ * gradients; Keras with {@code set_floatx("float64")} computes the loss itself in float64.
  */
 public abstract class Loss {
   private static final Pattern CAMEL_WORD = Pattern.compile("(.)([A-Z][a-z]+)");
@@ -89,7 +95,7 @@ public abstract class Loss {
    * The reduced, weighted loss of {@code yPred} against {@code yTrue}.
    *
    * @param yTrue labels of any real number type (class indices for sparse losses)
-   * @param yPred float32 predictions
+   * @param yPred float32 predictions (float64 ones are cast to float32)
    * @param sampleWeight null, a scalar, or weights broadcastable (NumPy rules, after Keras's
    *     trailing-dimension alignment) to the per-sample losses
    * @throws IllegalArgumentException for a dtype or shape that does not fit, naming this loss
@@ -100,6 +106,7 @@ public abstract class Loss {
       Operand<TFloat32> yPred,
       Operand<? extends TNumber> sampleWeight) {
     requireReal("y_true", yTrue);
+    yPred = float64ToFloat32(tf, yPred);
     requireFloat32("y_pred", yPred);
     if (sampleWeight != null) {
       requireReal("sample_weight", sampleWeight);
@@ -227,6 +234,12 @@ public abstract class Loss {
     return x.type() == TFloat32.class ? (Operand<TFloat32>) x : tf.dtypes.cast(x, TFloat32.class);
   }
 
+  /** A float64 model's predictions in float32 (see the class documentation); others unchanged. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<TFloat32> float64ToFloat32(Ops tf, Operand<TFloat32> yPred) {
+    return yPred.type() == (Class) TFloat64.class ? tf.dtypes.cast(yPred, TFloat32.class) : yPred;
+  }
+
   private void requireReal(String what, Operand<?> x) {
     if (!TNumber.class.isAssignableFrom(x.type())) {
       throw new IllegalArgumentException(
@@ -238,7 +251,8 @@ public abstract class Loss {
   private void requireFloat32(String what, Operand<?> x) {
     if (x.type() != TFloat32.class) {
       throw new IllegalArgumentException(
-          "Loss '" + name + "': expected " + what + " of dtype float32, received "
+          "Loss '" + name + "': expected " + what + " of dtype float32 (or float64, cast to float32),"
+              + " received "
               + dtypeName(x.asOutput().dataType()));
     }
   }

@@ -1,9 +1,9 @@
 package dev.keraslite.metrics;
 
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import java.util.Locale;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -86,10 +86,10 @@ public class AUC extends Metric {
   @Override
   protected final void build(Ops tf) {
     Shape shape = Shape.of(numThresholds);
-    truePositives = addWeight("true_positives", shape, TFloat32.class, new Zeros<>());
-    falsePositives = addWeight("false_positives", shape, TFloat32.class, new Zeros<>());
-    trueNegatives = addWeight("true_negatives", shape, TFloat32.class, new Zeros<>());
-    falseNegatives = addWeight("false_negatives", shape, TFloat32.class, new Zeros<>());
+    truePositives = addWeight("true_positives", shape, TFloat32.class, Initializers.zeros());
+    falsePositives = addWeight("false_positives", shape, TFloat32.class, Initializers.zeros());
+    trueNegatives = addWeight("true_negatives", shape, TFloat32.class, Initializers.zeros());
+    falseNegatives = addWeight("false_negatives", shape, TFloat32.class, Initializers.zeros());
   }
 
   /** The thresholds the counts are taken at, as Keras lists them. */

@@ -1,8 +1,8 @@
 package dev.keraslite.metrics;
 
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -31,8 +31,8 @@ public class Mean extends Metric {
   /** Float32 {@code total} and {@code count}, zero. */
   @Override
   protected final void build(Ops tf) {
-    total = addWeight("total", TFloat32.class, new Zeros<>());
-    count = addWeight("count", TFloat32.class, new Zeros<>());
+    total = addWeight("total", TFloat32.class, Initializers.zeros());
+    count = addWeight("count", TFloat32.class, Initializers.zeros());
   }
 
   /** Accumulates {@code values}, each sample weighing 1. */

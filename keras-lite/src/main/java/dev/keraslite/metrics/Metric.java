@@ -2,6 +2,7 @@ package dev.keraslite.metrics;
 
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -12,12 +13,11 @@ import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
-import org.tensorflow.framework.initializers.Initializer;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.family.TType;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * A Keras 3 metric: state in non-trainable {@link Variable}s created with {@link #addWeight} in
@@ -34,8 +34,8 @@ import org.tensorflow.types.family.TType;
  *
  *   @Override
  *   protected void build(Ops tf) {
- *     total = addWeight("total", TInt32.class, new Zeros<>());
- *     count = addWeight("count", TInt32.class, new Zeros<>());
+ *     total = addWeight("total", TInt32.class, Initializers.zeros());
+ *     count = addWeight("count", TInt32.class, Initializers.zeros());
  *   }
  *
  *   public void updateState(Ops tf, Operand<?> yTrue, Operand<?> yPred, Operand<?> sampleWeight) {
@@ -76,15 +76,10 @@ public abstract class Metric {
   /** Set while {@link #build(Ops)} runs: the only time {@link #addWeight} may be called. */
   private boolean building;
 
-  private record Weight<T extends TType>(
-      Variable variable, Shape shape, Class<T> dtype, Initializer<T> initializer) {
+  private record Weight<T extends TNumber>(
+      Variable variable, Shape shape, Class<T> dtype, Initializer initializer) {
     Operand<T> initialValue(Ops tf) {
-      return initialValue(tf, shape, dtype, initializer);
-    }
-
-    static <T extends TType> Operand<T> initialValue(
-        Ops tf, Shape shape, Class<T> dtype, Initializer<T> initializer) {
-      return initializer.call(tf, tf.constant(shape), dtype);
+      return initializer.apply(tf, shape, dtype);
     }
   }
 
@@ -157,11 +152,12 @@ public abstract class Metric {
    * @param name the weight's name within the metric, such as {@code "total"}
    * @param shape its shape
    * @param dtype its type, such as {@code TInt32.class}
-   * @param initializer its initial (and {@link #resetState reset}) value
+   * @param initializer its initial (and {@link #resetState reset}) value, the same {@link
+   *     Initializer} layers take ({@code Initializers.zeros()})
    * @throws IllegalStateException outside {@link #build(Ops)}
    */
-  protected final <T extends TType> Variable addWeight(
-      String name, Shape shape, Class<T> dtype, Initializer<T> initializer) {
+  protected final <T extends TNumber> Variable addWeight(
+      String name, Shape shape, Class<T> dtype, Initializer initializer) {
     if (!building) {
       throw new IllegalStateException(
           "Metric '" + this.name + "'.addWeight('" + name + "'): create state in build(Ops), which"
@@ -173,15 +169,21 @@ public abstract class Metric {
               + "received " + shape);
     }
     Ops init = tf.scope().env().isEager() ? tf : tf.withInitScope();
-    Operand<T> initialValue = Weight.initialValue(init, shape, dtype, initializer);
+    if (dtype == null || initializer == null) {
+      throw new IllegalArgumentException(
+          "Metric '" + this.name + "'.addWeight('" + name + "'): the dtype and the initializer must"
+              + " not be null");
+    }
+    Weight<T> weight = new Weight<>(null, shape, dtype, initializer);
+    Operand<T> initialValue = weight.initialValue(init);
     Variable variable = new Variable(tf, this.name + "/" + name + ":0", initialValue, false);
     weights.add(new Weight<>(variable, shape, dtype, initializer));
     return variable;
   }
 
   /** A scalar state variable, as in the tutorial's {@code add_weight(name, dtype, initializer)}. */
-  protected final <T extends TType> Variable addWeight(
-      String name, Class<T> dtype, Initializer<T> initializer) {
+  protected final <T extends TNumber> Variable addWeight(
+      String name, Class<T> dtype, Initializer initializer) {
     return addWeight(name, Shape.scalar(), dtype, initializer);
   }
 

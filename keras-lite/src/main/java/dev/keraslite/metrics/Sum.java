@@ -1,8 +1,8 @@
 package dev.keraslite.metrics;
 
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -26,7 +26,7 @@ public class Sum extends Metric {
   /** A float32 {@code total}, zero. */
   @Override
   protected final void build(Ops tf) {
-    total = addWeight("total", TFloat32.class, new Zeros<>());
+    total = addWeight("total", TFloat32.class, Initializers.zeros());
   }
 
   /** Adds {@code values}. */

@@ -1,8 +1,8 @@
 package dev.keraslite.metrics;
 
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -35,8 +35,8 @@ abstract class TruePositiveRatio extends Metric {
   /** Float32 vectors of length 1, zero: {@code true_positives} and the other count. */
   @Override
   protected final void build(Ops tf) {
-    truePositives = addWeight("true_positives", Shape.of(1), TFloat32.class, new Zeros<>());
-    other = addWeight(otherName, Shape.of(1), TFloat32.class, new Zeros<>());
+    truePositives = addWeight("true_positives", Shape.of(1), TFloat32.class, Initializers.zeros());
+    other = addWeight(otherName, Shape.of(1), TFloat32.class, Initializers.zeros());
   }
 
   /** The count added to the true positives in the denominator. */

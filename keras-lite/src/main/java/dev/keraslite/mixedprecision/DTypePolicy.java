@@ -4,32 +4,49 @@ import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TType;
 
 /**
  * A layer's dtype policy (Keras's {@code DTypePolicy}): the dtype its computation runs in and the
- * dtype of its variables. Two policies exist:
+ * dtype of its variables. Three policies exist:
  *
  * <ul>
  *   <li>{@code "float32"} (the default): everything in float32;
  *   <li>{@code "mixed_bfloat16"}: variables stay float32 (the optimizer updates them exactly), and
  *       the layer's heavy operation (the matrix product of {@code Dense}, the convolution of {@code
  *       Conv1D}, {@code Conv2D}, {@code DepthwiseConv2D}) runs in bfloat16 on inputs and weights
- *       cast to bfloat16, its result cast back to float32 before the bias and the activation.
+ *       cast to bfloat16, its result cast back to float32 before the bias and the activation;
+ *   <li>{@code "float64"}: everything in float64 (Keras's {@code dtype="float64"}, or {@code
+ *       keras.config.set_floatx("float64")} for a whole model): variables are float64, floating
+ *       inputs are cast to float64 when they enter the layer, and the layer's output is float64.
+ *       Losses cast the predictions to float32 (the loss is float32; gradients below it stay
+ *       float64) and {@code predict} returns float32 arrays.
  * </ul>
+ *
+ * <p>Every layer casts floating inputs of another dtype to its {@link #boundaryType() boundary
+ * dtype} as they enter it, as Keras's {@code autocast} does: float64 for a float64 layer, float32
+ * for the others. So a float32 layer after a float64 one gets float32 and the reverse. Inputs that
+ * are not floating (integer token ids) pass unchanged. The Java signatures stay {@code
+ * Operand<TFloat32>}: generics are erased, and a float64 model's tensors are float64 at run time.
  *
  * <p>One difference from Keras: between layers keras-lite passes float32, where Keras passes the
  * compute dtype. keras-lite's layers are typed on float32 tensors, and the casts cost little beside
  * the products they surround; the products' results are rounded to bfloat16 as in Keras, the
  * additions and activations after them are done in float32 (more precise, not less). The loss is
  * float32 either way, as Keras's is. {@code "mixed_float16"} (which needs Keras's {@code
- * LossScaleOptimizer}) and the pure {@code "bfloat16"} / {@code "float16"} / {@code "float64"}
- * policies are refused with the reason.
+ * LossScaleOptimizer}) and the pure {@code "bfloat16"} / {@code "float16"} policies are refused with
+ * the reason.
  *
  * <pre>{@code
  * DTypePolicy.setGlobalPolicy("mixed_bfloat16");   // keras.mixed_precision.set_global_policy(...)
  * Sequential model = new Sequential(...);           // its layers take the global policy
+ *
+ * DTypePolicy.setGlobalPolicy("float64");          // keras.config.set_floatx("float64")
+ * dense.setDtypePolicy(DTypePolicy.FLOAT64);       // Dense(4, dtype="float64"), before it is built
  * }</pre>
  */
 public final class DTypePolicy {
@@ -39,20 +56,32 @@ public final class DTypePolicy {
   /** bfloat16 products and convolutions, float32 variables. */
   public static final DTypePolicy MIXED_BFLOAT16 = new DTypePolicy("mixed_bfloat16", true);
 
+  /** Everything in float64: variables, computation and outputs. */
+  public static final DTypePolicy FLOAT64 = new DTypePolicy("float64", false, TFloat64.class);
+
+  private static final String VALID = "'float32', 'mixed_bfloat16' and 'float64'";
+
   private static volatile DTypePolicy global = FLOAT32;
 
   private final String name;
   private final boolean bfloat16Compute;
+  private final Class<? extends TFloating> variableType;
 
   private DTypePolicy(String name, boolean bfloat16Compute) {
+    this(name, bfloat16Compute, TFloat32.class);
+  }
+
+  private DTypePolicy(String name, boolean bfloat16Compute, Class<? extends TFloating> variableType) {
     this.name = name;
     this.bfloat16Compute = bfloat16Compute;
+    this.variableType = variableType;
   }
 
   /**
-   * The policy named {@code name}: {@code "float32"} or {@code "mixed_bfloat16"}.
+   * The policy named {@code name}: {@code "float32"}, {@code "mixed_bfloat16"} or {@code
+   * "float64"}.
    *
-   * @throws IllegalArgumentException for other names, with the reason
+   * @throws IllegalArgumentException for other names, with the reason and the valid names
    */
   public static DTypePolicy of(String name) {
     String n = name == null ? "null" : name.toLowerCase(Locale.ROOT);
@@ -61,19 +90,21 @@ public final class DTypePolicy {
         return FLOAT32;
       case "mixed_bfloat16":
         return MIXED_BFLOAT16;
+      case "float64":
+        return FLOAT64;
       case "mixed_float16":
         throw new IllegalArgumentException(
             "dtype policy 'mixed_float16' is not supported yet: it needs Keras's LossScaleOptimizer"
-                + " against float16 gradient underflow; use 'mixed_bfloat16' (same range as float32)");
+                + " against float16 gradient underflow; use 'mixed_bfloat16' (same range as float32);"
+                + " the policies are " + VALID);
       case "bfloat16":
       case "float16":
-      case "float64":
         throw new IllegalArgumentException(
-            "dtype policy '" + n + "' is not supported: keras-lite's variables are float32; the"
-                + " policies are 'float32' and 'mixed_bfloat16'");
+            "dtype policy '" + n + "' is not supported: keras-lite keeps variables in float32 or"
+                + " float64; the policies are " + VALID);
       default:
         throw new IllegalArgumentException(
-            "unknown dtype policy '" + name + "'; the policies are 'float32' and 'mixed_bfloat16'");
+            "unknown dtype policy '" + name + "'; the policies are " + VALID);
     }
   }
 
@@ -98,19 +129,52 @@ public final class DTypePolicy {
     return global;
   }
 
-  /** Keras's name of the policy: {@code "float32"}, {@code "mixed_bfloat16"}. */
+  /** Keras's name of the policy: {@code "float32"}, {@code "mixed_bfloat16"}, {@code "float64"}. */
   public String name() {
     return name;
   }
 
-  /** The dtype computations run in: {@code "float32"} or {@code "bfloat16"}. */
+  /** The dtype computations run in: {@code "float32"}, {@code "bfloat16"} or {@code "float64"}. */
   public String computeDtype() {
-    return bfloat16Compute ? "bfloat16" : "float32";
+    return bfloat16Compute ? "bfloat16" : variableDtype();
   }
 
-  /** The dtype of variables: {@code "float32"}. */
+  /** The dtype of variables: {@code "float32"}, or {@code "float64"} under float64. */
   public String variableDtype() {
-    return "float32";
+    return variableType == TFloat64.class ? "float64" : "float32";
+  }
+
+  /** The type of variables: {@code TFloat32.class}, or {@code TFloat64.class} under float64. */
+  public Class<? extends TFloating> variableType() {
+    return variableType;
+  }
+
+  /**
+   * The dtype of the tensors that enter and leave a layer of this policy: float64 under float64,
+   * float32 otherwise (mixed_bfloat16 casts to bfloat16 inside the layer only).
+   */
+  public Class<? extends TFloating> boundaryType() {
+    return variableType;
+  }
+
+  /**
+   * {@code x} in {@link #boundaryType()} when it is floating and of another dtype (Keras's
+   * autocast of a layer's inputs); itself otherwise, integer inputs included.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends TType> Operand<T> autocast(Ops tf, Operand<T> x) {
+    Class<? extends TType> type = x.type();
+    if (type == variableType || !isFloating(type)) {
+      return x;
+    }
+    return (Operand<T>) tf.dtypes.cast(x, variableType);
+  }
+
+  private static boolean isFloating(Class<?> type) {
+    return type == TFloat32.class
+        || type == TFloat64.class
+        || type == TBfloat16.class
+        || type == TFloat16.class;
   }
 
   /**

@@ -38,6 +38,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 
@@ -366,7 +367,7 @@ public final class Trainer {
             "predict" + multi.key(),
             (g, x, y) ->
                 Map.of(
-                    "output", multi.packOutputs(g, model.applyOutputs(g, multi.inputs(g, x), false))));
+                    "output", multi.packOutputs(g, hostFloat32(g, model.applyOutputs(g, multi.inputs(g, x), false)))));
     return MultiOutput.unpackOutputs(packed, outputShapes);
   }
 
@@ -637,7 +638,7 @@ public final class Trainer {
    * one row per sample in order, last batch partial.
    */
   public FloatNdArray predict(Dataset data) {
-    return predict(data, "predict", (g, x, y) -> Map.of("output", model.apply(g, x, false)));
+    return predict(data, "predict", (g, x, y) -> Map.of("output", hostFloat32(g, model.apply(g, x, false))));
   }
 
   private FloatNdArray predict(Dataset data, String kind, StepBody body) {
@@ -666,6 +667,20 @@ public final class Trainer {
       offset += p.values().length;
     }
     return NdArrays.wrap(Shape.of(rows).append(rowShape), DataBuffers.of(all, false, false));
+  }
+
+  /** A float64 model's outputs cast to float32, the dtype {@code predict} returns; others unchanged. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand<TFloat32> hostFloat32(Ops tf, Operand<TFloat32> output) {
+    return output.type() == (Class) TFloat64.class ? tf.dtypes.cast(output, TFloat32.class) : output;
+  }
+
+  private static List<Operand<TFloat32>> hostFloat32(Ops tf, List<Operand<TFloat32>> outputs) {
+    List<Operand<TFloat32>> out = new ArrayList<>(outputs.size());
+    for (Operand<TFloat32> o : outputs) {
+      out.add(hostFloat32(tf, o));
+    }
+    return out;
   }
 
   /** One batch of predictions copied to the heap, and the shape of one row. */

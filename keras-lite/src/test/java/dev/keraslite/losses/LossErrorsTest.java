@@ -81,12 +81,16 @@ class LossErrorsTest {
   @Test
   void wrongDtypes() {
     Operand<TFloat32> yTrue = tf.constant(new float[] {1, 2});
-    Operand doubles = tf.constant(new double[] {1, 2});
+    // float64 predictions (a float64 model's) are cast to float32; half precision is refused.
+    Operand doubles = tf.constant(new double[] {1.5, 2});
+    assertEquals(
+        0.25f, ((TFloat32) new MeanAbsoluteError().apply(tf, yTrue, (Operand<TFloat32>) doubles).asTensor()).getFloat());
+    Operand halves = tf.dtypes.cast(tf.constant(new float[] {1, 2}), org.tensorflow.types.TFloat16.class);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new MeanAbsoluteError().apply(tf, yTrue, (Operand<TFloat32>) doubles));
-    assertMessage(e, "'mean_absolute_error'", "y_pred of dtype float32", "float64");
+            () -> new MeanAbsoluteError().apply(tf, yTrue, (Operand<TFloat32>) halves));
+    assertMessage(e, "'mean_absolute_error'", "y_pred of dtype float32", "float16");
     Operand strings = tf.constant(org.tensorflow.ndarray.NdArrays.vectorOfObjects("a", "b"));
     e =
         assertThrows(

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -23,8 +23,8 @@ class CustomMetricTest {
 
     @Override
     protected void build(Ops tf) {
-      total = addWeight("total", TInt32.class, new Zeros<>());
-      count = addWeight("count", TInt32.class, new Zeros<>());
+      total = addWeight("total", TInt32.class, Initializers.zeros());
+      count = addWeight("count", TInt32.class, Initializers.zeros());
     }
 
     @Override

@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keraslite.Eager;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -147,7 +147,7 @@ class LazyMetricStateTest {
     @Override
     protected void build(Ops tf) {
       builds++;
-      count = addWeight("count", TFloat32.class, new Zeros<>());
+      count = addWeight("count", TFloat32.class, Initializers.zeros());
     }
 
     @Override
@@ -193,7 +193,7 @@ class LazyMetricStateTest {
               () ->
                   new SampleCount() {
                     {
-                      addWeight("late", TFloat32.class, new Zeros<>());
+                      addWeight("late", TFloat32.class, Initializers.zeros());
                     }
                   });
       assertTrue(outside.getMessage().contains("build(Ops)"), outside.getMessage());
@@ -203,9 +203,9 @@ class LazyMetricStateTest {
           new Metric("flaky") {
             @Override
             protected void build(Ops tf) {
-              addWeight("ok", TFloat32.class, new Zeros<>());
+              addWeight("ok", TFloat32.class, Initializers.zeros());
               if (fail[0]) {
-                addWeight("bad", Shape.of(-1), TFloat32.class, new Zeros<>());
+                addWeight("bad", Shape.of(-1), TFloat32.class, Initializers.zeros());
               }
             }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.Eager;
 import dev.keraslite.Variable;
+import dev.keraslite.initializers.Initializers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -159,7 +159,7 @@ class MetricErrorsTest {
         () -> new Metric("bad") {
           @Override
           protected void build(Ops tf) {
-            addWeight("w", Shape.of(-1), TFloat32.class, new Zeros<>());
+            addWeight("w", Shape.of(-1), TFloat32.class, Initializers.zeros());
           }
 
           @Override

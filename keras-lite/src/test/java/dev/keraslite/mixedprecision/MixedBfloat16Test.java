@@ -84,8 +84,8 @@ class MixedBfloat16Test {
     assertEquals("float32", DTypePolicy.MIXED_BFLOAT16.variableDtype());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("mixed_float16"))
         .getMessage().contains("LossScaleOptimizer"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("float64"))
-        .getMessage().contains("'float32' and 'mixed_bfloat16'"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("float16"))
+        .getMessage().contains("'float32', 'mixed_bfloat16' and 'float64'"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("bf16"))
         .getMessage().startsWith("unknown dtype policy 'bf16'"));
   }

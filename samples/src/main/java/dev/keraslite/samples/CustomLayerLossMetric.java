@@ -11,7 +11,6 @@ import dev.keraslite.metrics.Metric;
 import dev.keraslite.optimizers.Adam;
 import java.util.Locale;
 import org.tensorflow.Operand;
-import org.tensorflow.framework.initializers.Zeros;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -83,8 +82,8 @@ public final class CustomLayerLossMetric {
 
     @Override
     protected void build(Ops tf) {
-      total = addWeight("total", TInt32.class, new Zeros<>());
-      count = addWeight("count", TInt32.class, new Zeros<>());
+      total = addWeight("total", TInt32.class, Initializers.zeros());
+      count = addWeight("count", TInt32.class, Initializers.zeros());
     }
 
     @Override
