@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what keras-lite's build, tests and tutorial need on a fresh Debian machine: Java 17, Maven,
-# Debian's Fashion-MNIST (real data for the tutorial and the accuracy tests), python3-h5py (reads
+# Debian's Fashion-MNIST (real data for the tutorial and the accuracy tests), fortunes (a text corpus
+# for the transformer classifier), python3-h5py (reads
 # keras-lite's Keras files in an integration test) and Graphviz (`dot`, which draws
 # Plots.modelGraph's PNGs; its fonts also serve the History plots). Idempotent.
 set -euo pipefail
@@ -27,6 +28,10 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
 fi
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   apt_install dataset-fashion-mnist
+fi
+# Debian's fortune cookies: the text corpus of the transformer text classifier (TransformerText).
+if [ ! -f /usr/share/games/fortunes/computers ]; then
+  apt_install fortunes
 fi
 # Debian's h5py: the independent reader of keras-lite's Keras weights files (KerasFilesIT).
 if ! /usr/bin/python3 -c 'import h5py' >/dev/null 2>&1; then

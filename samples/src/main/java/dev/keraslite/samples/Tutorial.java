@@ -169,6 +169,17 @@ public final class Tutorial {
                   "w=[%.5f, %.6f, %.6f] b=%.6f accuracy=%.2f",
                   r.w()[0], r.w()[1], r.w()[2], r.b(), r.accuracy());
             }));
+    list.add(
+        new Example(
+            "TransformerText",
+            "beyond the chapter: transformer text classifier (custom layers, fit 4 epochs) on Debian's fortunes",
+            full -> {
+              TransformerText.Result r =
+                  TransformerText.run(TransformerText.FORTUNES, TransformerText.EPOCHS, 1, SEED);
+              return String.format(
+                  Locale.ROOT, "%d categories, %d test fortunes: test accuracy %.4f (majority baseline %.4f)",
+                  r.categories().size(), r.testSize(), r.testAccuracy(), r.majorityBaseline());
+            }));
     return list;
   }
 
