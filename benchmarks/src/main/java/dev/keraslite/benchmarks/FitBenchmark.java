@@ -1,6 +1,7 @@
 package dev.keraslite.benchmarks;
 
 import dev.keraslite.Eager;
+import dev.keraslite.data.Dataset;
 import dev.keraslite.models.Sequential;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.datasets.FashionMnist;
@@ -100,16 +101,47 @@ public final class FitBenchmark {
     String only = args.length > 2 ? args[2] : "hand,compiled,eager";
     // Keras's default verbose=1: the progress bar (and the History every fit returns) is on.
     int verbose = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-    String[] names = {
-      "hand-written Graph + Session", "keras-lite fit (compiled)", "keras-lite fit (eager)",
-      "compiled, non-finite guard off"
-    };
+    List<String> names = new ArrayList<>();
     List<Epoch> ways = new ArrayList<>();
-    ways.add(only.contains("hand") ? new HandWritten(x, y) : null);
-    ways.add(only.contains("compiled") ? new KerasLiteFit(x, y, false, verbose) : null);
-    ways.add(only.contains("eager") ? new KerasLiteFit(x, y, true, verbose) : null);
-    // The non-finite guard's share of a compiled step (FitOptions.nonFiniteGuard).
-    ways.add(only.contains("unguarded") ? new KerasLiteFit(x, y, false, verbose).guard(false) : null);
+    for (String way : only.split(",")) {
+      way = way.trim();
+      if (way.equals("hand")) {
+        names.add("hand-written Graph + Session");
+        ways.add(new HandWritten(x, y));
+      } else if (way.equals("eager")) {
+        names.add("keras-lite fit (eager)");
+        ways.add(new KerasLiteFit(x, y, true, verbose));
+      } else if (way.startsWith("dataset") || way.startsWith("prefetch")) {
+        // datasetK / prefetchK: compiled fit over a Dataset (shuffle, batch, and prefetch or not),
+        // K steps per execution; no array validation, which fit over arrays does every call.
+        boolean prefetch = way.startsWith("prefetch");
+        String digits = way.substring(prefetch ? "prefetch".length() : "dataset".length());
+        int k = digits.isEmpty() ? 1 : Integer.parseInt(digits);
+        names.add("fit(Dataset" + (prefetch ? ".prefetch" : "") + "), " + k + " steps/exec");
+        ways.add(new KerasLiteFit(x, y, false, verbose).stepsPerExecution(k).asDataset(prefetch));
+      } else if (way.matches("(compiled|unguarded|unvalidated)[0-9]*")) {
+        // compiledK: Model.setStepsPerExecution(K), K training steps per Session.run (none: 1);
+        // unguardedK: the same with the non-finite guard off (FitOptions.nonFiniteGuard), its share
+        // of a step; unvalidatedK: with validateInputs(false), the share of fit's pass over x.
+        String kind = way.replaceAll("[0-9]", "");
+        String digits = way.substring(kind.length());
+        int k = digits.isEmpty() ? 1 : Integer.parseInt(digits);
+        KerasLiteFit fit = new KerasLiteFit(x, y, false, verbose).stepsPerExecution(k);
+        if (kind.equals("unguarded")) {
+          fit.guard(false);
+        } else if (kind.equals("unvalidated")) {
+          fit.validateInputs(false);
+        }
+        names.add(
+            (kind.equals("compiled") ? "compiled" : kind.equals("unguarded") ? "compiled, guard off"
+                : "compiled, no input check") + (k == 1 ? "" : ", " + k + " steps/exec"));
+        ways.add(fit);
+      } else {
+        throw new IllegalArgumentException(
+            "FitBenchmark: unknown way " + way
+                + " (hand, eager, compiled[K], unguarded[K], unvalidated[K], dataset[K], prefetch[K])");
+      }
+    }
     double[][] wall = new double[ways.size()][rounds];
     double[][] cpu = new double[ways.size()][rounds];
     try {
@@ -137,33 +169,24 @@ public final class FitBenchmark {
 
     System.out.printf(Locale.ROOT,
         "MLP on Fashion-MNIST, batch %d, %d steps per epoch, %d rounds%n", BATCH, steps, rounds);
-    System.out.printf(Locale.ROOT, "  %-30s %9s %9s %12s %12s%n",
+    System.out.printf(Locale.ROOT, "  %-32s %9s %9s %12s %12s%n",
         "", "steps/s", "(best)", "wall us/step", "CPU us/step");
     for (int w = 0; w < ways.size(); w++) {
-      if (ways.get(w) == null) {
-        continue;
-      }
-      System.out.printf(Locale.ROOT, "  %-30s %9.1f %9.1f %12.0f %12.0f   (wall per round: %s)%n",
-          names[w], 1e6 / median(wall[w]), 1e6 / min(wall[w]), median(wall[w]), median(cpu[w]),
+      System.out.printf(Locale.ROOT, "  %-32s %9.1f %9.1f %12.0f %12.0f   (wall per round: %s)%n",
+          names.get(w), 1e6 / median(wall[w]), 1e6 / min(wall[w]), median(wall[w]), median(cpu[w]),
           rounded(wall[w]));
     }
     // Ratios within a round compare epochs run one after the other, under the same load.
-    if (ways.get(0) != null && ways.get(1) != null) {
+    int hand = names.indexOf("hand-written Graph + Session");
+    for (int w = 0; w < ways.size(); w++) {
+      if (hand < 0 || w == hand) {
+        continue;
+      }
       System.out.printf(Locale.ROOT,
-          "  compiled / hand-written time per step: %.2fx (median of rounds' ratios; best rounds %.2fx;"
+          "  %-32s %.2fx hand-written time per step (median of rounds' ratios; best rounds %.2fx;"
               + " CPU %.2fx)%n",
-          medianRatio(wall[1], wall[0]), min(wall[1]) / min(wall[0]), median(cpu[1]) / median(cpu[0]));
-    }
-    if (ways.get(0) != null && ways.get(3) != null) {
-      System.out.printf(Locale.ROOT,
-          "  compiled without the guard / hand-written: %.2fx (median of rounds' ratios; best rounds %.2fx)%n",
-          medianRatio(wall[3], wall[0]), min(wall[3]) / min(wall[0]));
-    }
-    if (ways.get(1) != null && ways.get(2) != null) {
-      System.out.printf(Locale.ROOT,
-          "  eager / compiled time per step:        %.2fx (median of rounds' ratios; best rounds %.2fx;"
-              + " CPU %.2fx)%n",
-          medianRatio(wall[2], wall[1]), min(wall[2]) / min(wall[1]), median(cpu[2]) / median(cpu[1]));
+          names.get(w), medianRatio(wall[w], wall[hand]), min(wall[w]) / min(wall[hand]),
+          median(cpu[w]) / median(cpu[hand]));
     }
   }
 
@@ -184,14 +207,37 @@ public final class FitBenchmark {
       model.setRunEagerly(eagerly);
     }
 
+    KerasLiteFit stepsPerExecution(int k) {
+      model.setStepsPerExecution(k);
+      return this;
+    }
+
+    KerasLiteFit validateInputs(boolean on) {
+      options = options.validateInputs(on);
+      return this;
+    }
+
     KerasLiteFit guard(boolean on) {
       options = options.nonFiniteGuard(on);
       return this;
     }
 
+    private Boolean prefetch;
+
+    /** Fits a shuffled, batched Dataset of the arrays instead, prefetched or not. */
+    KerasLiteFit asDataset(boolean prefetch) {
+      this.prefetch = prefetch;
+      return this;
+    }
+
     @Override
     public void run() {
-      model.fit(x, y, options);
+      if (prefetch == null) {
+        model.fit(x, y, options);
+        return;
+      }
+      Dataset data = Dataset.of(x, y).shuffle((int) x.shape().get(0), 1L).batch(BATCH);
+      model.fit(prefetch ? data.prefetch(Dataset.AUTOTUNE) : data, options);
     }
 
     @Override

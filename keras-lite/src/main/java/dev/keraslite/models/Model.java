@@ -294,6 +294,7 @@ public abstract class Model extends Layer implements AutoCloseable {
   private Trainer predictor;
   private boolean runEagerly;
   private boolean jitCompile;
+  private int stepsPerExecution = 1;
 
   /**
    * Configures the model for training (Keras's {@code compile}).
@@ -311,6 +312,7 @@ public abstract class Model extends Layer implements AutoCloseable {
     trainer = new Trainer(this, tf, optimizer, loss, List.of(metrics), this::trainStep, this::testStep);
     trainer.setRunEagerly(runEagerly);
     trainer.setJitCompile(jitCompile);
+    trainer.setStepsPerExecution(stepsPerExecution);
   }
 
   /** As {@link #compile(Ops, Optimizer, Loss, Object...)} with Keras names: {@code "adam"}, {@code "mse"}. */
@@ -363,6 +365,7 @@ public abstract class Model extends Layer implements AutoCloseable {
     }
     trainer = new Trainer(this, tf, optimizer, multi, this::multiTrainStep, this::multiTestStep);
     trainer.setRunEagerly(runEagerly);
+    trainer.setStepsPerExecution(stepsPerExecution);
   }
 
   /** As {@link #compile(Ops, Optimizer, List, List, Object...)} with losses and weights by output name. */
@@ -425,6 +428,28 @@ public abstract class Model extends Layer implements AutoCloseable {
     if (predictor != null) {
       predictor.setJitCompile(jitCompile);
     }
+  }
+
+  /**
+   * Runs {@code fit}'s compiled training steps {@code steps} per {@code Session.run} (Keras's {@code
+   * compile(steps_per_execution=...)}), with callbacks called once per group of steps as in Keras;
+   * the weights, epoch logs and {@code History} are those of one step at a time. See {@link
+   * Trainer#setStepsPerExecution}.
+   */
+  public void setStepsPerExecution(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(
+          describe() + ": stepsPerExecution must be >= 1, received " + steps);
+    }
+    this.stepsPerExecution = steps;
+    if (trainer != null) {
+      trainer.setStepsPerExecution(steps);
+    }
+  }
+
+  /** The number of training steps per execution ({@link #setStepsPerExecution}). */
+  public int stepsPerExecution() {
+    return stepsPerExecution;
   }
 
   /** Whether traced steps are compiled with XLA ({@link #setJitCompile}). */

@@ -3,6 +3,8 @@ package dev.keraslite.training;
 import dev.keraslite.CompiledFunction;
 import dev.keraslite.data.Batch;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,15 +21,23 @@ import org.tensorflow.types.family.TType;
 
 /**
  * Steps traced once into a graph ({@link CompiledFunction}) and run by its session batch after
- * batch. The eager variables are copied into the graph's twins before the first batch of a pass
- * and back at its end ({@link #endPass}).
+ * batch, or several batches per {@code Session.run} ({@link #runGroup}, Keras's {@code
+ * steps_per_execution}). The eager variables are copied into the graph's twins before the first
+ * batch of a pass and back at its end ({@link #endPass}).
  */
 final class CompiledSteps extends StepRunner {
   private final String kind;
   private final StepBody body;
   private final TracedSteps traced;
+  /** The single step, traced on the first batch. */
+  private TracedSteps.Traced single;
+  /** The traced groups of steps, by number of steps. */
+  private final Map<Integer, TracedSteps.Traced> groups = new HashMap<>();
+  /** The traced step or group last run (its output names are the loop's). */
   private TracedSteps.Traced step;
   private boolean pushed;
+  /** The trace whose session holds the variables' current values while {@code pushed}. */
+  private TracedSteps.Traced pushedTo;
   private final Function<Graph, Session> sessions;
   private final Ops placedLike;
   private final boolean jitCompile;
@@ -50,14 +60,55 @@ final class CompiledSteps extends StepRunner {
 
   @Override
   <R> R run(Batch batch, Function<List<TFloat32>, R> read) {
-    if (step == null) {
-      step = traceOnce(batch);
+    if (single == null) {
+      single = traceOnce(List.of(batch), null);
     }
+    return call(single, List.of(batch), read);
+  }
+
+  /**
+   * The steps on {@code batches} chained in one graph, each step's variable reads after the
+   * previous step's updates (the trace orders stateful ops in program order), fed all at once and
+   * run by one {@code Session.run}. Each group size is traced once, for the signature of the
+   * batches it first runs.
+   */
+  @Override
+  <R> R runGroup(List<Batch> batches, String summed, Function<List<TFloat32>, R> read) {
+    Batch first = batches.get(0);
+    for (int i = 1; i < batches.size(); i++) {
+      if (!sameSignature(first, batches.get(i))) {
+        return null; // a trace per mix of signatures would not pay: the caller runs them one by one
+      }
+    }
+    TracedSteps.Traced group = groups.get(batches.size());
+    if (group == null) {
+      group = traceOnce(batches, summed);
+      groups.put(batches.size(), group);
+    }
+    return call(group, batches, read);
+  }
+
+  private <R> R call(
+      TracedSteps.Traced traced, List<Batch> batches, Function<List<TFloat32>, R> read) {
+    step = traced;
     if (!pushed) {
       step.function().pushVariables();
       pushed = true;
+      pushedTo = step;
+    } else if (pushedTo != step) {
+      // Each trace has its own graph and twins: the one that ran last holds the current values
+      // (an epoch's last, smaller group after full groups). A copy out and in, once per switch.
+      pushedTo.function().pullVariables();
+      step.function().pushVariables();
+      pushedTo = step;
     }
-    List<Tensor> inputs = batch.hasLabels() ? List.of(batch.x(), batch.y()) : List.of(batch.x());
+    List<Tensor> inputs = new ArrayList<>(2 * batches.size());
+    for (Batch batch : batches) {
+      inputs.add(batch.x());
+      if (batch.hasLabels()) {
+        inputs.add(batch.y());
+      }
+    }
     try (Result result = step.function().call(inputs)) {
       List<TFloat32> values = new ArrayList<>(result.size());
       for (int i = 0; i < result.size(); i++) {
@@ -76,27 +127,48 @@ final class CompiledSteps extends StepRunner {
   void endPass() {
     if (pushed) {
       pushed = false;
-      step.function().pullVariables();
+      pushedTo.function().pullVariables();
+      pushedTo = null;
     }
   }
 
-  /** The traced step for {@code batch}'s signature, tracing it on first use. */
-  private TracedSteps.Traced traceOnce(Batch batch) {
-    String key = kind + (jitCompile ? "/xla" : "") + signature(batch);
+  /**
+   * The traced step for {@code batches}' signature and number (one step per batch), tracing it on
+   * first use; a group's {@code summed} output is the sum over its steps.
+   */
+  private TracedSteps.Traced traceOnce(List<Batch> batches, String summed) {
+    Batch batch = batches.get(0);
+    int count = batches.size();
+    String key =
+        kind + (jitCompile ? "/xla" : "") + (count > 1 ? "*" + count : "") + signature(batch);
     TracedSteps.Traced known = traced.get(key);
     if (known != null) {
       return known;
     }
     List<CompiledFunction.Spec> specs = new ArrayList<>();
-    specs.add(spec(batch.x()));
-    if (batch.hasLabels()) {
-      specs.add(spec(batch.y()));
+    for (int i = 0; i < count; i++) {
+      specs.add(spec(batch.x()));
+      if (batch.hasLabels()) {
+        specs.add(spec(batch.y()));
+      }
     }
+    int perStep = batch.hasLabels() ? 2 : 1;
     List<String> names = new ArrayList<>();
     CompiledFunction.Body traceBody =
         (g, in) -> {
-          Operand<? extends TNumber> y = in.size() > 1 ? Steps.number(in.get(1)) : null;
-          Map<String, Operand<TFloat32>> out = body.apply(g, Steps.float32(in.get(0)), y);
+          Map<String, Operand<TFloat32>> out = null;
+          List<Operand<TFloat32>> sums = new ArrayList<>();
+          for (int i = 0; i < count; i++) {
+            Operand<? extends TNumber> y = perStep > 1 ? Steps.number(in.get(i * perStep + 1)) : null;
+            out = body.apply(g, Steps.float32(in.get(i * perStep)), y);
+            if (summed != null && out.containsKey(summed)) {
+              sums.add(out.get(summed));
+            }
+          }
+          if (sums.size() > 1) {
+            out = new LinkedHashMap<>(out);
+            out.put(summed, g.math.addN(sums));
+          }
           names.addAll(out.keySet());
           return new ArrayList<>(out.values());
         };
@@ -112,6 +184,27 @@ final class CompiledSteps extends StepRunner {
   private static String signature(Batch batch) {
     String s = batch.x().shape().tail().toString();
     return batch.hasLabels() ? s + batch.y().shape().tail() + batch.y().dataType() : s;
+  }
+
+  /** Whether two batches have the same shapes but for the batch dimension, and label dtype. */
+  private static boolean sameSignature(Batch a, Batch b) {
+    if (!sameTail(a.x().shape(), b.x().shape()) || a.hasLabels() != b.hasLabels()) {
+      return false;
+    }
+    return !a.hasLabels()
+        || (a.y().dataType() == b.y().dataType() && sameTail(a.y().shape(), b.y().shape()));
+  }
+
+  private static boolean sameTail(Shape a, Shape b) {
+    if (a.numDimensions() != b.numDimensions()) {
+      return false;
+    }
+    for (int i = 1; i < a.numDimensions(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Batch dimension left open: the last batch of an epoch may be smaller. */

@@ -50,7 +50,19 @@ abstract class StepRunner {
    */
   abstract <R> R run(Batch batch, Function<List<TFloat32>, R> read);
 
-  /** The names of the step's outputs, known after the first {@link #run}. */
+  /**
+   * Runs the step on each of {@code batches} in turn, in one execution when the runner can (a
+   * compiled step traced {@code batches.size()} times in one graph, run by one {@code Session.run}:
+   * Keras's {@code steps_per_execution}), and hands {@code read} the outputs of the last step,
+   * except {@code summed}, which is the sum of that output over all the steps. Returns null when
+   * the runner cannot run them in one execution (eager steps; batches of different signatures):
+   * the caller then runs them one by one.
+   */
+  <R> R runGroup(List<Batch> batches, String summed, Function<List<TFloat32>, R> read) {
+    return null;
+  }
+
+  /** The names of the outputs of the last {@link #run} or {@link #runGroup}, in order. */
   abstract List<String> outputNames();
 
   /**

@@ -23,6 +23,7 @@ import dev.keraslite.metrics.Metrics;
 import dev.keraslite.metrics.SparseCategoricalAccuracy;
 import dev.keraslite.optimizers.Optimizer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,7 @@ public final class Trainer {
   private final TracedSteps traced = new TracedSteps();
   private boolean runEagerly;
   private boolean jitCompile;
+  private int stepsPerExecution = 1;
   private boolean optimizerBuilt;
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(Trainer.class.getName());
@@ -243,6 +245,32 @@ public final class Trainer {
    */
   public void setJitCompile(boolean jitCompile) {
     this.jitCompile = jitCompile;
+  }
+
+  /** The number of training steps {@code fit} runs per execution (Keras's {@code steps_per_execution}). */
+  public int stepsPerExecution() {
+    return stepsPerExecution;
+  }
+
+  /**
+   * Runs {@code fit}'s training steps {@code steps} at a time (Keras's {@code
+   * steps_per_execution}): compiled, the step is traced {@code steps} times into one graph, each
+   * step's reads after the previous one's updates, and the group's batches are fed to one {@code
+   * Session.run}, which saves the per-run overhead and the Java work between steps. Callbacks see
+   * one batch per group, as in Keras: {@code onTrainBatchBegin} with the group's first step,
+   * {@code onTrainBatchEnd} with its last and the logs after it; epoch logs and {@code History} are
+   * unchanged (the metrics run over every step), and so are the weights. An epoch's last, smaller
+   * group runs step by step. Eager {@code fit} honours the grouping of callbacks but runs the steps
+   * one by one; validation, {@code evaluate} and {@code predict} run a step per batch.
+   *
+   * @param steps 1 (the default) or more
+   */
+  public void setStepsPerExecution(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(
+          "compile: stepsPerExecution must be >= 1, received " + steps);
+    }
+    this.stepsPerExecution = steps;
   }
 
   /** The strategy this model trains under (compiled in its scope), or null. */
@@ -706,15 +734,24 @@ public final class Trainer {
     Map<String, Double> logs = new LinkedHashMap<>();
     int index = 0;
     passSamples = 0;
+    // Keras's steps_per_execution: training steps in groups, callbacks once per group.
+    int perExecution = training ? stepsPerExecution : 1;
+    List<Batch> group = new ArrayList<>(perExecution);
+    Iterator<Batch> batches = data.iterator();
     try {
-      for (Batch batch : data) {
-        try (batch) {
-          if (!batch.hasLabels()) {
-            throw new IllegalArgumentException(
-                (training ? "fit" : "evaluate") + ": the data has no targets (y)");
+      while (batches.hasNext()) {
+        try {
+          while (group.size() < perExecution && batches.hasNext()) {
+            group.add(batches.next());
           }
-          ensureBuilt(batch);
-          passSamples += batch.size();
+          for (Batch batch : group) {
+            if (!batch.hasLabels()) {
+              throw new IllegalArgumentException(
+                  (training ? "fit" : "evaluate") + ": the data has no targets (y)");
+            }
+            passSamples += batch.size();
+          }
+          ensureBuilt(group.get(0));
           if (training) {
             callbacks.onTrainBatchBegin(index, logs);
           } else {
@@ -732,20 +769,24 @@ public final class Trainer {
             // The state the epoch's first step starts from: restored and broadcast if it was.
             beforeFirstStep.run();
           }
-          logs = runStep(steps, batch, index);
+          logs = runSteps(steps, group, index, perExecution);
           Double skipped = logs.remove(SKIPPED);
           if (skipped != null && skipped > 0) {
-            context.skipped++;
+            context.skipped += Math.round(skipped);
           }
+          index += group.size();
+          // As Keras: the index of the group's last step, with the logs after it.
           if (training) {
-            callbacks.onTrainBatchEnd(index, logs);
+            callbacks.onTrainBatchEnd(index - 1, logs);
           } else {
-            callbacks.onTestBatchEnd(index, logs);
+            callbacks.onTestBatchEnd(index - 1, logs);
           }
-          index++;
+        } finally {
+          group.forEach(Batch::close);
+          group.clear();
         }
         if (training && context.stopTrainingRequested()) {
-          break; // Keras checks stop_training after every batch
+          break; // Keras checks stop_training after every batch (every execution)
         }
       }
     } finally {
@@ -754,6 +795,45 @@ public final class Trainer {
     if (index == 0 && !(training && context.stopTrainingRequested())) {
       throw new IllegalArgumentException(
           InputValidation.emptyMessage(training ? "fit" : "evaluate", "no batch"));
+    }
+    return logs;
+  }
+
+  /**
+   * The steps on {@code group}'s batches, the first numbered {@code index}: a full group of {@code
+   * perExecution} batches in one execution when the runner can; a smaller group (the last of an
+   * epoch) or one the runner cannot run at once, step by step. Either way the logs are those after
+   * the last step, with {@link #SKIPPED} the number of steps the guard skipped in the group.
+   */
+  private Map<String, Double> runSteps(
+      StepRunner steps, List<Batch> group, int index, int perExecution) {
+    if (group.size() == 1) {
+      return runStep(steps, group.get(0), index);
+    }
+    if (group.size() == perExecution) {
+      Map<String, Double> logs;
+      try {
+        logs = steps.runGroup(group, SKIPPED, out -> logs(steps.outputNames(), out));
+      } catch (RuntimeException e) {
+        throw strategy == null ? e : strategy.failure("running steps " + index + "..", e);
+      }
+      if (logs != null) {
+        return logs;
+      }
+    }
+    Map<String, Double> logs = null;
+    double skipped = 0;
+    boolean guarded = false;
+    for (int i = 0; i < group.size(); i++) {
+      logs = runStep(steps, group.get(i), index + i);
+      Double s = logs.remove(SKIPPED);
+      if (s != null) {
+        guarded = true;
+        skipped += s;
+      }
+    }
+    if (guarded) {
+      logs.put(SKIPPED, skipped);
     }
     return logs;
   }

@@ -1,0 +1,250 @@
+package dev.keraslite.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keraslite.Eager;
+import dev.keraslite.EagerScope;
+import dev.keraslite.Variable;
+import dev.keraslite.callbacks.History;
+import dev.keraslite.callbacks.LambdaCallback;
+import dev.keraslite.data.Batch;
+import dev.keraslite.data.Dataset;
+import dev.keraslite.layers.Layer;
+import dev.keraslite.models.Sequential;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Keras's {@code steps_per_execution}: K training steps per execution give the weights, optimizer
+ * state and History of one step at a time (the oracle is the same fit with K = 1), with callbacks
+ * once per group, and the non-finite guard still judges every step on its own.
+ */
+class StepsPerExecutionTest {
+  /** 44 samples in batches of 4: 11 steps per epoch, so K = 4 leaves a last group of 3. */
+  private static final int SAMPLES = 44;
+  private static final int BATCH = 4;
+
+  @BeforeEach
+  void freshNames() {
+    Layer.clearNameCounters();
+  }
+
+  /** What a fit left behind: its History, the indices its callbacks saw, and the state. */
+  private record Run(History history, List<Integer> begins, List<Integer> ends, float[][] state) {}
+
+  private static Run fit(boolean eagerly, int stepsPerExecution, float[][] x, int[] y, int epochs) {
+    Layer.clearNameCounters();
+    try (Eager eager = Eager.create()) {
+      Sequential model = Fixtures.classifier(eager.tf(), eagerly);
+      model.setStepsPerExecution(stepsPerExecution);
+      List<Integer> begins = new ArrayList<>();
+      List<Integer> ends = new ArrayList<>();
+      LambdaCallback record =
+          LambdaCallback.builder()
+              .onTrainBatchBegin((i, logs) -> begins.add(i))
+              .onTrainBatchEnd((i, logs) -> ends.add(i))
+              .build();
+      History history =
+          model.fit(
+              Dataset.of(x, y).batch(BATCH),
+              FitOptions.epochs(epochs).verbose(0).callbacks(record));
+      return new Run(history, begins, ends, floats(StateBits.of(model)));
+    }
+  }
+
+  private static float[][] floats(StateBits bits) {
+    float[][] out = new float[bits.bytes().size()][];
+    for (int i = 0; i < out.length; i++) {
+      byte[] b = bits.bytes().get(i);
+      if (b.length % 4 != 0) {
+        out[i] = new float[0];
+        continue;
+      }
+      ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
+      out[i] = new float[b.length / 4];
+      // int64 iterations read as two float bit patterns: compared as such, exactly.
+      for (int j = 0; j < out[i].length; j++) {
+        out[i][j] = buf.getFloat();
+      }
+    }
+    return out;
+  }
+
+  private static void assertSameState(float[][] expected, float[][] actual, String context) {
+    assertEquals(expected.length, actual.length, context + ": the same variables");
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i].length, actual[i].length, context + ": size of variable " + i);
+      for (int j = 0; j < expected[i].length; j++) {
+        if (Float.isNaN(expected[i][j])) {
+          assertTrue(Float.isNaN(actual[i][j]), context + ": variable " + i + " element " + j);
+        } else {
+          assertEquals(expected[i][j], actual[i][j], 1e-6f, context + ": variable " + i + " element " + j);
+        }
+      }
+    }
+  }
+
+  private static void assertSameHistory(History expected, History actual, double tolerance) {
+    assertEquals(expected.history().keySet(), actual.history().keySet());
+    for (Map.Entry<String, List<Double>> e : expected.history().entrySet()) {
+      List<Double> got = actual.history().get(e.getKey());
+      assertEquals(e.getValue().size(), got.size(), e.getKey());
+      for (int i = 0; i < got.size(); i++) {
+        assertEquals(e.getValue().get(i), got.get(i), tolerance, e.getKey() + " epoch " + i);
+      }
+    }
+    assertEquals(expected.skippedSteps(), actual.skippedSteps());
+  }
+
+  @Test
+  void fourStepsPerExecutionTrainAsOneAtATime() {
+    float[][] x = Fixtures.features(SAMPLES);
+    int[] y = Fixtures.labels(SAMPLES);
+    Run one = fit(false, 1, x, y, 3);
+    Run four = fit(false, 4, x, y, 3);
+    Run fortyFour = fit(false, 11, x, y, 3);
+    assertSameState(one.state(), four.state(), "K=4 against K=1");
+    assertSameHistory(one.history(), four.history(), 1e-6);
+    assertSameState(one.state(), fortyFour.state(), "K=11 (the whole epoch) against K=1");
+    assertSameHistory(one.history(), fortyFour.history(), 1e-6);
+    // The weights did move: the comparison is not between two untouched models.
+    assertTrue(one.history().history().get("loss").get(2) < one.history().history().get("loss").get(0));
+
+    assertEquals(33, one.ends().size(), "K=1: a callback per step");
+    // As Keras: begin with each group's first step, end with its last; the last group has 3 steps.
+    List<Integer> perEpochBegins = List.of(0, 4, 8);
+    List<Integer> perEpochEnds = List.of(3, 7, 10);
+    List<Integer> begins = new ArrayList<>();
+    List<Integer> ends = new ArrayList<>();
+    for (int epoch = 0; epoch < 3; epoch++) {
+      begins.addAll(perEpochBegins);
+      ends.addAll(perEpochEnds);
+    }
+    assertEquals(begins, four.begins());
+    assertEquals(ends, four.ends());
+    assertEquals(List.of(10, 10, 10), fortyFour.ends());
+  }
+
+  @Test
+  void eagerFitGroupsItsCallbacksAlikeAndTrainsTheSame() {
+    float[][] x = Fixtures.features(SAMPLES);
+    int[] y = Fixtures.labels(SAMPLES);
+    Run eagerOne = fit(true, 1, x, y, 2);
+    Run eagerFour = fit(true, 4, x, y, 2);
+    Run compiledFour = fit(false, 4, x, y, 2);
+    assertSameState(eagerOne.state(), eagerFour.state(), "eager K=4 against eager K=1");
+    assertSameHistory(eagerOne.history(), eagerFour.history(), 1e-6);
+    assertEquals(compiledFour.begins(), eagerFour.begins());
+    assertEquals(compiledFour.ends(), eagerFour.ends());
+    // Eager and compiled steps agree to float rounding, as without grouping.
+    assertSameHistory(compiledFour.history(), eagerFour.history(), 1e-4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4})
+  void theGuardSkipsExactlyThePoisonedStepInsideAGroup(int stepsPerExecution) {
+    float[][] x = Fixtures.features(32);
+    int[] y = Fixtures.labels(32);
+    // A batch of 8 rows, one of them NaN, inserted as the third of five batches: inside the first
+    // group for K = 4 (and the second for K = 2), the last group being a single step.
+    float[][] bad = Fixtures.features(8);
+    bad[5][2] = Float.NaN;
+    float[][] poisoned = new float[40][];
+    int[] poisonedY = new int[40];
+    for (int i = 0; i < 40; i++) {
+      poisoned[i] = i < 16 ? x[i] : i < 24 ? bad[i - 16] : x[i - 8];
+      poisonedY[i] = i < 16 ? y[i] : i < 24 ? Fixtures.labels(8)[i - 16] : y[i - 8];
+    }
+    float[][] withPoison;
+    History history;
+    try (Eager eager = Eager.create()) {
+      Sequential model = Fixtures.classifier(eager.tf(), false);
+      model.setStepsPerExecution(stepsPerExecution);
+      history =
+          model.fit(
+              Dataset.of(poisoned, poisonedY).batch(8),
+              FitOptions.epochs(2).verbose(0).nonFiniteGuard(true));
+      assertEquals(
+          8L,
+          model.compiled().optimizer().iterations().<TInt64>value(eager.tf()).asTensor().getLong(),
+          "4 updates per epoch: the poisoned step applied none, its group's others did");
+      withPoison = floats(StateBits.of(model));
+    }
+    assertEquals(List.of(1L, 1L), history.skippedSteps(), "one skipped step per epoch");
+
+    Layer.clearNameCounters();
+    try (Eager eager = Eager.create()) {
+      Sequential model = Fixtures.classifier(eager.tf(), false);
+      History clean =
+          model.fit(Dataset.of(x, y).batch(8), FitOptions.epochs(2).verbose(0).nonFiniteGuard(true));
+      assertEquals(List.of(0L, 0L), clean.skippedSteps());
+      assertSameState(floats(StateBits.of(model)), withPoison, "the same training without the poisoned batch");
+    }
+  }
+
+  @Test
+  void aGroupRunsItsStepsInOneExecutionInOrder() {
+    // A step that adds its batch's sum to a counter and returns the counter after it, and a 1 to
+    // sum: one execution of three chained steps returns the last step's counter and the sum of 3.
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Variable counter = new Variable(tf, "counter", tf.constant(0f), false);
+      StepBody body =
+          (g, x, y) -> {
+            counter.assignAdd(g, g.reduceSum(x, g.constant(new int[] {0, 1})));
+            Map<String, org.tensorflow.Operand<TFloat32>> out = new LinkedHashMap<>();
+            out.put("counter", counter.<TFloat32>value(g));
+            out.put("one", g.constant(1f));
+            return out;
+          };
+      StepRunner steps = new CompiledSteps("test-group", body, new TracedSteps(), null);
+      List<Batch> group = new ArrayList<>();
+      Iterator<Batch> it =
+          Dataset.of(new float[][] {{1, 2}, {3, 4}, {5, 6}}, new int[] {0, 1, 2}).batch(1).iterator();
+      while (it.hasNext()) {
+        group.add(it.next());
+      }
+      try {
+        float[] read =
+            steps.runGroup(group, "one", out -> new float[] {out.get(0).getFloat(), out.get(1).getFloat()});
+        assertNotNull(read, "three batches of one signature run as one group");
+        assertEquals(List.of("counter", "one"), steps.outputNames());
+        assertEquals(21f, read[0], "the last step reads the counter after the two before it");
+        assertEquals(3f, read[1], "the summed output over the three steps");
+        float[] again = steps.runGroup(group, "one", out -> new float[] {out.get(0).getFloat()});
+        assertEquals(42f, again[0], "the variables stay in the session between executions");
+      } finally {
+        steps.endPass();
+        group.forEach(Batch::close);
+      }
+      try (EagerScope scope = EagerScope.open(tf)) {
+        assertEquals(42f, counter.<TFloat32>value(tf).asTensor().getFloat(), "copied back at the pass's end");
+      }
+    }
+  }
+
+  @Test
+  void stepsPerExecutionBelowOneIsRefused() {
+    try (Eager eager = Eager.create()) {
+      Sequential model = Fixtures.classifier(eager.tf(), false);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> model.setStepsPerExecution(0));
+      assertTrue(e.getMessage().contains("stepsPerExecution must be >= 1, received 0"), e.getMessage());
+    }
+  }
+}
