@@ -42,7 +42,9 @@ import org.tensorflow.types.TFloat32;
  * <p>The machines this runs on are shared and noisy: each way is warmed up, then the ways run one
  * after another for {@code steps} steps per round, round after round, and the report gives each
  * way's median µs/step and the ratios between ways as the median of the rounds' ratios (steps run
- * back to back under the same load). Arguments: steps per round (default 2000), rounds (default 9),
+ * back to back under the same load). Each way's line also gives the median process CPU time per step
+ * (all threads, garbage collector and JIT included), which a loaded machine inflates far less than
+ * the wall time. Arguments: steps per round (default 2000), rounds (default 9),
  * and optionally which ways to run ({@code asTensor,scalar,compiled,hand}).
  *
  * <pre>
@@ -103,6 +105,7 @@ public final class LinearStepBenchmark {
     ways.add(only.contains("compiled") ? new CompiledWay() : null);
     ways.add(only.contains("hand") ? new HandWritten() : null);
     double[][] us = new double[ways.size()][rounds];
+    double[][] cpu = new double[ways.size()][rounds];
     float[] last = new float[ways.size()];
     try {
       for (Way way : ways) {
@@ -116,8 +119,10 @@ public final class LinearStepBenchmark {
             continue;
           }
           long t0 = System.nanoTime();
+          long c0 = FitBenchmark.processCpuNanos();
           last[w] = ways.get(w).steps(steps);
           us[w][r] = (System.nanoTime() - t0) / 1e3 / steps;
+          cpu[w][r] = (FitBenchmark.processCpuNanos() - c0) / 1e3 / steps;
         }
       }
     } finally {
@@ -130,9 +135,10 @@ public final class LinearStepBenchmark {
       if (ways.get(w) == null) {
         continue;
       }
-      System.out.printf(Locale.ROOT, "  %-36s %8.1f us/step (best %6.1f)  last loss %.6g   rounds: %s%n",
-          names[w], FitBenchmark.median(us[w]), FitBenchmark.min(us[w]), last[w],
-          FitBenchmark.rounded(us[w]));
+      System.out.printf(Locale.ROOT,
+          "  %-36s %8.1f us/step (best %6.1f, process cpu %6.1f)  last loss %.6g   rounds: %s%n",
+          names[w], FitBenchmark.median(us[w]), FitBenchmark.min(us[w]), FitBenchmark.median(cpu[w]),
+          last[w], FitBenchmark.rounded(us[w]));
     }
     if (ways.contains(null)) {
       return;
