@@ -1,6 +1,7 @@
 package dev.keraslite;
 
 import dev.keraslite.CompiledFunction.Spec;
+import dev.keraslite.internal.fast.EagerDispatcher;
 import dev.keraslite.internal.recording.RecordingEnvironment;
 import dev.keraslite.internal.recording.VariableSource;
 import java.lang.reflect.Constructor;
@@ -8,11 +9,13 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.OperationBuilder;
@@ -20,7 +23,10 @@ import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.exceptions.TFUnimplementedException;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -106,13 +112,77 @@ public final class EagerFunction<R> implements AutoCloseable {
     RECORD
   }
 
+  /**
+   * The executor a call asks for first on a CPU-only context: TensorFlow's {@code
+   * SINGLE_THREADED_EXECUTOR} runs the body's kernels one after the other on the calling thread
+   * (each kernel still parallelised by the intra-op pool). The default executor hands ready ops to
+   * the context's inter-op pool and the caller waits for the last one: thread switches at every
+   * call, which a training step of small ops on a busy 2-core machine pays for more than it gains
+   * from running independent updates side by side (FunctionBenchmark). TensorFlow refuses it,
+   * before running any kernel, for graphs it cannot run (old-style control flow such as {@code
+   * Switch}, reference-typed edges); such a trace falls back to the default executor. With a GPU
+   * a function may be split into one partition per device exchanging tensors, which one thread
+   * cannot run: there every call takes the default executor.
+   */
+  static final String SINGLE_THREADED_EXECUTOR = "SINGLE_THREADED_EXECUTOR";
+
   /** One trace: its graph, the graph function, and the shape of the result. */
-  private record Trace(
-      List<Spec> specs, Graph graph, ConcreteFunction function, String opType, Kind kind,
-      Class<?> recordType, int outputs) {}
+  private static final class Trace {
+    final List<Spec> specs;
+    final Graph graph;
+    final ConcreteFunction function;
+    final String opType;
+    final Kind kind;
+    final Class<?> recordType;
+    final int outputs;
+    /** The {@code executor_type} attribute of a call ("" for TensorFlow's default executor). */
+    String executor;
+
+    Trace(
+        List<Spec> specs, Graph graph, ConcreteFunction function, String opType, Kind kind,
+        Class<?> recordType, int outputs, String executor) {
+      this.executor = executor;
+      this.specs = specs;
+      this.graph = graph;
+      this.function = function;
+      this.opType = opType;
+      this.kind = kind;
+      this.recordType = recordType;
+      this.outputs = outputs;
+    }
+
+    ConcreteFunction function() {
+      return function;
+    }
+
+    Graph graph() {
+      return graph;
+    }
+
+    String opType() {
+      return opType;
+    }
+
+    Kind kind() {
+      return kind;
+    }
+
+    Class<?> recordType() {
+      return recordType;
+    }
+
+    int outputs() {
+      return outputs;
+    }
+  }
 
   private final Ops tf;
   private final RecordingEnvironment env;
+  /**
+   * The serialized {@code ConfigProto} every call carries: the context's soft placement and GPU
+   * options, and TensorFlow's default graph optimizations.
+   */
+  private final byte[] configProto;
   private final int arity;
   private final AnyBody body;
   /** Traces by {@link #key}: TensorFlow Java's {@code Shape.equals} is false for unknown sizes. */
@@ -126,6 +196,9 @@ public final class EagerFunction<R> implements AutoCloseable {
   EagerFunction(Ops tf, int arity, AnyBody body) {
     this.tf = tf;
     this.env = Eager.environmentOf(tf, "EagerFunction");
+    ConfigProto placement = env.compiledStepsConfig();
+    this.configProto =
+        (placement == null ? ConfigProto.getDefaultInstance() : placement).toByteArray();
     this.arity = arity;
     this.body = body;
   }
@@ -218,14 +291,58 @@ public final class EagerFunction<R> implements AutoCloseable {
       trace = trace(signature);
       traces.put(key, trace);
     }
-    // The graph function runs as an op of its own name (TFE_NewOp accepts a function registered in
-    // the context): on the fast path that skips TensorFlow Java's PartitionedCall builder, which
-    // attaches the function again at every call.
+    Operation op;
+    try {
+      op = launch(trace, args);
+    } catch (RuntimeException e) {
+      if (!trace.executor.equals(SINGLE_THREADED_EXECUTOR) || !refusedBySingleThreadedExecutor(e)) {
+        throw e;
+      }
+      // Refused while the executor was made, before any kernel ran: nothing to undo.
+      trace.executor = "";
+      op = launch(trace, args);
+    }
+    return (R) result(trace, op);
+  }
+
+  /**
+   * Runs {@code trace} as one eager op. The graph function runs as an op of its own name (TFE_NewOp
+   * accepts a function attached to the context), which skips TensorFlow Java's PartitionedCall
+   * builder (it attaches the function again at every call) and, registered with the fast path,
+   * its builder too. The attributes are the ones TensorFlow Python's {@code tf.function} calls
+   * carry: {@code config_proto} is what makes TensorFlow run Grappler on the body when it
+   * instantiates it (without it the function runs unoptimized: no constant folding, no fused
+   * {@code MatMul}+{@code BiasAdd}+{@code Relu}), {@code executor_type} picks the executor.
+   */
+  private Operation launch(Trace trace, Operand<?>[] args) {
     OperationBuilder op = tf.scope().opBuilder(trace.opType(), "EagerFunction");
     for (Operand<?> a : args) {
       op.addInput(a.asOutput());
     }
-    return (R) result(trace, op.build());
+    op.setAttr("config_proto", configProto);
+    op.setAttr("executor_type", trace.executor);
+    return op.build();
+  }
+
+  /**
+   * Whether {@code e} is TensorFlow refusing a graph the single-threaded executor cannot run: a
+   * status TensorFlow Java turned into an exception ({@code FAILED_PRECONDITION} for control flow,
+   * {@code UNIMPLEMENTED} for reference edges), with the executor's own message.
+   */
+  private static boolean refusedBySingleThreadedExecutor(RuntimeException e) {
+    String message = e.getMessage();
+    return (e instanceof TensorFlowException || e instanceof TFUnimplementedException)
+        && message != null
+        && message.contains("Single-threaded executor");
+  }
+
+  /** The executor each trace's calls take, in no particular order ({@code ""}: TensorFlow's default). */
+  List<String> executors() {
+    List<String> out = new ArrayList<>();
+    for (Trace t : traces.values()) {
+      out.add(t.executor);
+    }
+    return out;
   }
 
   /** A signature as a map key: each dtype with its dimensions (null for an unknown rank). */
@@ -326,9 +443,25 @@ public final class EagerFunction<R> implements AutoCloseable {
         }
       }
       checkVariables(traceEnv);
-      // The results wait for the last variable read or update, so that the call runs all of them.
+      // The results wait for the last variable read or update, so that the call runs all of them,
+      // and for every other stateful op whose result nothing uses (an Assert, a print): before it
+      // runs a function TensorFlow prunes what the results do not need, stateful ops included
+      // (Grappler; tf.function keeps them as control outputs), and these must run at every call as
+      // they would eagerly.
+      List<Op> controls = new ArrayList<>();
       Operation last = traceEnv.lastStatefulOp();
-      Ops after = last == null ? g : g.withControlDependencies(List.of(opOf(last, traceEnv)));
+      if (last != null) {
+        controls.add(opOf(last, traceEnv));
+      }
+      Iterator<GraphOperation> ops = graph.operations();
+      while (ops.hasNext()) {
+        GraphOperation op = ops.next();
+        if (op.numConsumers() == 0 && op.numControlConsumers() == 0
+            && EagerDispatcher.isStateful(op.type())) {
+          controls.add(opOf(op, traceEnv));
+        }
+      }
+      Ops after = controls.isEmpty() ? g : g.withControlDependencies(controls);
       Signature.Builder signature = Signature.builder().key(name);
       for (int i = 0; i < arity; i++) {
         signature.input(argName(i), placeholders.get(i));
@@ -347,9 +480,14 @@ public final class EagerFunction<R> implements AutoCloseable {
         function.close();
         throw e;
       }
+      EagerDispatcher fastPath = env.fastPath();
+      if (fastPath != null) {
+        fastPath.registerFunction(function.getDefinedName());
+      }
       tracingCount++;
       return new Trace(
-          specs, graph, function, function.getDefinedName(), kind, recordType, outputs.size());
+          specs, graph, function, function.getDefinedName(), kind, recordType, outputs.size(),
+          fastPath != null && fastPath.cpuOnly() ? SINGLE_THREADED_EXECUTOR : "");
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -493,7 +631,11 @@ public final class EagerFunction<R> implements AutoCloseable {
       return;
     }
     closed = true;
+    EagerDispatcher fastPath = env.fastPath();
     for (Trace t : traces.values()) {
+      if (fastPath != null) {
+        fastPath.forgetFunction(t.opType());
+      }
       t.function().close();
       t.graph().close();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.activations.Activations;
+import dev.keraslite.internal.fast.EagerDispatcher;
 import dev.keraslite.layers.Dense;
 import dev.keraslite.layers.Flatten;
 import dev.keraslite.losses.SparseCategoricalCrossentropy;
@@ -23,7 +24,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.SwitchCond;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -330,6 +334,75 @@ class EagerFunctionTest {
       long grown = residentKb() - before;
       assertTrue(grown < 64 * 1024, "resident memory grew by " + grown + " KB over 3,000 calls");
       assertEquals(1, f.tracingCount());
+    }
+  }
+
+  @Test
+  void aCallIsOneOpOfTheFastPathAndCloseFreesIt() {
+    try (Eager eager = Eager.create()) {
+      assertTrue(eager.fastPath(), "the fast path is on by default");
+      Ops tf = eager.tf();
+      EagerFunction<Operand<TFloat32>> f =
+          eager.function((Ops g, Operand<TFloat32> a) -> g.math.add(a, g.constant(1f)));
+      Operand<TFloat32> x = eager.keep(tf.constant(2f));
+      try (EagerScope scope = eager.scope()) {
+        assertEquals(3.0, Recording.readScalar(f.call(x))); // traces
+      }
+      EagerDispatcher dispatcher = Eager.environmentOf(tf, "test").fastPath();
+      long fast = dispatcher.fastOpCount();
+      long java = dispatcher.javaOpCount();
+      try (EagerScope scope = eager.scope()) {
+        Operand<TFloat32> y = f.call(x);
+        assertEquals(fast + 1, dispatcher.fastOpCount(), "the call is one op of the fast path");
+        assertEquals(java, dispatcher.javaOpCount(), "and none of TensorFlow Java's builder");
+        assertEquals(3.0, Recording.readScalar(y));
+      }
+      assertEquals(List.of(EagerFunction.SINGLE_THREADED_EXECUTOR), f.executors());
+      int live = dispatcher.liveNativeObjects();
+      f.close();
+      assertEquals(live - 1, dispatcher.liveNativeObjects(), "closing frees the call's reused op");
+    }
+  }
+
+  @Test
+  void aBodyTheSingleThreadedExecutorRefusesRunsOnceOnTheDefaultOne() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      Variable calls = new Variable(tf, "calls", tf.constant(0f), false);
+      // Old-style control flow (Switch, Merge), which the single-threaded executor refuses.
+      EagerFunction<Operand<TFloat32>> f =
+          eager.function(
+              (Ops g, Operand<TFloat32> x, Operand<TBool> p) -> {
+                calls.assignAdd(g, g.constant(1f));
+                SwitchCond<TFloat32> s = g.switchCond(x, p);
+                return g.merge(List.of(g.math.neg(s.outputFalse()), g.math.mul(s.outputTrue(), g.constant(10f))))
+                    .output();
+              });
+      assertEquals(20.0, Recording.readScalar(f.call(tf.constant(2f), tf.constant(true))));
+      assertEquals(List.of(""), f.executors(), "the trace fell back to the default executor");
+      assertEquals(1f, calls.numpy().getObject(), "the refused attempt ran nothing");
+      assertEquals(-2.0, Recording.readScalar(f.call(tf.constant(2f), tf.constant(false))));
+      assertEquals(2f, calls.numpy().getObject());
+      assertEquals(1, f.tracingCount());
+    }
+  }
+
+  @Test
+  void statefulOpsWhoseResultsAreUnusedStillRun() {
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      // An Assert whose output nothing consumes: TensorFlow's optimizer prunes what the results do
+      // not need, which must not include a check (tf.function keeps it as a control output).
+      EagerFunction<Operand<TFloat32>> f =
+          eager.function(
+              (Ops g, Operand<TFloat32> x) -> {
+                g.assertThat(g.math.greater(x, g.constant(0f)), List.of(g.constant("x must be positive")));
+                return g.math.mul(x, x);
+              });
+      assertEquals(4.0, Recording.readScalar(f.call(tf.constant(2f))));
+      TFInvalidArgumentException e =
+          assertThrows(TFInvalidArgumentException.class, () -> f.call(tf.constant(-2f)));
+      assertTrue(e.getMessage().contains("x must be positive"), e.getMessage());
     }
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,7 @@ import java.util.function.Function;
  * <pre>
  * bash scripts/tutorial.sh                 # every example, CI-sized where an example is long
  * bash scripts/tutorial.sh --full          # the tutorial's full lengths (epochs, episodes)
+ * bash scripts/tutorial.sh --only MlpCustomLoop --function   # the train step through eager.function
  * bash scripts/tutorial.sh --only CnnCustomLoop   # or several: --only ConvByHand,LinearRegression
  * bash scripts/tutorial.sh --list          # or --help: the examples, one per line
  * bash scripts/tutorial.sh --output /tmp/run   # where the fit runs' TensorBoard logs and plots go
@@ -30,8 +32,16 @@ import java.util.function.Function;
  * otherwise); the job prints where they are at the end.
  */
 public final class Tutorial {
-  /** One runnable example: its name and a function from the {@code --full} flag to its key result. */
-  record Example(String name, String description, Function<Boolean, String> run) {}
+  /**
+   * One runnable example: its name and a function from the {@code --full} and {@code --function}
+   * flags to its key result.
+   */
+  record Example(String name, String description, BiFunction<Boolean, Boolean, String> run) {
+    /** An example that has no use for {@code --function}: {@code run} takes {@code --full} only. */
+    Example(String name, String description, Function<Boolean, String> run) {
+      this(name, description, (full, function) -> run.apply(full));
+    }
+  }
 
   /** Where the fit runs' logs and pictures go unless {@code --output} names another folder. */
   static final String DEFAULT_OUTPUT = "target/tutorial-output";
@@ -82,21 +92,21 @@ public final class Tutorial {
         new Example(
             "MlpCustomLoop",
             "3. MLP with a custom loop (Adam 1e-3, batch 50, 6000 steps)",
-            full -> {
-              CustomLoop.Result r = MlpCustomLoop.run(6000, full ? 1 : 500, 0);
+            (full, function) -> {
+              CustomLoop.Result r = MlpCustomLoop.run(6000, full ? 1 : 500, 0, function);
               return String.format(
-                  Locale.ROOT, "%s test accuracy %.4f (last loss %.4f)", r.dataset(), r.testAccuracy(),
-                  r.lastLoss());
+                  Locale.ROOT, "%s test accuracy %.4f (last loss %.4f)%s", r.dataset(), r.testAccuracy(),
+                  r.lastLoss(), function ? " with eager.function" : "");
             }));
     list.add(
         new Example(
             "CnnCustomLoop",
             "4. CNN with the custom loop (1,200 steps; 6,000 with --full)",
-            full -> {
-              CustomLoop.Result r = CnnCustomLoop.run(full ? 6000 : 1200, full ? 1 : 200, 0);
+            (full, function) -> {
+              CustomLoop.Result r = CnnCustomLoop.run(full ? 6000 : 1200, full ? 1 : 200, 0, function);
               return String.format(
-                  Locale.ROOT, "%s test accuracy %.4f after %d steps", r.dataset(), r.testAccuracy(),
-                  r.steps());
+                  Locale.ROOT, "%s test accuracy %.4f after %d steps%s", r.dataset(), r.testAccuracy(),
+                  r.steps(), function ? " with eager.function" : "");
             }));
     list.add(
         new Example(
@@ -244,7 +254,7 @@ public final class Tutorial {
       long t0 = System.nanoTime();
       String result;
       try {
-        result = e.run().apply(options.full());
+        result = e.run().apply(options.full(), options.function());
       } catch (RuntimeException ex) {
         result = FAILED + ex;
         ex.printStackTrace();

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
  * line {@link Tutorial#main} prints before exiting with status 2.
  *
  * @param full the tutorial's full lengths ({@code --full})
+ * @param function the custom loops (MlpCustomLoop, CnnCustomLoop) run their train step through
+ *     {@code eager.function}, the tutorial's {@code @tf.function} ({@code --function})
  * @param only the examples to run ({@code --only NAME[,NAME...]}), or empty for all of them
  * @param list print the examples and stop ({@code --list})
  * @param help print the usage and the examples and stop ({@code --help}, {@code -h})
@@ -22,7 +24,7 @@ import java.util.stream.Collectors;
  *     --output DIR}, default {@value Tutorial#DEFAULT_OUTPUT})
  */
 record TutorialArgs(
-    boolean full, Set<String> only, boolean list, boolean help, boolean markdown, Readme readme,
+    boolean full, boolean function, Set<String> only, boolean list, boolean help, boolean markdown, Readme readme,
     String readmePath, Path output) {
 
   /** What the run does with README's table. */
@@ -34,7 +36,7 @@ record TutorialArgs(
 
   /** The usage line {@code --help} prints. */
   static final String USAGE =
-      "usage: Tutorial [--full] [--only NAME[,NAME...]] [--output DIR] [--markdown]"
+      "usage: Tutorial [--full] [--function] [--only NAME[,NAME...]] [--output DIR] [--markdown]"
           + " [--write-readme|--check-readme [README]] [--list] [--help]";
 
   /** A usage mistake: its message is the single line to print. */
@@ -47,6 +49,7 @@ record TutorialArgs(
   /** Parses {@code args}, checking {@code --only} against the names of {@code examples}. */
   static TutorialArgs parse(String[] args, List<Tutorial.Example> examples) throws UsageException {
     boolean full = false;
+    boolean function = false;
     boolean list = false;
     boolean help = false;
     boolean markdown = false;
@@ -57,6 +60,7 @@ record TutorialArgs(
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--full" -> full = true;
+        case "--function" -> function = true;
         case "--list" -> list = true;
         case "--help", "-h" -> help = true;
         case "--markdown" -> markdown = true;
@@ -87,13 +91,13 @@ record TutorialArgs(
             "Tutorial: unknown argument '" + args[i] + "' (try --help)");
       }
     }
-    if (readme != Readme.NONE && (!only.isEmpty() || full)) {
+    if (readme != Readme.NONE && (!only.isEmpty() || full || function)) {
       // README's table documents the default run of every example, nothing else.
       throw new UsageException(
           "Tutorial: --write-readme and --check-readme need the default run of every example"
-              + " (no --only, no --full)");
+              + " (no --only, no --full, no --function)");
     }
-    return new TutorialArgs(full, Set.copyOf(only), list, help, markdown, readme, readmePath, output);
+    return new TutorialArgs(full, function, Set.copyOf(only), list, help, markdown, readme, readmePath, output);
   }
 
   /** The example's name as the tutorial spells it; case does not matter on the command line. */

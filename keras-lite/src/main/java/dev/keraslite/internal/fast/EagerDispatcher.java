@@ -1,6 +1,10 @@
 package dev.keraslite.internal.fast;
 
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_ContextListDevices;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_Execute;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListCount;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListType;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewOp;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewTensorHandle;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpAddInput;
@@ -59,6 +63,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.internal.c_api.TFE_Context;
 import org.tensorflow.internal.c_api.TFE_Op;
 import org.tensorflow.internal.c_api.TFE_TensorHandle;
+import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.TF_Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -126,6 +131,8 @@ public final class EagerDispatcher {
   private String deviceName;
   private long fastOps;
   private long javaOps;
+  /** Whether the context has CPUs only; null until {@link #cpuOnly()} asks TensorFlow. */
+  private Boolean cpuOnly;
 
   private EagerDispatcher(EagerSession session) {
     this.session = session;
@@ -222,6 +229,59 @@ public final class EagerDispatcher {
     deviceName = device;
     // Kept reachable by the field for as long as ops may use it; JavaCPP frees the old one.
     this.device = device == null ? null : new BytePointer(device);
+  }
+
+  /**
+   * Runs the graph function {@code name}, attached to this dispatcher's context, through the fast
+   * path from now on: built with {@link #opBuilder} under its name, it executes as one reused
+   * {@code TFE_Op} like any other op (see {@link OpTraits#registerFunction}).
+   */
+  public void registerFunction(String name) {
+    owner.checkOpen();
+    OpTraits.registerFunction(name);
+    slots.remove(name); // a slot made before, without the fast traits
+  }
+
+  /**
+   * Whether every device of the context is a CPU (no GPU or other accelerator): then a graph
+   * function has one partition, run by one executor on the caller's device. Read once.
+   */
+  public boolean cpuOnly() {
+    owner.checkOpen();
+    if (cpuOnly == null) {
+      TF_DeviceList devices = TFE_ContextListDevices(context, status);
+      check();
+      try {
+        boolean all = true;
+        int n = TF_DeviceListCount(devices);
+        for (int i = 0; i < n; i++) {
+          BytePointer type = TF_DeviceListType(devices, i, status);
+          check();
+          all &= "CPU".equals(type.getString());
+        }
+        cpuOnly = all;
+      } finally {
+        TF_DeleteDeviceList(devices);
+      }
+    }
+    return cpuOnly;
+  }
+
+  /** Frees the reused op of the function {@code name} once the function is gone. */
+  public void forgetFunction(String name) {
+    OpSlot slot = slots.remove(name);
+    if (slot != null && slot.cached != null && !slot.busy && !owner.isClosed()) {
+      slot.cached.close();
+    }
+    OpTraits.forgetFunction(name);
+  }
+
+  /**
+   * Whether TensorFlow registers ops of {@code type} as stateful ({@code is_stateful}: variable
+   * updates, random ops, {@code Assert}, prints); true for a type it does not register.
+   */
+  public static boolean isStateful(String type) {
+    return OpTraits.of(type).stateful;
   }
 
   /** TensorFlow Java's builder for an op, on this dispatcher's device. */

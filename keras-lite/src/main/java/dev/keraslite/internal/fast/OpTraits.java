@@ -30,6 +30,7 @@ import org.tensorflow.proto.OpDef;
  *   <li>{@link #listOutputs}: whether an output argument is a list. The op classes of TensorFlow
  *       Java ask such an operation for {@code outputListLength}, which it answers from the {@code
  *       TFE_Op} that ran it, so such ops get a {@code TFE_Op} of their own instead of the reused one.
+ *   <li>{@link #stateful}: the OpDef's {@code is_stateful}, for tracers that must keep such ops.
  * </ul>
  */
 final class OpTraits {
@@ -40,12 +41,31 @@ final class OpTraits {
   final BytePointer cType;
   final boolean fast;
   final boolean listOutputs;
+  /** Whether the OpDef says the op is stateful; true for types without an OpDef (functions). */
+  final boolean stateful;
 
-  private OpTraits(String type, boolean fast, boolean listOutputs) {
+  private OpTraits(String type, boolean fast, boolean listOutputs, boolean stateful) {
     this.type = type;
     this.cType = CStrings.of(type);
     this.fast = fast;
     this.listOutputs = listOutputs;
+    this.stateful = stateful;
+  }
+
+  /**
+   * Lets the fast path run the graph function {@code name} as an op of that type (TFE_NewOp
+   * accepts a function the context knows): a function has one output argument per result, none a
+   * list, and its attributes ({@code config_proto}, {@code executor_type}) are strings. The
+   * registry holds no OpDef for it, so {@link #of} would otherwise send it to TensorFlow Java's
+   * builder, ~20 µs a call.
+   */
+  static void registerFunction(String name) {
+    CACHE.put(name, new OpTraits(name, true, false, true));
+  }
+
+  /** Forgets a function registered by {@link #registerFunction}. */
+  static void forgetFunction(String name) {
+    CACHE.remove(name);
   }
 
   /** The traits of {@code type}. */
@@ -57,7 +77,7 @@ final class OpTraits {
   private static OpTraits lookUp(String type) {
     OpDef def = opDef(type);
     if (def == null) {
-      return new OpTraits(type, false, false);
+      return new OpTraits(type, false, false, true);
     }
     boolean fast = true;
     for (OpDef.AttrDef attr : def.getAttrList()) {
@@ -77,7 +97,7 @@ final class OpTraits {
         listOutputs = true;
       }
     }
-    return new OpTraits(type, fast, listOutputs);
+    return new OpTraits(type, fast, listOutputs, def.getIsStateful());
   }
 
   /** The registered OpDef of {@code type}, or null if TensorFlow registers no such op. */
