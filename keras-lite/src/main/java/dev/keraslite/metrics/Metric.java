@@ -174,8 +174,7 @@ public abstract class Metric {
           "Metric '" + this.name + "'.addWeight('" + name + "'): the dtype and the initializer must"
               + " not be null");
     }
-    Weight<T> weight = new Weight<>(null, shape, dtype, initializer);
-    Operand<T> initialValue = weight.initialValue(init);
+    Operand<T> initialValue = initializer.apply(init, shape, dtype);
     Variable variable = new Variable(tf, this.name + "/" + name + ":0", initialValue, false);
     weights.add(new Weight<>(variable, shape, dtype, initializer));
     return variable;
