@@ -64,9 +64,11 @@ import org.tensorflow.types.TInt32;
  *     dev.keraslite.benchmarks.FitBenchmark 15000 9 hand,compiled,compiled4,compiled16,unguarded16,unvalidated16 1
  * </pre>
  *
- * <p>Measured on a shared 2-core VM under heavy load (load average 13-24; ratios to the hand loop, medians
- * of rounds' ratios, three runs): compiled 1.35x, 1.38x, 1.79x; compiled16 1.05x, 1.16x, 1.36x;
- * compiled4 1.36x, 1.19x, 1.42x; unguarded16 0.96x (two runs); unvalidated16 1.22x, 0.86x.
+ * <p>Measured on a shared 2-core VM (ratios to the hand loop, medians of rounds' ratios, ways
+ * {@code hand,compiled,compiled4,compiled16,unguarded16,unvalidated16}, verbose 1). Three runs at
+ * load average 7-10 (9, 9 and 15 rounds): compiled 1.25x, 1.70x, 1.42x; compiled4 1.17x, 1.15x,
+ * 1.21x; compiled16 1.00x, 1.26x, 1.17x; unguarded16 0.94x, 1.04x, 1.03x; unvalidated16 1.05x,
+ * 1.08x, 1.13x. Three at load 13-24: compiled 1.35x-1.79x, compiled16 1.05x-1.36x.
  */
 public final class FitBenchmark {
   private static final int BATCH = 50;
