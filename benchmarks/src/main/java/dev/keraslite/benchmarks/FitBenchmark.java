@@ -33,28 +33,42 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Steps per second of the tutorial's MLP (Flatten, Dense(100, relu), Dense(10); sparse categorical
- * cross-entropy from logits; Adam 1e-3; batch 50) on Fashion-MNIST, three ways: keras-lite's
+ * cross-entropy from logits; Adam 1e-3; batch 50) on Fashion-MNIST, several ways: keras-lite's
  * compiled {@code fit}, its eager {@code fit}, and a hand-written TensorFlow Java {@code Graph} +
  * {@code Session} loop with the same math (the floor; it feeds consecutive rows, fit shuffles).
  *
  * <p>The machines this runs on are shared and noisy, so each way is warmed up once and then timed
- * for one epoch per round, the three ways interleaved round after round (with a collection before
- * each, so that one way's garbage is not collected in another's time). The report gives the median
- * and the best round of wall-clock steps/s, the median process CPU time per step (all threads: the
+ * for one epoch per round, the ways interleaved round after round (with a collection before each,
+ * so that one way's garbage is not collected in another's time). The report gives the median and
+ * the best round of wall-clock steps/s, the median process CPU time per step (all threads: the
  * session's, the collector's; TensorFlow's idle pool threads spin, so it overstates work done
- * between steps), and the ratios between ways as the median of each round's ratio, which compares
- * epochs run back to back under the same load. Each round of {@code fit} is a whole {@code fit}
- * call, so its fixed costs (copying variables into and out of the compiled step's session,
- * resetting metrics) are in its time. Compare ratios, not absolute figures. Arguments: samples
- * (default 15000), rounds (default 7), optionally which ways to run ({@code hand,compiled,eager}, and
- * {@code unguarded}: compiled with {@code nonFiniteGuard(false)})
- * and fit's verbose (default 1, Keras's: the progress bar on). Without Fashion-MNIST installed it
- * times random images of the same shape. Run on demand:
+ * between steps), and each way's ratio to the hand-written loop as the median of each round's
+ * ratio, which compares epochs run back to back under the same load. Each round of {@code fit} is
+ * a whole {@code fit} call, so its fixed costs (the pass over x that {@code validateInputs} makes,
+ * the shuffle, copying variables into and out of the compiled step's session, resetting metrics)
+ * are in its time. Compare ratios, not absolute figures.
+ *
+ * <p>Arguments: samples (default 15000), rounds (default 7), the ways, comma-separated (default
+ * {@code hand,compiled,eager}): {@code hand}; {@code eager}; {@code compiled} or {@code compiledK}
+ * ({@code Model.setStepsPerExecution(K)}, Keras's {@code steps_per_execution}); {@code unguardedK}
+ * (the same with {@code nonFiniteGuard(false)}: the guard's share); {@code unvalidatedK} (with
+ * {@code validateInputs(false)}: the share of fit's pass over x); {@code datasetK} and {@code
+ * prefetchK} (fit over a shuffled, batched {@code Dataset}, prefetched or not); then fit's verbose
+ * (default 1, Keras's: the progress bar on). Without Fashion-MNIST installed it times random images
+ * of the same shape. Run on demand:
  *
  * <pre>
- * mvn -B -q -DskipTests -pl keras-lite,benchmarks -am package dependency:build-classpath -Dmdep.outputFile=cp.txt
- * java -cp "$(cat benchmarks/cp.txt):benchmarks/target/classes" dev.keraslite.benchmarks.FitBenchmark 15000 5
+ * mvn -B -q -pl keras-lite,samples,benchmarks -am compile
+ * mvn -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp "keras-lite/target/classes:samples/target/classes:benchmarks/target/classes:$(cat /tmp/cp.txt)" \
+ *     dev.keraslite.benchmarks.FitBenchmark 15000 9 hand,compiled,compiled4,compiled16,unguarded16,unvalidated16 1
  * </pre>
+ *
+ * <p>Measured on a shared 2-core VM (ratios to the hand loop, medians of rounds' ratios, ways
+ * {@code hand,compiled,compiled4,compiled16,unguarded16,unvalidated16}, verbose 1). Three runs at
+ * load average 7-10 (9, 9 and 15 rounds): compiled 1.25x, 1.70x, 1.42x; compiled4 1.17x, 1.15x,
+ * 1.21x; compiled16 1.00x, 1.26x, 1.17x; unguarded16 0.94x, 1.04x, 1.03x; unvalidated16 1.05x,
+ * 1.08x, 1.13x. Three at load 13-24: compiled 1.35x-1.79x, compiled16 1.05x-1.36x.
  */
 public final class FitBenchmark {
   private static final int BATCH = 50;

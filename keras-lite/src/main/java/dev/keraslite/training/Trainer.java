@@ -260,8 +260,9 @@ public final class Trainer {
    * one batch per group, as in Keras: {@code onTrainBatchBegin} with the group's first step,
    * {@code onTrainBatchEnd} with its last and the logs after it; epoch logs and {@code History} are
    * unchanged (the metrics run over every step), and so are the weights. An epoch's last, smaller
-   * group runs step by step. Eager {@code fit} honours the grouping of callbacks but runs the steps
-   * one by one; validation, {@code evaluate} and {@code predict} run a step per batch.
+   * group runs step by step. Eager {@code fit}, and {@code fit} under a {@code MultiWorkerStrategy}
+   * of several workers, honour the grouping of callbacks but run the steps one by one; validation,
+   * {@code evaluate} and {@code predict} run a step per batch.
    *
    * @param steps 1 (the default) or more
    */
@@ -810,7 +811,10 @@ public final class Trainer {
     if (group.size() == 1) {
       return runStep(steps, group.get(0), index);
     }
-    if (group.size() == perExecution) {
+    // Under several workers each step holds collective ops, whose instances are not traced to be
+    // chained in one graph: their steps run one by one (the callbacks still see groups).
+    boolean oneWorker = strategy == null || strategy.numWorkers() == 1;
+    if (group.size() == perExecution && oneWorker) {
       Map<String, Double> logs;
       try {
         logs = steps.runGroup(group, SKIPPED, out -> logs(steps.outputNames(), out));
