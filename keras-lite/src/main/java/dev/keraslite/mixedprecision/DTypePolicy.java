@@ -4,12 +4,13 @@ import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
 
 /**
  * A layer's dtype policy (Keras's {@code DTypePolicy}): the dtype its computation runs in and the
- * dtype of its variables. Two policies exist:
+ * dtype of its variables. Three policies exist:
  *
  * <ul>
  *   <li>{@code "float32"} (the default): everything in float32;
@@ -17,15 +18,18 @@ import org.tensorflow.types.family.TFloating;
  *       the layer's heavy operation (the matrix product of {@code Dense}, the convolution of {@code
  *       Conv1D}, {@code Conv2D}, {@code DepthwiseConv2D}) runs in bfloat16 on inputs and weights
  *       cast to bfloat16, its result cast back to float32 before the bias and the activation.
+ *   <li>{@code "mixed_float16"}: the same in float16, for GPUs with float16 units. float16's range is
+ *       small (largest 65504, smallest normal 6.1e-5), so small gradients underflow to zero: train
+ *       with a {@link dev.keraslite.optimizers.LossScaleOptimizer}, as Keras requires. On a CPU
+ *       TensorFlow runs float16 products and convolutions with Eigen, slower than float32.
  * </ul>
  *
  * <p>One difference from Keras: between layers keras-lite passes float32, where Keras passes the
  * compute dtype. keras-lite's layers are typed on float32 tensors, and the casts cost little beside
  * the products they surround; the products' results are rounded to bfloat16 as in Keras, the
  * additions and activations after them are done in float32 (more precise, not less). The loss is
- * float32 either way, as Keras's is. {@code "mixed_float16"} (which needs Keras's {@code
- * LossScaleOptimizer}) and the pure {@code "bfloat16"} / {@code "float16"} / {@code "float64"}
- * policies are refused with the reason.
+ * float32 either way, as Keras's is. The pure {@code "bfloat16"} / {@code "float16"} / {@code
+ * "float64"} policies are refused with the reason.
  *
  * <pre>{@code
  * DTypePolicy.setGlobalPolicy("mixed_bfloat16");   // keras.mixed_precision.set_global_policy(...)
@@ -34,23 +38,30 @@ import org.tensorflow.types.family.TFloating;
  */
 public final class DTypePolicy {
   /** Everything in float32. */
-  public static final DTypePolicy FLOAT32 = new DTypePolicy("float32", false);
+  public static final DTypePolicy FLOAT32 = new DTypePolicy("float32", null);
 
   /** bfloat16 products and convolutions, float32 variables. */
-  public static final DTypePolicy MIXED_BFLOAT16 = new DTypePolicy("mixed_bfloat16", true);
+  public static final DTypePolicy MIXED_BFLOAT16 = new DTypePolicy("mixed_bfloat16", TBfloat16.class);
+
+  /** float16 products and convolutions, float32 variables; needs a LossScaleOptimizer. */
+  public static final DTypePolicy MIXED_FLOAT16 = new DTypePolicy("mixed_float16", TFloat16.class);
+
+  private static final String POLICIES = "'float32', 'mixed_bfloat16' and 'mixed_float16'";
 
   private static volatile DTypePolicy global = FLOAT32;
 
   private final String name;
-  private final boolean bfloat16Compute;
+  /** The dtype of the products and convolutions, or null for float32 (no casts). */
+  private final Class<? extends TFloating> computeType;
 
-  private DTypePolicy(String name, boolean bfloat16Compute) {
+  private DTypePolicy(String name, Class<? extends TFloating> computeType) {
     this.name = name;
-    this.bfloat16Compute = bfloat16Compute;
+    this.computeType = computeType;
   }
 
   /**
-   * The policy named {@code name}: {@code "float32"} or {@code "mixed_bfloat16"}.
+   * The policy named {@code name}: {@code "float32"}, {@code "mixed_bfloat16"} or {@code
+   * "mixed_float16"}.
    *
    * @throws IllegalArgumentException for other names, with the reason
    */
@@ -62,18 +73,16 @@ public final class DTypePolicy {
       case "mixed_bfloat16":
         return MIXED_BFLOAT16;
       case "mixed_float16":
-        throw new IllegalArgumentException(
-            "dtype policy 'mixed_float16' is not supported yet: it needs Keras's LossScaleOptimizer"
-                + " against float16 gradient underflow; use 'mixed_bfloat16' (same range as float32)");
+        return MIXED_FLOAT16;
       case "bfloat16":
       case "float16":
       case "float64":
         throw new IllegalArgumentException(
             "dtype policy '" + n + "' is not supported: keras-lite's variables are float32; the"
-                + " policies are 'float32' and 'mixed_bfloat16'");
+                + " policies are " + POLICIES);
       default:
         throw new IllegalArgumentException(
-            "unknown dtype policy '" + name + "'; the policies are 'float32' and 'mixed_bfloat16'");
+            "unknown dtype policy '" + name + "'; the policies are " + POLICIES);
     }
   }
 
@@ -98,14 +107,17 @@ public final class DTypePolicy {
     return global;
   }
 
-  /** Keras's name of the policy: {@code "float32"}, {@code "mixed_bfloat16"}. */
+  /** Keras's name of the policy: {@code "float32"}, {@code "mixed_bfloat16"}, {@code "mixed_float16"}. */
   public String name() {
     return name;
   }
 
-  /** The dtype computations run in: {@code "float32"} or {@code "bfloat16"}. */
+  /** The dtype computations run in: {@code "float32"}, {@code "bfloat16"} or {@code "float16"}. */
   public String computeDtype() {
-    return bfloat16Compute ? "bfloat16" : "float32";
+    if (computeType == null) {
+      return "float32";
+    }
+    return computeType == TBfloat16.class ? "bfloat16" : "float16";
   }
 
   /** The dtype of variables: {@code "float32"}. */
@@ -114,26 +126,27 @@ public final class DTypePolicy {
   }
 
   /**
-   * {@code x} in the compute dtype: itself under float32, cast to bfloat16 under mixed_bfloat16.
+   * {@code x} in the compute dtype: itself under float32, cast to bfloat16 or float16 under the
+   * mixed policies.
    * The type parameter lets both operands of a product take the same compute type.
    */
   @SuppressWarnings("unchecked")
   public <T extends TFloating> Operand<T> toCompute(Ops tf, Operand<TFloat32> x) {
-    return (Operand<T>) (bfloat16Compute ? tf.dtypes.cast(x, TBfloat16.class) : x);
+    return (Operand<T>) (computeType != null ? tf.dtypes.cast(x, computeType) : x);
   }
 
   /** A result of the compute dtype back in float32 (no op under float32). */
   @SuppressWarnings("unchecked")
   public Operand<TFloat32> fromCompute(Ops tf, Operand<? extends TFloating> y) {
-    return bfloat16Compute ? tf.dtypes.cast(y, TFloat32.class) : (Operand<TFloat32>) y;
+    return computeType != null ? tf.dtypes.cast(y, TFloat32.class) : (Operand<TFloat32>) y;
   }
 
   /**
    * {@code x} rounded to the compute dtype and back to float32 (no op under float32): the values a
-   * bfloat16 kernel would see, for an op computed in float32 instead (see {@code Conv2D}).
+   * compute-dtype kernel would see, for an op computed in float32 instead (see {@code Conv2D}).
    */
   public Operand<TFloat32> rounded(Ops tf, Operand<TFloat32> x) {
-    return bfloat16Compute ? tf.dtypes.cast(tf.dtypes.cast(x, TBfloat16.class), TFloat32.class) : x;
+    return computeType != null ? tf.dtypes.cast(tf.dtypes.cast(x, computeType), TFloat32.class) : x;
   }
 
   @Override
