@@ -9,7 +9,8 @@ VERBOSE_STDOUT holds oneDNN's lines (ONEDNN_VERBOSE=profile_exec ONEDNN_VERBOSE_
 WINDOWS_STDERR holds the benchmark's "WINDOW <policy> <start ms> <end ms> <steps>" lines. A primitive
 belongs to the window its time stamp falls in; lines outside every window (warm-up) are dropped.
 Per policy it prints each primitive's milliseconds per step, then the wall time per step, the
-oneDNN total and the rest (TensorFlow's own kernels and runtime), and the Amdahl bound.
+oneDNN conv/matmul total, the other oneDNN primitives (pooling, reorders), the rest (TensorFlow's own
+kernels and runtime), and the Amdahl bound on the speed-up of the second policy over the first.
 """
 import collections
 import sys
@@ -62,7 +63,8 @@ def main(verbose_path, windows_path):
         onednn = sum(per[policy].values()) / n
         w = wall[policy] / n
         summary[policy] = (w, compute, onednn - compute, w - onednn)
-        print(f"  wall {w:.2f} ms/step = conv/matmul {compute:.2f} + reorders {onednn - compute:.2f}"
+        print(f"  wall {w:.2f} ms/step = conv/matmul {compute:.2f} + other oneDNN (pooling, reorders)"
+              f" {onednn - compute:.2f}"
               f" + rest (TensorFlow kernels, runtime) {w - onednn:.2f}")
     if len(policies) == 2:
         (w0, c0, r0, o0), (w1, c1, r1, o1) = summary[policies[0]], summary[policies[1]]

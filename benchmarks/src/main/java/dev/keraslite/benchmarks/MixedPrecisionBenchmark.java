@@ -24,6 +24,9 @@ import dev.keraslite.optimizers.LossScaleOptimizer;
 import dev.keraslite.optimizers.Optimizer;
 import dev.keraslite.training.FitOptions;
 import java.util.Locale;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 import java.util.Map;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
@@ -112,8 +115,14 @@ public final class MixedPrecisionBenchmark {
     DTypePolicy.setGlobalPolicy(DTypePolicy.FLOAT32);
   }
 
-  /** The tutorial's CNN under {@code policy}, compiled, its initial weights from {@code seed}. */
+  /**
+   * The tutorial's CNN under {@code policy}, compiled, its initial weights from {@code seed}. A
+   * policy name ending in {@code +v2pool} pools with TensorFlow Java's {@code MaxPoolV2} (what
+   * MaxPooling2D built before it built {@code MaxPool}), to time both in one run.
+   */
   static Sequential cnn(Eager eager, String policy, long seed) {
+    boolean v2pool = policy.endsWith("+v2pool");
+    policy = policy.replace("+v2pool", "");
     DTypePolicy.setGlobalPolicy(policy);
     KerasLite.setRandomSeed(seed);
     Sequential model =
@@ -121,9 +130,9 @@ public final class MixedPrecisionBenchmark {
             Input.of(28, 28),
             new Reshape(28, 28, 1),
             new Conv2D(32, 5).padding("same").activation(Activations.relu()),
-            new MaxPooling2D(2).strides(2),
+            v2pool ? new V2Pool() : new MaxPooling2D(2).strides(2),
             new Conv2D(64, 5).padding("same").activation(Activations.relu()),
-            new MaxPooling2D(2).strides(2),
+            v2pool ? new V2Pool() : new MaxPooling2D(2).strides(2),
             new Reshape(7 * 7 * 64),
             new Dense(1024).activation(Activations.relu()),
             new Dense(10));
@@ -132,5 +141,18 @@ public final class MixedPrecisionBenchmark {
         policy.equals("mixed_float16") ? new LossScaleOptimizer(new Adam(1e-3f)) : new Adam(1e-3f);
     model.compile(eager.tf(), optimizer, new SparseCategoricalCrossentropy(true), new SparseCategoricalAccuracy());
     return model;
+  }
+
+  /** 2x2 max pooling, stride 2, as {@code MaxPoolV2} (Eigen's kernels, forward and backward). */
+  private static final class V2Pool extends MaxPooling2D {
+    V2Pool() {
+      super(2);
+      strides(2);
+    }
+
+    @Override
+    protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+      return tf.nn.maxPool(input, tf.constant(new int[] {1, 2, 2, 1}), tf.constant(new int[] {1, 2, 2, 1}), "VALID");
+    }
   }
 }
