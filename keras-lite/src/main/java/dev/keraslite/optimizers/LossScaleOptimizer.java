@@ -370,6 +370,9 @@ public final class LossScaleOptimizer extends Optimizer {
 
   @Override
   public LossScaleOptimizer name(String name) {
+    if (dynamicScale != null) {
+      throw new IllegalStateException(name() + ": set name before the first build() or applyGradients()");
+    }
     super.name(name);
     return this;
   }
