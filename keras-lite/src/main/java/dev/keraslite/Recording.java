@@ -249,10 +249,15 @@ public final class Recording {
     for (Operand<?> input : inputs) {
       gated.add(tf.identity(tf.switchCond(Recording.<TType>anyType(input), condition).outputTrue()));
     }
-    update.apply(gated);
+    Object result = update.apply(gated);
     RecordingEnvironment env = environment(tf);
     List<org.tensorflow.op.Op> last = new java.util.ArrayList<>();
     last.add(taken);
+    if (result instanceof org.tensorflow.op.Op) {
+      // The update's own last op (an optimizer's): in a plain Graph, with no chain of stateful ops,
+      // the join must still wait for it, or running the join would not run the update.
+      last.add((org.tensorflow.op.Op) result);
+    }
     if (env != null && env.lastStatefulOp() != null) {
       last.add(new org.tensorflow.op.Op() {
         @Override

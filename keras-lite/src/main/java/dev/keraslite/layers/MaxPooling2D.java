@@ -7,7 +7,6 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * Max pooling over images (Keras's {@code MaxPooling2D}): the largest value of each channel in each
@@ -74,16 +73,34 @@ public class MaxPooling2D extends Pooling2D {
     return this;
   }
 
+  /**
+   * TensorFlow's {@code MaxPool}, the op with window and strides as attributes, built by name:
+   * TensorFlow Java's {@code tf.nn.maxPool} builds {@code MaxPoolV2} (window and strides as
+   * tensors), which TensorFlow's oneDNN graph rewrite leaves to Eigen, and whose Eigen gradient
+   * {@code MaxPoolGradV2} took 10-11 ms of the tutorial CNN's ~50-90 ms training step (step stats,
+   * {@code MixedPrecisionProfile stepstats}); {@code MaxPool} and its gradient {@code MaxPoolGrad}
+   * run on oneDNN's pooling kernels in compiled steps.
+   */
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
-    Operand<TInt32> ksize = tf.constant(toInts(ksizeAttr()));
-    Operand<TInt32> stride = tf.constant(toInts(stridesAttr()));
-    return tf.nn.maxPool(input, ksize, stride, paddingAttr());
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Operand<TFloat32> pooled =
+        (Operand) tf.scope()
+                .opBuilder("MaxPool", "MaxPool")
+                .addInput(input.asOutput())
+                .setAttr("ksize", toLongs(ksizeAttr()))
+                .setAttr("strides", toLongs(stridesAttr()))
+                .setAttr("padding", paddingAttr())
+                .setAttr("data_format", "NHWC")
+                .build()
+                .output(0);
+    return pooled;
   }
 
-  private static int[] toInts(List<Long> values) {
-    return values.stream().mapToInt(Long::intValue).toArray();
+  private static long[] toLongs(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).toArray();
   }
+
 
   /** A layer from a Keras config. */
   public static MaxPooling2D fromConfig(Map<String, Object> config) {

@@ -12,7 +12,7 @@ import org.tensorflow.types.family.TType;
 
 /**
  * A layer's dtype policy (Keras's {@code DTypePolicy}): the dtype its computation runs in and the
- * dtype of its variables. Three policies exist:
+ * dtype of its variables. Four policies exist:
  *
  * <ul>
  *   <li>{@code "float32"} (the default): everything in float32;
@@ -20,6 +20,10 @@ import org.tensorflow.types.family.TType;
  *       the layer's heavy operation (the matrix product of {@code Dense}, the convolution of {@code
  *       Conv1D}, {@code Conv2D}, {@code DepthwiseConv2D}) runs in bfloat16 on inputs and weights
  *       cast to bfloat16, its result cast back to float32 before the bias and the activation;
+ *   <li>{@code "mixed_float16"}: the same in float16, for GPUs with float16 units. float16's range is
+ *       small (largest 65504, smallest normal 6.1e-5), so small gradients underflow to zero: train
+ *       with a {@link dev.keraslite.optimizers.LossScaleOptimizer}, as Keras requires. On a CPU
+ *       TensorFlow runs float16 products and convolutions with Eigen, slower than float32;
  *   <li>{@code "float64"}: everything in float64 (Keras's {@code dtype="float64"}, or {@code
  *       keras.config.set_floatx("float64")} for a whole model): variables are float64, floating
  *       inputs are cast to float64 when they enter the layer, and the layer's output is float64.
@@ -37,9 +41,8 @@ import org.tensorflow.types.family.TType;
  * compute dtype. keras-lite's layers are typed on float32 tensors, and the casts cost little beside
  * the products they surround; the products' results are rounded to bfloat16 as in Keras, the
  * additions and activations after them are done in float32 (more precise, not less). The loss is
- * float32 either way, as Keras's is. {@code "mixed_float16"} (which needs Keras's {@code
- * LossScaleOptimizer}) and the pure {@code "bfloat16"} / {@code "float16"} policies are refused with
- * the reason.
+ * float32 either way, as Keras's is. The pure {@code "bfloat16"} / {@code "float16"} policies are
+ * refused with the reason.
  *
  * <pre>{@code
  * DTypePolicy.setGlobalPolicy("mixed_bfloat16");   // keras.mixed_precision.set_global_policy(...)
@@ -51,35 +54,40 @@ import org.tensorflow.types.family.TType;
  */
 public final class DTypePolicy {
   /** Everything in float32. */
-  public static final DTypePolicy FLOAT32 = new DTypePolicy("float32", false);
+  public static final DTypePolicy FLOAT32 = new DTypePolicy("float32", null);
 
   /** bfloat16 products and convolutions, float32 variables. */
-  public static final DTypePolicy MIXED_BFLOAT16 = new DTypePolicy("mixed_bfloat16", true);
+  public static final DTypePolicy MIXED_BFLOAT16 = new DTypePolicy("mixed_bfloat16", TBfloat16.class);
+
+  /** float16 products and convolutions, float32 variables; needs a LossScaleOptimizer. */
+  public static final DTypePolicy MIXED_FLOAT16 = new DTypePolicy("mixed_float16", TFloat16.class);
 
   /** Everything in float64: variables, computation and outputs. */
-  public static final DTypePolicy FLOAT64 = new DTypePolicy("float64", false, TFloat64.class);
+  public static final DTypePolicy FLOAT64 = new DTypePolicy("float64", null, TFloat64.class);
 
-  private static final String VALID = "'float32', 'mixed_bfloat16' and 'float64'";
+  private static final String VALID = "'float32', 'mixed_bfloat16', 'mixed_float16' and 'float64'";
 
   private static volatile DTypePolicy global = FLOAT32;
 
   private final String name;
-  private final boolean bfloat16Compute;
+  /** The dtype of the products and convolutions, or null for the variables' dtype (no casts). */
+  private final Class<? extends TFloating> computeType;
   private final Class<? extends TFloating> variableType;
 
-  private DTypePolicy(String name, boolean bfloat16Compute) {
-    this(name, bfloat16Compute, TFloat32.class);
+  private DTypePolicy(String name, Class<? extends TFloating> computeType) {
+    this(name, computeType, TFloat32.class);
   }
 
-  private DTypePolicy(String name, boolean bfloat16Compute, Class<? extends TFloating> variableType) {
+  private DTypePolicy(
+      String name, Class<? extends TFloating> computeType, Class<? extends TFloating> variableType) {
     this.name = name;
-    this.bfloat16Compute = bfloat16Compute;
+    this.computeType = computeType;
     this.variableType = variableType;
   }
 
   /**
    * The policy named {@code name}: {@code "float32"}, {@code "mixed_bfloat16"} or {@code
-   * "float64"}.
+   * "mixed_float16"} or {@code "float64"}.
    *
    * @throws IllegalArgumentException for other names, with the reason and the valid names
    */
@@ -93,10 +101,7 @@ public final class DTypePolicy {
       case "float64":
         return FLOAT64;
       case "mixed_float16":
-        throw new IllegalArgumentException(
-            "dtype policy 'mixed_float16' is not supported yet: it needs Keras's LossScaleOptimizer"
-                + " against float16 gradient underflow; use 'mixed_bfloat16' (same range as float32);"
-                + " the policies are " + VALID);
+        return MIXED_FLOAT16;
       case "bfloat16":
       case "float16":
         throw new IllegalArgumentException(
@@ -129,14 +134,23 @@ public final class DTypePolicy {
     return global;
   }
 
-  /** Keras's name of the policy: {@code "float32"}, {@code "mixed_bfloat16"}, {@code "float64"}. */
+  /**
+   * Keras's name of the policy: {@code "float32"}, {@code "mixed_bfloat16"}, {@code "mixed_float16"},
+   * {@code "float64"}.
+   */
   public String name() {
     return name;
   }
 
-  /** The dtype computations run in: {@code "float32"}, {@code "bfloat16"} or {@code "float64"}. */
+  /**
+   * The dtype computations run in: {@code "float32"}, {@code "bfloat16"}, {@code "float16"} or
+   * {@code "float64"}.
+   */
   public String computeDtype() {
-    return bfloat16Compute ? "bfloat16" : variableDtype();
+    if (computeType == null) {
+      return variableDtype();
+    }
+    return computeType == TBfloat16.class ? "bfloat16" : "float16";
   }
 
   /** The dtype of variables: {@code "float32"}, or {@code "float64"} under float64. */
@@ -178,26 +192,27 @@ public final class DTypePolicy {
   }
 
   /**
-   * {@code x} in the compute dtype: itself under float32, cast to bfloat16 under mixed_bfloat16.
+   * {@code x} in the compute dtype: itself under float32, cast to bfloat16 or float16 under the
+   * mixed policies.
    * The type parameter lets both operands of a product take the same compute type.
    */
   @SuppressWarnings("unchecked")
   public <T extends TFloating> Operand<T> toCompute(Ops tf, Operand<TFloat32> x) {
-    return (Operand<T>) (bfloat16Compute ? tf.dtypes.cast(x, TBfloat16.class) : x);
+    return (Operand<T>) (computeType != null ? tf.dtypes.cast(x, computeType) : x);
   }
 
   /** A result of the compute dtype back in float32 (no op under float32). */
   @SuppressWarnings("unchecked")
   public Operand<TFloat32> fromCompute(Ops tf, Operand<? extends TFloating> y) {
-    return bfloat16Compute ? tf.dtypes.cast(y, TFloat32.class) : (Operand<TFloat32>) y;
+    return computeType != null ? tf.dtypes.cast(y, TFloat32.class) : (Operand<TFloat32>) y;
   }
 
   /**
    * {@code x} rounded to the compute dtype and back to float32 (no op under float32): the values a
-   * bfloat16 kernel would see, for an op computed in float32 instead (see {@code Conv2D}).
+   * compute-dtype kernel would see, for an op computed in float32 instead (see {@code Conv2D}).
    */
   public Operand<TFloat32> rounded(Ops tf, Operand<TFloat32> x) {
-    return bfloat16Compute ? tf.dtypes.cast(tf.dtypes.cast(x, TBfloat16.class), TFloat32.class) : x;
+    return computeType != null ? tf.dtypes.cast(tf.dtypes.cast(x, computeType), TFloat32.class) : x;
   }
 
   @Override

@@ -4,6 +4,6 @@
  * keeps its variables. {@code DTypePolicy.setGlobalPolicy("mixed_bfloat16")} before a model is
  * built makes its matrix products and convolutions run in bfloat16 on TensorFlow's oneDNN kernels
  * (CPUs with AVX-512 BF16 or AMX), with float32 variables, float32 between layers and a float32
- * loss.
+ * loss. {@code "mixed_float16"} does the same in float16 and needs a {@code LossScaleOptimizer}.
  */
 package dev.keraslite.mixedprecision;

@@ -662,7 +662,9 @@ public abstract class Model extends Layer implements AutoCloseable {
       lossValue = computeLoss(tf, x, y, yPred, sampleWeight);
       // Under a MultiWorkerStrategy, the gradients are averaged over workers first; then through
       // the trainer, whose non-finite guard skips an update whose gradients hold a NaN.
-      List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(lossValue, trainable), x);
+      // The optimizer's scaled loss (a LossScaleOptimizer's; the loss itself otherwise).
+      Operand<TFloat32> scaled = compiled.optimizer().scaleLoss(tf, lossValue);
+      List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(scaled, trainable), x);
       compiled.applyGradients(tf, grads, trainable);
     }
     return compiled.updateMetrics(tf, lossValue, y, yPred, sampleWeight);
@@ -712,7 +714,8 @@ public abstract class Model extends Layer implements AutoCloseable {
     try (GradientTape tape = new GradientTape(tf)) {
       preds = applyOutputs(tf, multi.inputs(tf, x), true);
       total = withPenalties(tf, multi.loss(tf, ys, preds, sampleWeight, perOutput));
-      List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(total, trainable), x);
+      Operand<TFloat32> scaled = compiled.optimizer().scaleLoss(tf, total);
+      List<Operand<?>> grads = compiled.aggregateGradients(tf, tape.gradient(scaled, trainable), x);
       compiled.applyGradients(tf, grads, trainable);
     }
     return multi.updateMetrics(tf, total, perOutput, ys, preds, sampleWeight);

@@ -428,7 +428,8 @@ public abstract class Optimizer {
    *     run it as the target of a Session step. Null when {@code vars} is empty (nothing to do).
    * @throws IllegalArgumentException if sizes, dtypes or shapes disagree, or every gradient is null
    */
-  public final Op applyGradients(Ops tf, List<? extends Operand<?>> grads, List<Variable> vars) {
+  // Not final: LossScaleOptimizer unscales, tests and hands the gradients to its inner optimizer.
+  public Op applyGradients(Ops tf, List<? extends Operand<?>> grads, List<Variable> vars) {
     validate(grads, vars);
     if (vars.isEmpty()) {
       return null;
@@ -460,6 +461,16 @@ public abstract class Optimizer {
       stepLearningRates.clear();
       localSteps.clear();
     }
+  }
+
+  /**
+   * The loss to differentiate for this optimizer (Keras's {@code scale_loss}): {@code loss} itself,
+   * except for a {@link LossScaleOptimizer}, which multiplies it by its loss scale and divides the
+   * gradients by it again in {@link #applyGradients}. {@code fit}'s train step calls it; a custom
+   * training loop should too, to work with any optimizer.
+   */
+  public Operand<TFloat32> scaleLoss(Ops tf, Operand<TFloat32> loss) {
+    return loss;
   }
 
   private Op update(Ops tf, List<Operand<?>> grads, List<Variable> vars) {

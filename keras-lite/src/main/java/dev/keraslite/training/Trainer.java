@@ -21,6 +21,7 @@ import dev.keraslite.metrics.Mean;
 import dev.keraslite.metrics.Metric;
 import dev.keraslite.metrics.Metrics;
 import dev.keraslite.metrics.SparseCategoricalAccuracy;
+import dev.keraslite.optimizers.LossScaleOptimizer;
 import dev.keraslite.optimizers.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -483,6 +484,9 @@ public final class Trainer {
             options.epochs(), steps > 0 ? steps : train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
     guardThisFit = options.nonFiniteGuard() != null ? options.nonFiniteGuard() : !runEagerly;
+    // A LossScaleOptimizer skips non-finite steps itself and must see them to lower its scale; its
+    // skips are part of loss scaling, not failures to count.
+    guardThisFit &= !(optimizer instanceof LossScaleOptimizer);
     StepRunner trainSteps =
         runner(
             "train" + weightsKey(options.classWeight()) + (guardThisFit ? "+guard" : "")

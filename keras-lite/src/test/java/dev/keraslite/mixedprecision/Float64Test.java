@@ -102,10 +102,10 @@ class Float64Test {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("double"));
     assertEquals(
-        "unknown dtype policy 'double'; the policies are 'float32', 'mixed_bfloat16' and 'float64'",
+        "unknown dtype policy 'double'; the policies are 'float32', 'mixed_bfloat16', 'mixed_float16' and 'float64'",
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("float16"));
-    assertTrue(e.getMessage().contains("'float32', 'mixed_bfloat16' and 'float64'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'float32', 'mixed_bfloat16', 'mixed_float16' and 'float64'"), e.getMessage());
     // A Keras config's dtype reaches the policy.
     Dense dense = new Dense(2);
     dense.setDtypePolicy(DTypePolicy.of("float64"));

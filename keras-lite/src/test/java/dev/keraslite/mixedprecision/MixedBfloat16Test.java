@@ -82,10 +82,11 @@ class MixedBfloat16Test {
     assertSame(DTypePolicy.MIXED_BFLOAT16, DTypePolicy.of("mixed_bfloat16"));
     assertEquals("bfloat16", DTypePolicy.MIXED_BFLOAT16.computeDtype());
     assertEquals("float32", DTypePolicy.MIXED_BFLOAT16.variableDtype());
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("mixed_float16"))
-        .getMessage().contains("LossScaleOptimizer"));
+    assertSame(DTypePolicy.MIXED_FLOAT16, DTypePolicy.of("mixed_float16"));
+    assertEquals("float16", DTypePolicy.MIXED_FLOAT16.computeDtype());
+    assertEquals("float32", DTypePolicy.MIXED_FLOAT16.variableDtype());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("float16"))
-        .getMessage().contains("'float32', 'mixed_bfloat16' and 'float64'"));
+        .getMessage().contains("'float32', 'mixed_bfloat16', 'mixed_float16' and 'float64'"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> DTypePolicy.of("bf16"))
         .getMessage().startsWith("unknown dtype policy 'bf16'"));
   }
