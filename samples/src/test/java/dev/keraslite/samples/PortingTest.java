@@ -16,6 +16,7 @@ import dev.keraslite.GradientTape;
 import dev.keraslite.KerasLite;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;
+import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.callbacks.EarlyStopping;
 import dev.keraslite.callbacks.History;
@@ -40,12 +41,14 @@ import dev.keraslite.layers.MaxPooling2D;
 import dev.keraslite.layers.MultiHeadAttention;
 import dev.keraslite.layers.TimeDistributed;
 import dev.keraslite.losses.MeanSquaredError;
+import dev.keraslite.mixedprecision.DTypePolicy;
 import dev.keraslite.losses.SparseCategoricalCrossentropy;
 import dev.keraslite.models.Input;
 import dev.keraslite.models.Model;
 import dev.keraslite.models.Sequential;
 import dev.keraslite.optimizers.Adam;
 import dev.keraslite.optimizers.ExponentialDecay;
+import dev.keraslite.optimizers.LossScaleOptimizer;
 import dev.keraslite.optimizers.RMSprop;
 import dev.keraslite.optimizers.SGD;
 import dev.keraslite.regularizers.L2;
@@ -70,6 +73,7 @@ import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 
 /**
@@ -488,6 +492,47 @@ class PortingTest {
       Operand<TFloat32> onDevice = placed.tf().math.add(placed.tf().constant(1f), placed.tf().constant(2f));
       assertEquals(3.0, Recording.readScalar(onDevice), 0);
       assertTrue(Recording.device(onDevice).endsWith("CPU:0"), "no GPU here, soft placement: " + Recording.device(onDevice));
+    }
+  }
+
+  @Test
+  void precisionAndExecutionItems() {
+    FloatNdArray xTrain = features(96);
+    IntNdArray yTrain = labels(xTrain);
+    try (Eager eager = Eager.create()) {
+      Ops tf = eager.tf();
+      KerasLite.setRandomSeed(3);
+      try {
+        // keras: keras.config.set_floatx("float64")
+        DTypePolicy.setGlobalPolicy("float64");
+        // keras: y64 = layers.Dense(4)(tf.constant([[1.0, 2.0]]))
+        Operand<TFloat32> y64 = new Dense(4).apply(tf, tf.constant(new float[][] {{1, 2}}));
+        assertEquals(TFloat64.class, (Class<?>) y64.type(), "a float64 layer computes in float64");
+      } finally {
+        DTypePolicy.setGlobalPolicy("float32");
+      }
+      // keras: keras.activations.serialize(keras.activations.relu)
+      String relu = Activations.serialize(Activations.relu());
+      assertEquals("relu", relu);
+      // keras: keras.activations.deserialize("tanh")
+      Activation tanh = Activations.deserialize("tanh");
+      assertEquals(String.valueOf(Activations.tanh()), String.valueOf(tanh));
+      Sequential grouped = new Sequential(Input.of(4), new Dense(8).activation("relu"), new Dense(2));
+      grouped.compile(tf, "sgd", "sparse_categorical_crossentropy");
+      // keras: model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", steps_per_execution=8)
+      grouped.setStepsPerExecution(8);
+      History history = grouped.fit(xTrain, yTrain, FitOptions.epochs(2).batchSize(8).verbose(0));
+      assertEquals(2, history.history().get("loss").size());
+      assertEquals(8, grouped.stepsPerExecution());
+      Sequential scaledModel = new Sequential(Input.of(4), new Dense(8).activation("relu"), new Dense(2));
+      // keras: optimizer = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.SGD(0.1))
+      LossScaleOptimizer scaled = new LossScaleOptimizer(new SGD(0.1f));
+      scaledModel.compile(tf, scaled, new SparseCategoricalCrossentropy(true));
+      scaledModel.fit(xTrain, yTrain, FitOptions.epochs(1).batchSize(16).verbose(0));
+      // keras: float(optimizer.dynamic_scale)
+      float scale = scaled.scale();
+      assertEquals(32768f, scale, 0, "six finite steps keep Keras's initial scale");
+      assertEquals(6, Recording.readScalar(scaled.iterations().value(tf)), 0);
     }
   }
 
