@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * names ({@code "glorot_uniform"}).
  *
  * <p>Only keras-lite's named initializers can be written; a lambda has no Keras form. A seeded
- * initializer writes its seed, an unseeded one {@code "seed": null}, as Keras does.
+ * initializer writes its seed, an unseeded one {@code "seed": null}, as Keras does. Reached through
+ * {@link Initializers#serialize} and {@link Initializers#deserialize}.
  */
-public final class InitializerConfig {
+final class InitializerConfig {
   private static final Pattern CALL = Pattern.compile("([a-z_]+)(?:\\((.*)\\))?(?:\\[seed=(-?\\d+)\\])?");
 
   private InitializerConfig() {}
@@ -26,7 +27,7 @@ public final class InitializerConfig {
    *
    * @throws IllegalArgumentException for an initializer without a Keras form (a lambda)
    */
-  public static Map<String, Object> serialize(Initializer initializer) {
+  static Map<String, Object> serialize(Initializer initializer) {
     String text = String.valueOf(initializer);
     Matcher m = CALL.matcher(text);
     if (!m.matches()) {
@@ -143,7 +144,7 @@ public final class InitializerConfig {
    *
    * @throws IllegalArgumentException for an unknown or unsupported initializer, naming it
    */
-  public static Initializer deserialize(Object value) {
+  static Initializer deserialize(Object value) {
     if (value instanceof String) {
       return Initializers.get(snake((String) value));
     }

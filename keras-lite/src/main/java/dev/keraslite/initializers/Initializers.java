@@ -580,4 +580,24 @@ public final class Initializers {
     String simple = dtype.getSimpleName();
     return simple.startsWith("T") ? simple.substring(1).toLowerCase(java.util.Locale.ROOT) : simple;
   }
+
+  /**
+   * Keras 3's serialized form of {@code initializer} ({@code keras.initializers.serialize}): {@code
+   * {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}, ...}}.
+   *
+   * @throws IllegalArgumentException for an initializer without a Keras form (a lambda)
+   */
+  public static Map<String, Object> serialize(Initializer initializer) {
+    return InitializerConfig.serialize(initializer);
+  }
+
+  /**
+   * The initializer a Keras config describes ({@code keras.initializers.deserialize}): Keras 3's or
+   * Keras 2's serialized map, or a name such as {@code "he_normal"}. Runs no code from the config.
+   *
+   * @throws IllegalArgumentException for an unknown or unsupported initializer, naming it
+   */
+  public static Initializer deserialize(Object config) {
+    return InitializerConfig.deserialize(config);
+  }
 }

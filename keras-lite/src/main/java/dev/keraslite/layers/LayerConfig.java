@@ -5,9 +5,9 @@ import dev.keraslite.mixedprecision.DTypePolicy;
 import dev.keraslite.activations.Activation;
 import dev.keraslite.activations.Activations;
 import dev.keraslite.initializers.Initializer;
+import dev.keraslite.initializers.Initializers;
 import dev.keraslite.constraints.Constraint;
 import dev.keraslite.constraints.Constraints;
-import dev.keraslite.initializers.InitializerConfig;
 import dev.keraslite.regularizers.Regularizer;
 import dev.keraslite.regularizers.Regularizers;
 import java.util.ArrayList;
@@ -185,7 +185,7 @@ final class LayerConfig {
       return fallback;
     }
     try {
-      return InitializerConfig.deserialize(v);
+      return Initializers.deserialize(v);
     } catch (IllegalArgumentException e) {
       throw error("option '" + key + "': " + e.getMessage());
     }
@@ -284,7 +284,7 @@ final class LayerConfig {
 
   /** Keras's serialized form of an initializer, for {@code getConfig()}. */
   public static Object serialize(Initializer initializer) {
-    return InitializerConfig.serialize(initializer);
+    return Initializers.serialize(initializer);
   }
 
   /** Keras's serialized form of a regularizer, or null for none, for {@code getConfig()}. */

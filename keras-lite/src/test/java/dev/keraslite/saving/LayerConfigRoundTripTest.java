@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keraslite.activations.Activations;
-import dev.keraslite.initializers.InitializerConfig;
 import dev.keraslite.initializers.Initializers;
 import dev.keraslite.layers.Activation;
 import dev.keraslite.layers.Add;
@@ -98,13 +97,13 @@ class LayerConfigRoundTripTest {
 
   @Test
   void initializersUseKerasClassNames() {
-    Map<String, Object> glorot = InitializerConfig.serialize(Initializers.glorotUniform());
+    Map<String, Object> glorot = Initializers.serialize(Initializers.glorotUniform());
     assertEquals("GlorotUniform", glorot.get("class_name"));
     assertEquals("keras.initializers", glorot.get("module"));
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("seed", null);
     assertEquals(expected, glorot.get("config"));
-    Map<?, ?> normal = (Map<?, ?>) InitializerConfig.serialize(Initializers.randomNormal(0.0, 0.02)).get("config");
+    Map<?, ?> normal = (Map<?, ?>) Initializers.serialize(Initializers.randomNormal(0.0, 0.02)).get("config");
     assertEquals(0.0, normal.get("mean"));
     assertEquals(0.02, normal.get("stddev"));
     assertTrue(normal.containsKey("seed"));
@@ -114,10 +113,10 @@ class LayerConfigRoundTripTest {
             "config", Map.of("scale", 2.0, "mode", "fan_in", "distribution", "normal"));
     assertEquals(
         "variance_scaling(scale=2.0, mode=fan_in, distribution=truncated_normal)",
-        InitializerConfig.deserialize(keras2).toString());
+        Initializers.deserialize(keras2).toString());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class,
-            () -> InitializerConfig.serialize((tf, shape) -> tf.zeros(tf.constant(shape.asArray()), org.tensorflow.types.TFloat32.class)));
+            () -> Initializers.serialize((tf, shape) -> tf.zeros(tf.constant(shape.asArray()), org.tensorflow.types.TFloat32.class)));
     assertTrue(e.getMessage().contains("has no Keras serialized form"), e.getMessage());
   }
 
