@@ -48,14 +48,15 @@ import org.tensorflow.types.TFloat32;
  * and optionally which ways to run ({@code asTensor,scalar,compiled,hand}).
  *
  * <pre>
- * mvn -B -q -o -DskipTests install
+ * mvn -B -q -o -pl keras-lite,samples,benchmarks -am compile
  * mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile=cp.txt
- * java -cp "keras-lite/target/classes:$(cat benchmarks/cp.txt):benchmarks/target/classes" \
+ * java -cp "keras-lite/target/classes:benchmarks/target/classes:$(cat benchmarks/cp.txt)" \
  *     dev.keraslite.benchmarks.LinearStepBenchmark 2000 9
  * </pre>
  *
  * <p>({@code keras-lite/target/classes} first: the local Maven repository may hold another
- * checkout's keras-lite jar.)
+ * checkout's keras-lite jar.) The comparison with DJL + PyTorch of issue 19 runs this class in
+ * alternation with a DJL program of the same math; that harness lives outside the repository.
  */
 public final class LinearStepBenchmark {
   private static final float[][] X = {{1f, 2f, 3f}, {4f, 5f, 6f}};
