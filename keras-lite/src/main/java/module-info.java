@@ -3,8 +3,9 @@
  *
  * <p>The module exports the packages users program against and keeps every package named {@code
  * internal} unexported: {@code dev.keraslite.internal} (the recording machinery and the fast eager
- * path) and the helpers two packages of one level share ({@code layers.internal}: shape formatting;
- * {@code losses.internal}: Keras's label and prediction shape alignment, which metrics use too). On
+ * path), the helpers two packages of one level share ({@code layers.internal}: shape formatting;
+ * {@code losses.internal}: Keras's label and prediction shape alignment, which metrics use too) and
+ * the engine behind {@code Model.fit} ({@code training.internal}: the trainer and its step runners). On
  * the module path those types are invisible to users, whatever their Java access modifier
  * (docs/ARCHITECTURE.md, "Public surface").
  *

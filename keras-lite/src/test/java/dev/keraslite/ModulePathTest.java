@@ -53,6 +53,7 @@ class ModulePathTest {
         result.output.contains("package dev.keraslite.internal.fast is not visible")
             && result.output.contains("package dev.keraslite.layers.internal is not visible")
             && result.output.contains("package dev.keraslite.losses.internal is not visible")
+            && result.output.contains("package dev.keraslite.training.internal is not visible")
             && result.output.contains("does not export it"),
         result.output);
   }

@@ -1,4 +1,4 @@
-package dev.keraslite.training;
+package dev.keraslite.training.internal;
 
 import java.util.Map;
 import org.tensorflow.Operand;

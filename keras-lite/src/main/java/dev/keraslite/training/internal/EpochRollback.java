@@ -1,4 +1,4 @@
-package dev.keraslite.training;
+package dev.keraslite.training.internal;
 
 import dev.keraslite.EagerScope;
 import dev.keraslite.Variable;

@@ -1,4 +1,4 @@
-package dev.keraslite.training;
+package dev.keraslite.training.internal;
 
 import org.tensorflow.ndarray.ByteNdArray;
 import org.tensorflow.ndarray.DoubleNdArray;

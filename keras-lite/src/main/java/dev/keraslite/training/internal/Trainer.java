@@ -1,5 +1,6 @@
-package dev.keraslite.training;
+package dev.keraslite.training.internal;
 
+import dev.keraslite.training.FitOptions;
 import dev.keraslite.KerasLite;
 import dev.keraslite.Recording;
 import dev.keraslite.Variable;

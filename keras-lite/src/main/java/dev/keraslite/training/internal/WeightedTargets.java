@@ -1,4 +1,4 @@
-package dev.keraslite.training;
+package dev.keraslite.training.internal;
 
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;

@@ -1,5 +1,6 @@
-package dev.keraslite.training;
+package dev.keraslite.training.internal;
 
+import dev.keraslite.training.FitOptions;
 import dev.keraslite.losses.BinaryCrossentropy;
 import dev.keraslite.losses.CategoricalCrossentropy;
 import dev.keraslite.losses.Loss;

@@ -1,5 +1,6 @@
-package dev.keraslite.training;
+package dev.keraslite.training.internal;
 
+import dev.keraslite.training.FitOptions;
 import dev.keraslite.KerasLite;
 import dev.keraslite.data.Dataset;
 import org.tensorflow.ndarray.FloatNdArray;
