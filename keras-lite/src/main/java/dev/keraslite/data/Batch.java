@@ -34,6 +34,11 @@ public final class Batch implements AutoCloseable {
     this.y = y;
   }
 
+  /** A batch of these tensors, which it now owns. */
+  static Batch of(TFloat32 x, TNumber y) {
+    return new Batch(x, y);
+  }
+
   /** Copies a host element into new tensors. */
   static Batch of(Element element) {
     FloatNdArray xs = element.xArray();

@@ -275,7 +275,7 @@ public final class Dataset implements Iterable<Batch> {
 
       @Override
       public Batch next() {
-        return Batch.of(elements.next());
+        return elements.next().toBatch();
       }
     };
   }
@@ -315,7 +315,7 @@ public final class Dataset implements Iterable<Batch> {
     for (int i = 0; i < batchSize; i++) {
       samples.add(pipeline.get(random.nextInt(count)));
     }
-    return Batch.of(Element.stack(samples, "Dataset.sampleBatch"));
+    return Element.stack(samples, "Dataset.sampleBatch").toBatch();
   }
 
   @Override

@@ -38,6 +38,8 @@ public final class Element {
   private NdArray<?> y;
   private final ArraySource source;
   private final long row;
+  /** For a batch of an ArraySource's samples: their rows, stacked only when asked for. */
+  private final long[] rows;
 
   /** {@code y} is an {@link IntNdArray}, a {@link FloatNdArray} or null; both may be views. */
   Element(FloatNdArray x, NdArray<?> y) {
@@ -45,12 +47,21 @@ public final class Element {
     this.y = y;
     this.source = null;
     this.row = -1;
+    this.rows = null;
   }
 
   /** Sample {@code row} of {@code source}. */
   Element(ArraySource source, long row) {
     this.source = source;
     this.row = row;
+    this.rows = null;
+  }
+
+  /** The batch of samples {@code rows} of {@code source}. */
+  Element(ArraySource source, long[] rows) {
+    this.source = source;
+    this.row = -1;
+    this.rows = rows;
   }
 
   /** An element with features only, as {@link Dataset#of(FloatNdArray)} gives for prediction. */
@@ -139,16 +150,21 @@ public final class Element {
 
   FloatNdArray xArray() {
     if (x == null) {
-      x = source.xRow(row);
+      x = rows != null ? source.xRows(rows) : source.xRow(row);
     }
     return x;
   }
 
   NdArray<?> yArray() {
     if (y == null && source != null) {
-      y = source.yRow(row);
+      y = rows != null ? source.yRows(rows) : source.yRow(row);
     }
     return y;
+  }
+
+  /** This element as tensors: a batch of a source's rows is filled straight from the arrays. */
+  Batch toBatch() {
+    return rows != null ? source.tensors(rows) : Batch.of(this);
   }
 
   @Override
@@ -166,7 +182,7 @@ public final class Element {
    */
   static Element stack(List<Element> elements, String context) {
     Element first = elements.get(0);
-    if (first.source != null && fromOneSource(elements, first.source)) {
+    if (first.source != null && first.rows == null && fromOneSource(elements, first.source)) {
       return first.source.stack(elements);
     }
     for (int i = 1; i < elements.size(); i++) {
@@ -185,7 +201,7 @@ public final class Element {
 
   private static boolean fromOneSource(List<Element> elements, ArraySource source) {
     for (int i = 1; i < elements.size(); i++) {
-      if (elements.get(i).source != source) {
+      if (elements.get(i).source != source || elements.get(i).rows != null) {
         return false;
       }
     }

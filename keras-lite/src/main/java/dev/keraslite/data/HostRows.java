@@ -5,6 +5,7 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.ndarray.buffer.DataStorageVisitor;
 import org.tensorflow.ndarray.impl.dense.FloatDenseNdArray;
 import org.tensorflow.ndarray.impl.dimension.DimensionalSpace;
@@ -30,6 +31,7 @@ final class HostRows {
   private final int base;
   /** Maps row coordinates to buffer positions. */
   private final DimensionalSpace dimensions;
+  private FloatDataBuffer backingBuffer;
 
   private HostRows(
       NdArray<?> array, int rowSize, Object backing, int base, DimensionalSpace dimensions) {
@@ -64,6 +66,36 @@ final class HostRows {
   /** The number of values in a row. */
   int rowSize() {
     return rowSize;
+  }
+
+  /**
+   * Copies row {@code row} into row {@code index} of {@code batch} (a tensor, as an {@link
+   * FloatNdArray} or an {@link IntNdArray} one rank higher than a row): from a backing array, one
+   * bulk copy.
+   */
+  void copyInto(long row, NdArray<?> batch, long index) {
+    if (backing != null) {
+      int start = base + Math.toIntExact(dimensions.positionOf(new long[] {row}));
+      ((FloatNdArray) batch).get(index).copyFrom(backingBuffer().offset(start).narrow(rowSize));
+    } else if (array.rank() == 1) {
+      if (array instanceof IntNdArray) {
+        ((IntNdArray) batch).setInt(((IntNdArray) array).getInt(row), index);
+      } else {
+        ((FloatNdArray) batch).setFloat(((FloatNdArray) array).getFloat(row), index);
+      }
+    } else if (array instanceof FloatNdArray) {
+      ((FloatNdArray) array).get(row).copyTo(((FloatNdArray) batch).get(index));
+    } else {
+      ((IntNdArray) array).get(row).copyTo(((IntNdArray) batch).get(index));
+    }
+  }
+
+  /** The backing array as a read-only buffer, made once. */
+  private FloatDataBuffer backingBuffer() {
+    if (backingBuffer == null) {
+      backingBuffer = DataBuffers.of((float[]) backing, true, false);
+    }
+    return backingBuffer;
   }
 
   /** Copies row {@code row} into {@code dst} (a {@code float[]} or {@code int[]}) at {@code offset}. */
