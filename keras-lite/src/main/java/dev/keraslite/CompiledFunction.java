@@ -3,17 +3,22 @@ package dev.keraslite;
 import dev.keraslite.internal.recording.RecordingEnvironment;
 import dev.keraslite.internal.recording.VariableSource;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
@@ -61,22 +66,47 @@ public final class CompiledFunction implements AutoCloseable {
   private static final ConfigProto SESSION_CONFIG =
       ConfigProto.newBuilder().setInterOpParallelismThreads(-1).build();
 
+  /**
+   * The low-level control flow TensorFlow's single-threaded executor refuses: what {@link
+   * Recording#updateIf} (a switch and a merge) and TensorFlow 1's {@code while} build.
+   */
+  private static final Set<String> CONTROL_FLOW =
+      Set.of(
+          "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit",
+          "NextIteration", "RefNextIteration", "LoopCond");
+
   private final Graph graph;
-  private final Session session;
+  private Session session;
+  /** The executor the local session runs the graph with ({@code ""}: TensorFlow's default). */
+  private String executor = "";
+  /** The local session's configuration (null for a session made by a caller's function). */
+  private ConfigProto localConfig;
+  /** Whether a call has run since the session was made (a refusal can only come before). */
+  private boolean called;
   private final List<Placeholder<?>> inputs = new ArrayList<>();
   private final List<Operand<?>> outputs;
   private final Operation lastStateful;
   private final List<Variable> variables = new ArrayList<>();
+  private final List<Operand<? extends TType>> twinHandles = new ArrayList<>();
   private final List<Placeholder<?>> pushValues = new ArrayList<>();
   private final List<Operation> pushOps = new ArrayList<>();
   private final List<Operand<?>> pullValues = new ArrayList<>();
+  /** One op each that copies every twin into its backup, and every backup back (made on demand). */
+  private Operation snapshotOp;
+  private Operation restoreOp;
 
   private CompiledFunction(List<Spec> specs, Body body, Function<Graph, Session> sessions) {
-    this(specs, body, sessions, null);
+    this(specs, body, sessions, null, SESSION_CONFIG, false);
   }
 
+  /**
+   * Traces {@code body}; the session is {@code sessions}' or, when that is null, a local one with
+   * {@code localConfig}, on the single-threaded executor when {@code singleThreaded} asks for it
+   * and the graph holds nothing that executor refuses.
+   */
   private CompiledFunction(
-      List<Spec> specs, Body body, Function<Graph, Session> sessions, String device) {
+      List<Spec> specs, Body body, Function<Graph, Session> sessions, String device,
+      ConfigProto localConfig, boolean singleThreaded) {
     graph = new Graph();
     try {
       RecordingEnvironment env = new RecordingEnvironment(graph);
@@ -98,11 +128,20 @@ public final class CompiledFunction implements AutoCloseable {
         Variable v = (Variable) e.getKey();
         Placeholder<?> value = tf.placeholder(v.type(), Placeholder.shape(v.shape()));
         variables.add(v);
+        twinHandles.add(e.getValue());
         pushValues.add(value);
         pushOps.add(tf.assignVariableOp(e.getValue(), value).op());
         pullValues.add(tf.readVariableOp(e.getValue(), v.type()));
       }
-      session = sessions == null ? new Session(graph, SESSION_CONFIG) : sessions.apply(graph);
+      if (sessions != null) {
+        session = sessions.apply(graph);
+      } else {
+        this.localConfig = localConfig;
+        if (singleThreaded && !refusedBySingleThreadedExecutor(graph)) {
+          executor = EagerFunction.SINGLE_THREADED_EXECUTOR;
+        }
+        session = new Session(graph, withExecutor(localConfig, executor));
+      }
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -150,9 +189,12 @@ public final class CompiledFunction implements AutoCloseable {
               .setOptimizerOptions(
                   OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
     }
-    ConfigProto sessionConfig = config.build();
+    // The single-threaded executor runs a graph of one partition: on a context with CPUs only
+    // (a GPU's graph is split into partitions), and not under XLA, whose cluster ops it was not
+    // measured with.
+    boolean singleThreaded = !jitCompile && eager != null && eager.cpuOnly();
     return new CompiledFunction(
-        inputs, body, g -> new Session(g, sessionConfig), eager == null ? null : eager.device());
+        inputs, body, null, eager == null ? null : eager.device(), config.build(), singleThreaded);
   }
 
   /**
@@ -252,7 +294,113 @@ public final class CompiledFunction implements AutoCloseable {
    * caller closes the result.
    */
   public Result call(List<? extends Tensor> args) {
-    return runner(args).run();
+    Result result;
+    try {
+      result = runner(args).run();
+    } catch (RuntimeException e) {
+      if (called || executor.isEmpty() || !EagerFunction.refusedBySingleThreadedExecutor(e)) {
+        throw e;
+      }
+      // Refused when the executor was made, before any kernel ran (an op type the scan does not
+      // know): the same graph on a session with the default executor, the values pushed again
+      // (no call has run, so the eager variables still hold what was pushed).
+      session.close();
+      executor = "";
+      session = new Session(graph, localConfig);
+      pushVariables();
+      result = runner(args).run();
+    }
+    called = true;
+    return result;
+  }
+
+  /**
+   * The executor the function's session runs it with: {@code "SINGLE_THREADED_EXECUTOR"} or
+   * {@code ""} (TensorFlow's default). Local sessions of a CPU-only context take the
+   * single-threaded one, which runs the ops one after the other on the calling thread without the
+   * default executor's per-op bookkeeping, unless the graph holds low-level control flow ({@code
+   * Switch}, {@code Merge}: {@link Recording#updateIf}), which it refuses.
+   */
+  public String executorType() {
+    return executor;
+  }
+
+  /**
+   * Copies the current value of every variable in the session into a backup kept in the session,
+   * for {@link #restoreSnapshot()}: one {@code Session.run}, no copy to the host. The backups are
+   * made on first use.
+   */
+  public void snapshot() {
+    if (variables.isEmpty()) {
+      return;
+    }
+    if (snapshotOp == null) {
+      makeBackups();
+    }
+    session.runner().addTarget(snapshotOp).run().close();
+  }
+
+  /** Sets every variable in the session back to its value at the last {@link #snapshot()}. */
+  public void restoreSnapshot() {
+    if (variables.isEmpty()) {
+      return;
+    }
+    if (restoreOp == null) {
+      throw new IllegalStateException("compiled function: restoreSnapshot() before snapshot()");
+    }
+    session.runner().addTarget(restoreOp).run().close();
+  }
+
+  /** A backup variable per twin, and the two ops that copy all twins into them and back. */
+  private void makeBackups() {
+    // A scope of its own: the graph already holds ops of the default names.
+    Ops tf = Ops.create(graph).withSubScope("keraslite_snapshot");
+    List<Op> saves = new ArrayList<>();
+    List<Op> restores = new ArrayList<>();
+    for (int i = 0; i < twinHandles.size(); i++) {
+      Variable v = variables.get(i);
+      Operand<? extends TType> twin = twinHandles.get(i);
+      // An explicit, unique shared name: without one, the backups would share one resource.
+      Operand<? extends TType> backup =
+          tf.varHandleOp(v.type(), v.shape(), VarHandleOp.sharedName("keraslite_backup_" + i));
+      saves.add(tf.assignVariableOp(backup, tf.readVariableOp(twin, v.type())));
+      restores.add(tf.assignVariableOp(twin, tf.readVariableOp(backup, v.type())));
+    }
+    snapshotOp = tf.withControlDependencies(saves).noOp().op();
+    restoreOp = tf.withControlDependencies(restores).noOp().op();
+  }
+
+  /**
+   * Whether {@code graph} holds an op TensorFlow's single-threaded executor refuses: low-level
+   * control flow, a reference-typed output (TensorFlow 1's {@code VariableV2}), a collective op, a
+   * send or a receive (its own validation rules).
+   */
+  static boolean refusedBySingleThreadedExecutor(Graph graph) {
+    Iterator<GraphOperation> ops = graph.operations();
+    while (ops.hasNext()) {
+      GraphOperation op = ops.next();
+      String type = op.type();
+      if (CONTROL_FLOW.contains(type) || type.startsWith("Collective") || type.endsWith("Send")
+          || type.endsWith("Recv")) {
+        return true;
+      }
+      for (int i = 0; i < op.numOutputs(); i++) {
+        // Reference types are the value types plus 100 in TensorFlow's DataType enum.
+        if (op.output(i).dataType().getNumber() > 100) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static ConfigProto withExecutor(ConfigProto config, String executor) {
+    if (executor.isEmpty()) {
+      return config;
+    }
+    return config.toBuilder()
+        .setExperimental(config.getExperimental().toBuilder().setExecutorType(executor))
+        .build();
   }
 
   private Session.Runner runner(List<? extends Tensor> args) {

@@ -338,7 +338,7 @@ public final class EagerFunction<R> implements AutoCloseable {
    * status TensorFlow Java turned into an exception ({@code FAILED_PRECONDITION} for control flow,
    * {@code UNIMPLEMENTED} for reference edges), with the executor's own message.
    */
-  private static boolean refusedBySingleThreadedExecutor(RuntimeException e) {
+  static boolean refusedBySingleThreadedExecutor(RuntimeException e) {
     String message = e.getMessage();
     return (e instanceof TensorFlowException || e instanceof TFUnimplementedException)
         && message != null

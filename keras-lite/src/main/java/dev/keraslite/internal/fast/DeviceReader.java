@@ -1,6 +1,10 @@
 package dev.keraslite.internal.fast;
 
+import static org.tensorflow.internal.c_api.global.tensorflow.TFE_ContextListDevices;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_TensorHandleDeviceName;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListCount;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListType;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetCode;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
@@ -8,15 +12,18 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
 
 import dev.keraslite.internal.ReleasedValues;
 import org.bytedeco.javacpp.BytePointer;
+import org.tensorflow.EagerSession;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.internal.c_api.TFE_TensorHandle;
+import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Status;
 
 /**
  * The device of an eager value, as TensorFlow's {@code tensor.device} reports it: the device of the
- * op that produced it ({@code TFE_TensorHandleDeviceName}). TensorFlow Java has no such accessor.
+ * op that produced it ({@code TFE_TensorHandleDeviceName}); and whether a context has CPUs only.
+ * TensorFlow Java has no such accessors.
  */
 public final class DeviceReader {
   private DeviceReader() {}
@@ -53,6 +60,39 @@ public final class DeviceReader {
     } finally {
       TF_DeleteStatus(status);
       java.lang.ref.Reference.reachabilityFence(op);
+    }
+  }
+
+  /**
+   * Whether every device of {@code session}'s context is a CPU (no GPU or other accelerator): a
+   * graph then runs as one partition, by one executor. False when that cannot be known (TensorFlow
+   * Java's internals out of reach).
+   */
+  public static boolean cpuOnly(EagerSession session) {
+    if (!TfInternals.available()) {
+      return false;
+    }
+    TF_Status status = TF_NewStatus();
+    try {
+      TF_DeviceList devices = TFE_ContextListDevices(TfInternals.context(session), status);
+      if (TF_GetCode(status) != TF_OK) {
+        status.throwExceptionIfNotOK();
+      }
+      try {
+        boolean all = true;
+        for (int i = 0; i < TF_DeviceListCount(devices); i++) {
+          BytePointer type = TF_DeviceListType(devices, i, status);
+          if (TF_GetCode(status) != TF_OK) {
+            status.throwExceptionIfNotOK();
+          }
+          all &= "CPU".equals(type.getString());
+        }
+        return all;
+      } finally {
+        TF_DeleteDeviceList(devices);
+      }
+    } finally {
+      TF_DeleteStatus(status);
     }
   }
 }

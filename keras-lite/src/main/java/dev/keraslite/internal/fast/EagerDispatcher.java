@@ -1,10 +1,6 @@
 package dev.keraslite.internal.fast;
 
-import static org.tensorflow.internal.c_api.global.tensorflow.TFE_ContextListDevices;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_Execute;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListCount;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListType;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewOp;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_NewTensorHandle;
 import static org.tensorflow.internal.c_api.global.tensorflow.TFE_OpAddInput;
@@ -63,7 +59,6 @@ import org.tensorflow.Tensor;
 import org.tensorflow.internal.c_api.TFE_Context;
 import org.tensorflow.internal.c_api.TFE_Op;
 import org.tensorflow.internal.c_api.TFE_TensorHandle;
-import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.TF_Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -249,20 +244,7 @@ public final class EagerDispatcher {
   public boolean cpuOnly() {
     owner.checkOpen();
     if (cpuOnly == null) {
-      TF_DeviceList devices = TFE_ContextListDevices(context, status);
-      check();
-      try {
-        boolean all = true;
-        int n = TF_DeviceListCount(devices);
-        for (int i = 0; i < n; i++) {
-          BytePointer type = TF_DeviceListType(devices, i, status);
-          check();
-          all &= "CPU".equals(type.getString());
-        }
-        cpuOnly = all;
-      } finally {
-        TF_DeleteDeviceList(devices);
-      }
+      cpuOnly = DeviceReader.cpuOnly(session);
     }
     return cpuOnly;
   }

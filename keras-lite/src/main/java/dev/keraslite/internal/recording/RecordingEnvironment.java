@@ -2,6 +2,7 @@ package dev.keraslite.internal.recording;
 
 import dev.keraslite.internal.NativeHandles;
 import dev.keraslite.internal.fast.ConstantCache;
+import dev.keraslite.internal.fast.DeviceReader;
 import dev.keraslite.internal.fast.EagerDispatcher;
 import dev.keraslite.internal.fast.KeptConstants;
 import java.util.ArrayList;
@@ -96,6 +97,21 @@ public final class RecordingEnvironment implements ExecutionEnvironment, Constan
   public EagerDispatcher fastPath() {
     return fastPath;
   }
+
+  /**
+   * Whether this is an eager context whose devices are all CPUs (asked once): its traced steps
+   * then run as one partition. False for a graph, or when it cannot be known.
+   */
+  public boolean cpuOnly() {
+    if (cpuOnly == null) {
+      cpuOnly =
+          fastPath != null ? fastPath.cpuOnly()
+              : delegate instanceof org.tensorflow.EagerSession session && DeviceReader.cpuOnly(session);
+    }
+    return cpuOnly;
+  }
+
+  private Boolean cpuOnly;
 
   /**
    * Places every op built from now on on {@code device} ({@code "/GPU:0"}; null for TensorFlow's
