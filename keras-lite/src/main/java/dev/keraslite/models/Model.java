@@ -431,9 +431,10 @@ public abstract class Model extends Layer implements AutoCloseable {
   }
 
   /**
-   * Runs {@code fit}'s compiled training steps {@code steps} per {@code Session.run} (Keras's {@code
+   * Runs the compiled training steps of {@code fit}, and the test steps of its validation and of
+   * {@code evaluate}, {@code steps} per {@code Session.run} (Keras's {@code
    * compile(steps_per_execution=...)}), with callbacks called once per group of steps as in Keras;
-   * the weights, epoch logs and {@code History} are those of one step at a time. See {@link
+   * the weights, logs and {@code History} are those of one step at a time. See {@link
    * Trainer#setStepsPerExecution}.
    */
   public void setStepsPerExecution(int steps) {

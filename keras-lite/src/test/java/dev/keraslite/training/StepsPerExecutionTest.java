@@ -198,4 +198,71 @@ class StepsPerExecutionTest {
       assertTrue(e.getMessage().contains("stepsPerExecution must be >= 1, received 0"), e.getMessage());
     }
   }
+
+  /**
+   * {@code fit} over arrays prefetches its batches on another thread; over a {@code Dataset} of the
+   * same arrays, shuffled with the same seed, it does not: the two train alike, bit for bit, with
+   * one step per execution and with four.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4})
+  void fitOverArraysTrainsAsOverTheSameDataset(int stepsPerExecution) {
+    float[][] x = Fixtures.features(SAMPLES);
+    int[] y = Fixtures.labels(SAMPLES);
+    StateBits[] states = new StateBits[2];
+    for (int way = 0; way < 2; way++) {
+      Layer.clearNameCounters();
+      try (Eager eager = Eager.create()) {
+        Sequential model = Fixtures.classifier(eager.tf(), false);
+        model.setStepsPerExecution(stepsPerExecution);
+        FitOptions options = FitOptions.epochs(2).batchSize(BATCH).verbose(0).seed(5L);
+        if (way == 0) {
+          model.fit(Fixtures.x(x), Fixtures.y(y), options);
+        } else {
+          model.fit(Dataset.of(x, y).shuffle(SAMPLES, 5L).batch(BATCH), options);
+        }
+        states[way] = StateBits.of(model);
+      }
+    }
+    states[1].assertSameAs(states[0], "fit over the arrays against fit over their Dataset");
+  }
+
+  /**
+   * Keras runs test steps {@code steps_per_execution} at a time too: {@code evaluate} and fit's
+   * validation give the metrics of one step at a time, with the test callbacks once per group.
+   */
+  @Test
+  void evaluateAndValidationGroupTheirTestStepsAlike() {
+    float[][] x = Fixtures.features(SAMPLES);
+    int[] y = Fixtures.labels(SAMPLES);
+    float[][] vx = Fixtures.features(36);
+    int[] vy = Fixtures.labels(36);
+    Map<String, Double>[] evaluated = new Map[2];
+    History[] histories = new History[2];
+    List<List<Integer>> testEnds = new ArrayList<>();
+    int[] ks = {1, 4};
+    for (int i = 0; i < 2; i++) {
+      Layer.clearNameCounters();
+      try (Eager eager = Eager.create()) {
+        Sequential model = Fixtures.classifier(eager.tf(), false);
+        model.setStepsPerExecution(ks[i]);
+        List<Integer> ends = new ArrayList<>();
+        LambdaCallback record = LambdaCallback.builder().onTestBatchEnd((b, logs) -> ends.add(b)).build();
+        histories[i] =
+            model.fit(
+                Fixtures.x(x), Fixtures.y(y),
+                FitOptions.epochs(2).batchSize(BATCH).verbose(0).seed(3L).callbacks(record)
+                    .validationData(Fixtures.x(vx), Fixtures.y(vy)));
+        testEnds.add(ends);
+        evaluated[i] = model.evaluate(Dataset.of(vx, vy).batch(BATCH));
+      }
+    }
+    assertSameHistory(histories[0], histories[1], 1e-6);
+    for (String metric : evaluated[0].keySet()) {
+      assertEquals(evaluated[0].get(metric), evaluated[1].get(metric), 1e-6, metric);
+    }
+    // 36 validation samples in batches of 4: 9 test steps per epoch, groups end at 3 and 7, then 8.
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8), testEnds.get(0));
+    assertEquals(List.of(3, 7, 8, 3, 7, 8), testEnds.get(1));
+  }
 }

@@ -3,6 +3,7 @@ package dev.keraslite.training.internal;
 import dev.keraslite.CompiledFunction;
 import dev.keraslite.data.Batch;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,21 +42,27 @@ final class CompiledSteps extends StepRunner {
   private final Function<Graph, Session> sessions;
   private final Ops placedLike;
   private final boolean jitCompile;
+  /** Set while a group is traced with its guard deferred; null: groups are guarded step by step. */
+  private final GuardDeferral deferral;
 
   CompiledSteps(String kind, StepBody body, TracedSteps traced, Function<Graph, Session> sessions) {
-    this(kind, body, traced, sessions, null, false);
+    this(kind, body, traced, sessions, null, false, null);
   }
 
-  /** With local sessions, steps placed as the eager context of {@code placedLike}, XLA or not. */
+  /**
+   * With local sessions, steps placed as the eager context of {@code placedLike}, XLA or not;
+   * groups of local steps without XLA defer their guard through {@code deferral} (or null).
+   */
   CompiledSteps(
       String kind, StepBody body, TracedSteps traced, Function<Graph, Session> sessions,
-      Ops placedLike, boolean jitCompile) {
+      Ops placedLike, boolean jitCompile, GuardDeferral deferral) {
     this.kind = kind;
     this.body = body;
     this.traced = traced;
     this.sessions = sessions;
     this.placedLike = placedLike;
     this.jitCompile = jitCompile;
+    this.deferral = sessions == null && !jitCompile ? deferral : null;
   }
 
   @Override
@@ -71,6 +78,13 @@ final class CompiledSteps extends StepRunner {
    * previous step's updates (the trace orders stateful ops in program order), fed all at once and
    * run by one {@code Session.run}. Each group size is traced once, for the signature of the
    * batches it first runs.
+   *
+   * <p>A local group is traced with its non-finite guard deferred ({@link GuardDeferral}): its steps
+   * apply their updates and report which were not finite. The state the group starts from is kept
+   * in the session before it runs, and when a step was not finite it is put back and null is
+   * returned, so that the caller runs the batches one guarded step at a time: the weights come out
+   * as if every step had been guarded, and the finite groups run without a switch per step, on
+   * TensorFlow's single-threaded executor.
    */
   @Override
   <R> R runGroup(List<Batch> batches, String summed, Function<List<TFloat32>, R> read) {
@@ -82,26 +96,38 @@ final class CompiledSteps extends StepRunner {
     }
     TracedSteps.Traced group = groups.get(batches.size());
     if (group == null) {
-      group = traceOnce(batches, summed);
+      group =
+          deferral == null
+              ? traceOnce(batches, summed)
+              : deferral.during(() -> traceOnce(batches, summed));
       groups.put(batches.size(), group);
     }
-    return call(group, batches, read);
+    int flagged = deferral == null ? -1 : group.outputNames().indexOf(summed);
+    if (flagged < 0) {
+      return call(group, batches, read);
+    }
+    // The guard was deferred: keep the state the group starts from, and if any step of it was not
+    // finite, go back to that state and let the caller run the batches one guarded step at a time.
+    activate(group);
+    group.function().snapshot();
+    List<R> logs =
+        call(
+            group,
+            batches,
+            values ->
+                values.get(flagged).getFloat() > 0
+                    ? List.of()
+                    : Collections.singletonList(read.apply(values)));
+    if (!logs.isEmpty()) {
+      return logs.get(0);
+    }
+    group.function().restoreSnapshot();
+    return null;
   }
 
   private <R> R call(
       TracedSteps.Traced traced, List<Batch> batches, Function<List<TFloat32>, R> read) {
-    step = traced;
-    if (!pushed) {
-      step.function().pushVariables();
-      pushed = true;
-      pushedTo = step;
-    } else if (pushedTo != step) {
-      // Each trace has its own graph and twins: the one that ran last holds the current values
-      // (an epoch's last, smaller group after full groups). A copy out and in, once per switch.
-      pushedTo.function().pullVariables();
-      step.function().pushVariables();
-      pushedTo = step;
-    }
+    activate(traced);
     List<Tensor> inputs = new ArrayList<>(2 * batches.size());
     for (Batch batch : batches) {
       inputs.add(batch.x());
@@ -115,6 +141,22 @@ final class CompiledSteps extends StepRunner {
         values.add((TFloat32) result.get(i));
       }
       return read.apply(values);
+    }
+  }
+
+  /** Makes {@code traced} the step whose session holds the variables' current values. */
+  private void activate(TracedSteps.Traced traced) {
+    step = traced;
+    if (!pushed) {
+      step.function().pushVariables();
+      pushed = true;
+      pushedTo = step;
+    } else if (pushedTo != step) {
+      // Each trace has its own graph and twins: the one that ran last holds the current values
+      // (an epoch's last, smaller group after full groups). A copy out and in, once per switch.
+      pushedTo.function().pullVariables();
+      step.function().pushVariables();
+      pushedTo = step;
     }
   }
 
@@ -140,7 +182,8 @@ final class CompiledSteps extends StepRunner {
     Batch batch = batches.get(0);
     int count = batches.size();
     String key =
-        kind + (jitCompile ? "/xla" : "") + (count > 1 ? "*" + count : "") + signature(batch);
+        kind + (jitCompile ? "/xla" : "") + (count > 1 ? "*" + count : "")
+            + (deferral != null && deferral.active() ? "/deferred" : "") + signature(batch);
     TracedSteps.Traced known = traced.get(key);
     if (known != null) {
       return known;

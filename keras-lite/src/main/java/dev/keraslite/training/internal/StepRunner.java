@@ -39,9 +39,19 @@ abstract class StepRunner {
   static StepRunner of(
       boolean runEagerly, Ops tf, String kind, StepBody body, TracedSteps traced,
       Function<Graph, Session> sessions, boolean jitCompile) {
+    return of(runEagerly, tf, kind, body, traced, sessions, jitCompile, null);
+  }
+
+  /**
+   * As above; groups of local compiled steps defer their non-finite guard through {@code deferral}
+   * (null: each step of a group is guarded as a single step is).
+   */
+  static StepRunner of(
+      boolean runEagerly, Ops tf, String kind, StepBody body, TracedSteps traced,
+      Function<Graph, Session> sessions, boolean jitCompile, GuardDeferral deferral) {
     return runEagerly
         ? new EagerSteps(tf, body)
-        : new CompiledSteps(kind, body, traced, sessions, tf, jitCompile);
+        : new CompiledSteps(kind, body, traced, sessions, tf, jitCompile, deferral);
   }
 
   /**
@@ -55,8 +65,9 @@ abstract class StepRunner {
    * compiled step traced {@code batches.size()} times in one graph, run by one {@code Session.run}:
    * Keras's {@code steps_per_execution}), and hands {@code read} the outputs of the last step,
    * except {@code summed}, which is the sum of that output over all the steps. Returns null when
-   * the runner cannot run them in one execution (eager steps; batches of different signatures):
-   * the caller then runs them one by one.
+   * the runner cannot run them in one execution (eager steps; batches of different signatures), or
+   * when a step of a group whose guard was deferred was not finite (the state the group started
+   * from is then put back): the caller then runs them one by one.
    */
   <R> R runGroup(List<Batch> batches, String summed, Function<List<TFloat32>, R> read) {
     return null;

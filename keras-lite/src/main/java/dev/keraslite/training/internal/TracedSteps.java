@@ -26,6 +26,11 @@ final class TracedSteps implements AutoCloseable {
     byKey.put(key, traced);
   }
 
+  /** Every traced step, by key, in tracing order. */
+  Map<String, Traced> all() {
+    return java.util.Collections.unmodifiableMap(byKey);
+  }
+
   /** The graph of the first step of {@code kind} ("train", "test", ...) traced, or null. */
   GraphDef firstGraph(String kind) {
     for (Map.Entry<String, Traced> e : byKey.entrySet()) {

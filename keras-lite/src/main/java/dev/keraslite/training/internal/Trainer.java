@@ -81,6 +81,8 @@ public final class Trainer {
   private boolean guardThisFit;
   /** Set by {@link #applyGradients} while a guarded step is being built or run. */
   private Operand<TFloat32> pendingSkipped;
+  /** Set while a group of steps whose runner can replay it is traced (see GuardDeferral). */
+  private final GuardDeferral deferral = new GuardDeferral();
   /** The strategy whose scope was open at compile (Keras's rule), or null. */
   private final MultiWorkerStrategy strategy;
   /** Set by {@code fit} under a strategy: broadcast the chief's weights before the first step. */
@@ -255,16 +257,17 @@ public final class Trainer {
   }
 
   /**
-   * Runs {@code fit}'s training steps {@code steps} at a time (Keras's {@code
-   * steps_per_execution}): compiled, the step is traced {@code steps} times into one graph, each
+   * Runs {@code fit}'s training steps, and the test steps of its validation and of {@code
+   * evaluate}, {@code steps} at a time (Keras's {@code steps_per_execution}): compiled, the step is traced {@code steps} times into one graph, each
    * step's reads after the previous one's updates, and the group's batches are fed to one {@code
    * Session.run}, which saves the per-run overhead and the Java work between steps. Callbacks see
    * one batch per group, as in Keras: {@code onTrainBatchBegin} with the group's first step,
    * {@code onTrainBatchEnd} with its last and the logs after it; epoch logs and {@code History} are
    * unchanged (the metrics run over every step), and so are the weights. An epoch's last, smaller
    * group runs step by step. Eager {@code fit}, and {@code fit} under a {@code MultiWorkerStrategy}
-   * of several workers, honour the grouping of callbacks but run the steps one by one; validation,
-   * {@code evaluate} and {@code predict} run a step per batch.
+   * of several workers, honour the grouping of callbacks but run the steps one by one; {@code
+   * predict} runs a step per batch. Test steps are grouped alike ({@code onTestBatchBegin}/{@code
+   * End} once per group, the metrics over every step).
    *
    * @param steps 1 (the default) or more
    */
@@ -353,8 +356,17 @@ public final class Trainer {
     if (options.validateInputs()) {
       validate("fit", x, y);
     }
-    return fit(data.train(), data.validation(), data.packing(), data.validationPacking(), options);
+    // Keras prefetches the pipeline it builds over arrays: the next batches are stacked on a
+    // background thread while the steps run, as many as one execution takes (and a spare), within
+    // 64 MB of tensors.
+    long batchBytes = 4L * options.batchSize() * Math.max(1, x.size() / x.shape().get(0));
+    int prefetch = (int) Math.max(1, Math.min(stepsPerExecution + 1, PREFETCH_BYTES / batchBytes));
+    return fit(
+        data.train(), data.validation(), data.packing(), data.validationPacking(), options, prefetch);
   }
+
+  /** The most native memory {@code fit}'s batches made ahead may hold. */
+  private static final long PREFETCH_BYTES = 64L << 20;
 
   /**
    * Keras's {@code fit} for a model with several inputs and/or outputs: one array per input and one
@@ -455,15 +467,17 @@ public final class Trainer {
     if (validation != null && !validation.isBatched()) {
       validation = validation.batch(options.batchSize());
     }
-    return fit(train, validation, null, null, options);
+    return fit(train, validation, null, null, options, 0);
   }
 
+  /** With {@code prefetch} > 0, the training batches are made that many ahead on another thread. */
   private History fit(
       Dataset train,
       Dataset validation,
       WeightedTargets packing,
       WeightedTargets validationPacking,
-      FitOptions options) {
+      FitOptions options,
+      int prefetch) {
     Recording.checkThread(tf);
     if (strategy != null && strategy.numWorkers() > 1) {
       train = train.map(strategy::shard);
@@ -500,7 +514,10 @@ public final class Trainer {
             ? null
             : runner("test" + (validationPacking != null ? "+sw" : "") + multiKey(), testStep, null, validationPacking);
     // With stepsPerEpoch, one pass over the data continues from epoch to epoch, as in Keras.
-    Iterable<Batch> epochs = steps > 0 ? new StepsPerEpoch(train, steps) : train;
+    Iterable<Batch> epochs =
+        steps > 0 ? new StepsPerEpoch(train, steps)
+            : prefetch > 0 && strategy == null ? new PrefetchedBatches(train, prefetch)
+            : train;
     Map<String, Double> logs = new LinkedHashMap<>();
     callbacks.onTrainBegin(logs);
     // A callback (BackupAndRestore) may have moved the start to resume an interrupted run.
@@ -576,7 +593,9 @@ public final class Trainer {
    * apply {@code variable.constraint}), as the default train step does; call it from a custom train
    * step to keep both and {@code fit}'s non-finite guard ({@link FitOptions#nonFiniteGuard}): when a
    * gradient holds a NaN or an infinity, nothing is updated (weights, optimizer slots, {@code
-   * iterations}) and the step is counted as skipped. Eager and traced alike.
+   * iterations}) and the step is counted as skipped. Eager and traced alike. (Inside a group of
+   * steps per execution the update is applied and only reported; the group's runner then undoes the
+   * group and runs its steps one guarded step at a time: see {@link GuardDeferral}.)
    */
   public void applyGradients(Ops tf, List<? extends Operand<?>> grads, List<Variable> vars) {
     if (!guardThisFit) {
@@ -593,6 +612,14 @@ public final class Trainer {
     Operand<TBool> finite;
     try (Recording.Paused paused = Recording.paused(tf)) {
       finite = NonFiniteGuard.allFinite(tf, present);
+    }
+    if (deferral.active() && !tf.scope().env().isEager()) {
+      // A step of a group whose runner restores and replays the group when a step is not finite
+      // (GuardDeferral): apply, and report whether the guard would have skipped the step.
+      optimizer.applyGradients(tf, grads, vars);
+      model.applyConstraints(tf, updatedBy(grads, vars));
+      pendingSkipped = tf.dtypes.cast(tf.math.logicalNot(finite), TFloat32.class);
+      return;
     }
     Operand<TBool> applied =
         Recording.updateIf(
@@ -740,8 +767,9 @@ public final class Trainer {
     Map<String, Double> logs = new LinkedHashMap<>();
     int index = 0;
     passSamples = 0;
-    // Keras's steps_per_execution: training steps in groups, callbacks once per group.
-    int perExecution = training ? stepsPerExecution : 1;
+    // Keras's steps_per_execution: training and test steps (fit's validation, evaluate) in groups,
+    // callbacks once per group.
+    int perExecution = stepsPerExecution;
     List<Batch> group = new ArrayList<>(perExecution);
     Iterator<Batch> batches = data.iterator();
     try {
@@ -797,6 +825,9 @@ public final class Trainer {
       }
     } finally {
       steps.endPass();
+      if (batches instanceof PrefetchedBatches.Pass pass) {
+        pass.close();
+      }
     }
     if (index == 0 && !(training && context.stopTrainingRequested())) {
       throw new IllegalArgumentException(
@@ -902,7 +933,7 @@ public final class Trainer {
   private StepRunner runner(String kind, StepBody body) {
     return StepRunner.of(
         runEagerly, tf, kind, body, traced, strategy == null ? null : strategy::newSession,
-        jitCompile);
+        jitCompile, deferral);
   }
 
   /** Tells traced steps of a model with several outputs apart by how their targets are packed. */
