@@ -50,7 +50,8 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Arguments: samples (default 15000), rounds (default 7), the ways, comma-separated (default
  * {@code hand,compiled,eager}): {@code hand}; {@code eager}; {@code compiled} or {@code compiledK}
- * ({@code Model.setStepsPerExecution(K)}, Keras's {@code steps_per_execution}); {@code unguardedK}
+ * ({@code Model.setStepsPerExecution(K)}, Keras's {@code steps_per_execution}); {@code xla} or
+ * {@code xlaK} (the same compiled with XLA, {@code Model.setJitCompile}); {@code unguardedK}
  * (the same with {@code nonFiniteGuard(false)}: the guard's share); {@code unvalidatedK} (with
  * {@code validateInputs(false)}: the share of fit's pass over x); {@code datasetK} and {@code
  * prefetchK} (fit over a shuffled, batched {@code Dataset}, prefetched or not); then fit's verbose
@@ -64,11 +65,12 @@ import org.tensorflow.types.TInt32;
  *     dev.keraslite.benchmarks.FitBenchmark 15000 9 hand,compiled,compiled4,compiled16,unguarded16,unvalidated16 1
  * </pre>
  *
- * <p>Measured on a shared 2-core VM (ratios to the hand loop, medians of rounds' ratios, ways
- * {@code hand,compiled,compiled4,compiled16,unguarded16,unvalidated16}, verbose 1). Three runs at
- * load average 7-10 (9, 9 and 15 rounds): compiled 1.25x, 1.70x, 1.42x; compiled4 1.17x, 1.15x,
- * 1.21x; compiled16 1.00x, 1.26x, 1.17x; unguarded16 0.94x, 1.04x, 1.03x; unvalidated16 1.05x,
- * 1.08x, 1.13x. Three at load 13-24: compiled 1.35x-1.79x, compiled16 1.05x-1.36x.
+ * <p>Measured on a shared 2-core VM (ratios to the hand loop's time per step, medians of rounds'
+ * ratios, ways {@code hand,compiled16,compiled}, verbose 1, 9 rounds), twelve runs each alternating
+ * with a run of the previous build, load average 1.0-2.3: compiled16 0.88x-0.95x in eleven runs,
+ * 1.08x in one, median 0.93x (previous build 0.96x-1.11x, median 1.055x); compiled median 1.055x,
+ * 0.91x-1.33x (previous build median 1.16x, 1.02x-1.24x). One run of {@code
+ * hand,compiled16,xla16,xla} before fit prefetched its batches: 0.99x, 0.95x, 1.05x.
  */
 public final class FitBenchmark {
   private static final int BATCH = 50;
@@ -133,6 +135,12 @@ public final class FitBenchmark {
         int k = digits.isEmpty() ? 1 : Integer.parseInt(digits);
         names.add("fit(Dataset" + (prefetch ? ".prefetch" : "") + "), " + k + " steps/exec");
         ways.add(new KerasLiteFit(x, y, false, verbose).stepsPerExecution(k).asDataset(prefetch));
+      } else if (way.matches("xla[0-9]*")) {
+        // xlaK: compiled with XLA (Model.setJitCompile, Keras's jit_compile), K steps per execution.
+        String digits = way.substring("xla".length());
+        int k = digits.isEmpty() ? 1 : Integer.parseInt(digits);
+        names.add("compiled with XLA" + (k == 1 ? "" : ", " + k + " steps/exec"));
+        ways.add(new KerasLiteFit(x, y, false, verbose).stepsPerExecution(k).jitCompile());
       } else if (way.matches("(compiled|unguarded|unvalidated)[0-9]*")) {
         // compiledK: Model.setStepsPerExecution(K), K training steps per Session.run (none: 1);
         // unguardedK: the same with the non-finite guard off (FitOptions.nonFiniteGuard), its share
@@ -223,6 +231,11 @@ public final class FitBenchmark {
 
     KerasLiteFit stepsPerExecution(int k) {
       model.setStepsPerExecution(k);
+      return this;
+    }
+
+    KerasLiteFit jitCompile() {
+      model.setJitCompile(true);
       return this;
     }
 
