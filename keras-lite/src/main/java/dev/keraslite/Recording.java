@@ -216,6 +216,57 @@ public final class Recording {
   }
 
   /**
+   * Whether every element of every non-null operand of {@code values} is finite, as a boolean scalar
+   * (true for none): the test of a step's gradients before an update that must not see a NaN or an
+   * infinity.
+   *
+   * <p>With {@code elementWise}, each element is tested ({@code IsFinite}, then all of them): exact
+   * in any dtype. Without it, the test is whether the sum of each operand, in float32, is finite: one
+   * reduction per operand and no boolean tensor of its size (half the cost of the element-wise test
+   * in {@code fit}'s guard), since a NaN or an infinity anywhere makes the sum non-finite. The one
+   * difference: finite values whose sum leaves the summing dtype's range count as non-finite, which
+   * suits a guard (such a step would push the optimizer's state to infinity) but not a loss scale's
+   * test of float16 gradients, whose sum may overflow float16 where no element does.
+   */
+  public static Operand<TBool> allFinite(
+      Ops tf, List<? extends Operand<?>> values, boolean elementWise) {
+    List<Operand<?>> tests = new java.util.ArrayList<>(values.size());
+    for (Operand<?> v : values) {
+      if (v == null) {
+        continue;
+      }
+      int rank = shape(v).numDimensions();
+      @SuppressWarnings("unchecked")
+      Operand<? extends TNumber> number = (Operand<? extends TNumber>) v;
+      if (elementWise) {
+        Operand<TBool> finite = tf.math.isFinite(number);
+        tests.add(rank <= 0 ? finite : tf.reduceAll(finite, allAxes(tf, rank)));
+      } else {
+        Operand<? extends TNumber> sum = rank <= 0 ? number : tf.reduceSum(number, allAxes(tf, rank));
+        tests.add(
+            sum.type() == org.tensorflow.types.TFloat32.class
+                ? sum
+                : tf.dtypes.cast(sum, org.tensorflow.types.TFloat32.class));
+      }
+    }
+    if (tests.isEmpty()) {
+      return constant(tf, List.of(TBool.class, true), o -> o.constant(true));
+    }
+    if (elementWise) {
+      return tests.size() == 1
+          ? anyType(tests.get(0))
+          : tf.reduceAll(tf.stack(Recording.<TBool>typed(tests)), tf.constant(0));
+    }
+    List<Operand<org.tensorflow.types.TFloat32>> sums = typed(tests);
+    return tf.math.isFinite(sums.size() == 1 ? sums.get(0) : tf.math.addN(sums));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends TType> List<Operand<T>> typed(List<Operand<?>> operands) {
+    return (List<Operand<T>>) (List<?>) operands;
+  }
+
+  /**
    * Runs the state update that {@code update} builds only when {@code condition} (a boolean scalar)
    * is true, and returns whether it ran, as a boolean scalar: Keras's {@code ops.cond} around an
    * update, for eager code and traced steps alike.

@@ -13,7 +13,6 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
-import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -159,6 +158,12 @@ public final class LossScaleOptimizer extends Optimizer {
 
   // ---- loss scaling ------------------------------------------------------------------------
 
+  /** True: a non-finite step is skipped here, and lowers the scale. */
+  @Override
+  public boolean skipsNonFiniteSteps() {
+    return true;
+  }
+
   /**
    * {@code loss} times the current scale (Keras's {@code scale_loss}); differentiate this, and pass
    * the gradients to {@link #applyGradients}, which unscales them.
@@ -194,7 +199,7 @@ public final class LossScaleOptimizer extends Optimizer {
     try (Recording.Paused paused = Recording.paused(tf)) {
       Operand<TFloat32> scale = dynamicScale.value(tf);
       Operand<TInt64> counter = stepCounter.value(tf);
-      Operand<TBool> finite = allFinite(tf, present);
+      Operand<TBool> finite = Recording.allFinite(tf, present, true);
       Operand<TBool> applied =
           Recording.updateIf(
               tf,
@@ -236,22 +241,6 @@ public final class LossScaleOptimizer extends Optimizer {
       return (Operand<T>) tf.math.div((Operand<TFloat32>) g, scale);
     }
     return (Operand<T>) tf.math.div((Operand<TFloating>) g, (Operand<TFloating>) tf.dtypes.cast(scale, (Class<TFloating>) g.type()));
-  }
-
-  /** Whether every element of every gradient is finite (Keras's {@code check_finite}). */
-  private static Operand<TBool> allFinite(Ops tf, List<Operand<?>> gradients) {
-    List<Operand<TBool>> each = new ArrayList<>(gradients.size());
-    for (Operand<?> g : gradients) {
-      @SuppressWarnings("unchecked")
-      Operand<? extends TNumber> number = (Operand<? extends TNumber>) g;
-      Operand<TBool> finite = tf.math.isFinite(number);
-      int rank = Recording.shape(g).numDimensions();
-      each.add(rank <= 0 ? finite : tf.reduceAll(finite, Recording.allAxes(tf, rank)));
-    }
-    if (each.size() == 1) {
-      return each.get(0);
-    }
-    return tf.reduceAll(tf.stack(each), tf.constant(0));
   }
 
   // ---- state -------------------------------------------------------------------------------

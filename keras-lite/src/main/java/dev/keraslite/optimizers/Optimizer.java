@@ -473,6 +473,15 @@ public abstract class Optimizer {
     return loss;
   }
 
+  /**
+   * Whether this optimizer skips the steps whose gradients are not finite by itself, as a {@link
+   * LossScaleOptimizer} does to adjust its scale: {@code fit}'s non-finite guard then leaves those
+   * steps to it. False for the others.
+   */
+  public boolean skipsNonFiniteSteps() {
+    return false;
+  }
+
   private Op update(Ops tf, List<Operand<?>> grads, List<Variable> vars) {
     // In a graph nothing orders a variable's update after the forward reads of other variables'
     // gradients: make every update wait for all gradients.

@@ -22,7 +22,6 @@ import dev.keraslite.metrics.Mean;
 import dev.keraslite.metrics.Metric;
 import dev.keraslite.metrics.Metrics;
 import dev.keraslite.metrics.SparseCategoricalAccuracy;
-import dev.keraslite.optimizers.LossScaleOptimizer;
 import dev.keraslite.optimizers.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -499,9 +498,9 @@ public final class Trainer {
             options.epochs(), steps > 0 ? steps : train.cardinality(), options.verbose(), optimizer);
     callbacks.setContext(context);
     guardThisFit = options.nonFiniteGuard() != null ? options.nonFiniteGuard() : !runEagerly;
-    // A LossScaleOptimizer skips non-finite steps itself and must see them to lower its scale; its
-    // skips are part of loss scaling, not failures to count.
-    guardThisFit &= !(optimizer instanceof LossScaleOptimizer);
+    // An optimizer that skips non-finite steps itself (a LossScaleOptimizer) must see them, to lower
+    // its scale; its skips are part of loss scaling, not failures to count.
+    guardThisFit &= optimizer == null || !optimizer.skipsNonFiniteSteps();
     StepRunner trainSteps =
         runner(
             "train" + weightsKey(options.classWeight()) + (guardThisFit ? "+guard" : "")
@@ -611,7 +610,7 @@ public final class Trainer {
     }
     Operand<TBool> finite;
     try (Recording.Paused paused = Recording.paused(tf)) {
-      finite = NonFiniteGuard.allFinite(tf, present);
+      finite = Recording.allFinite(tf, present, false);
     }
     if (deferral.active() && !tf.scope().env().isEager()) {
       // A step of a group whose runner restores and replays the group when a step is not finite
