@@ -63,10 +63,13 @@ public class MaxPooling1D extends Pooling1D {
     return this;
   }
 
+  /** TensorFlow's {@code MaxPool}, which oneDNN runs, not {@code MaxPoolV2} (see {@link MaxPooling2D}). */
   @Override
   protected Operand<TFloat32> pool2d(
       Ops tf, Operand<TFloat32> images, int[] ksize, int[] strides, String padding) {
-    return tf.nn.maxPool(images, tf.constant(ksize), tf.constant(strides), padding);
+    return MaxPooling2D.maxPool(
+        tf, images, java.util.Arrays.stream(ksize).asLongStream().toArray(),
+        java.util.Arrays.stream(strides).asLongStream().toArray(), padding);
   }
 
   /**

@@ -83,14 +83,23 @@ public class MaxPooling2D extends Pooling2D {
    */
   @Override
   protected Operand<TFloat32> call(Ops tf, Operand<TFloat32> input) {
+    return maxPool(tf, input, toLongs(ksizeAttr()), toLongs(stridesAttr()), paddingAttr());
+  }
+
+  /**
+   * TensorFlow's {@code MaxPool} on NHWC {@code images}, window and strides as attributes (see
+   * {@link #call}); {@link MaxPooling1D} pools its sequences as images of height 1 with it.
+   */
+  static Operand<TFloat32> maxPool(
+      Ops tf, Operand<TFloat32> images, long[] ksize, long[] strides, String padding) {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Operand<TFloat32> pooled =
         (Operand) tf.scope()
                 .opBuilder("MaxPool", "MaxPool")
-                .addInput(input.asOutput())
-                .setAttr("ksize", toLongs(ksizeAttr()))
-                .setAttr("strides", toLongs(stridesAttr()))
-                .setAttr("padding", paddingAttr())
+                .addInput(images.asOutput())
+                .setAttr("ksize", ksize)
+                .setAttr("strides", strides)
+                .setAttr("padding", padding)
                 .setAttr("data_format", "NHWC")
                 .build()
                 .output(0);

@@ -159,4 +159,27 @@ class Pooling1DTest {
     assertEquals("average_pooling1d_1", loaded.name());
     assertEquals(2, MaxPooling1D.fromConfig(Map.of()).poolSize());
   }
+
+  /**
+   * Both max-pooling layers build TensorFlow's {@code MaxPool} (window and strides as attributes),
+   * which oneDNN runs, and not {@code MaxPoolV2}, which TensorFlow's oneDNN rewrite leaves to Eigen.
+   */
+  @Test
+  void maxPoolingBuildsMaxPoolNotMaxPoolV2() {
+    for (Layer layer : List.of(new MaxPooling1D(2), new MaxPooling2D(2))) {
+      try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
+        Ops tf = Ops.create(g);
+        org.tensorflow.ndarray.Shape shape =
+            layer instanceof MaxPooling1D
+                ? org.tensorflow.ndarray.Shape.of(-1, 8, 3)
+                : org.tensorflow.ndarray.Shape.of(-1, 8, 8, 3);
+        layer.apply(tf, tf.placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(shape)));
+        List<String> types = new ArrayList<>();
+        g.operations().forEachRemaining(op -> types.add(op.type()));
+        String name = layer.getClass().getSimpleName();
+        assertTrue(types.contains("MaxPool"), name + ": " + types);
+        assertTrue(!types.contains("MaxPoolV2"), name + ": " + types);
+      }
+    }
+  }
 }
