@@ -14,7 +14,8 @@ import org.tensorflow.op.Ops;
  * checkpoint {@code k} holding every weight equal to {@code k} and epoch {@code k}, continuing after
  * the latest checkpoint a killed predecessor left. Prints {@code READY} once TensorFlow is loaded,
  * then waits for a line {@code GO} on its standard input before it looks for that checkpoint (the
- * test starts the next child while the current one is still saving).
+ * test starts the next child while the current one is still saving), and prints {@code SAVED k}
+ * after each checkpoint it completes.
  */
 public final class CheckpointWriterChild {
   private CheckpointWriterChild() {}
@@ -41,6 +42,8 @@ public final class CheckpointWriterChild {
           v.assign(tf, tf.constant(v.shape(), DataBuffers.of(values)));
         }
         manager.save(k);
+        System.out.println("SAVED " + k);
+        System.out.flush();
         k++;
       }
     }
