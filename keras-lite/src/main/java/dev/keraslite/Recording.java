@@ -273,7 +273,8 @@ public final class Recording {
    *
    * <p>Eagerly, the condition is read on the host and {@code update} is called, or not. In a graph
    * every operand in {@code inputs} passes through a switch on {@code condition} before {@code
-   * update} receives it (in the same order), so that every op built from them, or ordered after
+   * update} receives it (in the same order; a null entry, such as a variable's missing gradient,
+   * stays null), so that every op built from them, or ordered after
    * them, does not run when the condition is false; the chain of ordered stateful ops then resumes
    * after a join that runs either way. Build the update from the operands it receives, with {@code
    * tf}, and order its stateful ops after them (as the optimizers do).
@@ -298,7 +299,10 @@ public final class Recording {
     Operand<TBool> taken = tf.identity(pivot.outputTrue());
     List<Operand<?>> gated = new java.util.ArrayList<>(inputs.size());
     for (Operand<?> input : inputs) {
-      gated.add(tf.identity(tf.switchCond(Recording.<TType>anyType(input), condition).outputTrue()));
+      gated.add(
+          input == null
+              ? null
+              : tf.identity(tf.switchCond(Recording.<TType>anyType(input), condition).outputTrue()));
     }
     Object result = update.apply(gated);
     RecordingEnvironment env = environment(tf);

@@ -190,26 +190,19 @@ public final class LossScaleOptimizer extends Optimizer {
       return inner.applyGradients(tf, grads, vars);
     }
     build(vars);
-    List<Operand<?>> present = new ArrayList<>();
-    for (Operand<?> g : grads) {
-      if (g != null) {
-        present.add(g);
-      }
-    }
     try (Recording.Paused paused = Recording.paused(tf)) {
       Operand<TFloat32> scale = dynamicScale.value(tf);
       Operand<TInt64> counter = stepCounter.value(tf);
-      Operand<TBool> finite = Recording.allFinite(tf, present, true);
+      Operand<TBool> finite = Recording.allFinite(tf, grads, true);
       Operand<TBool> applied =
           Recording.updateIf(
               tf,
               finite,
-              present,
+              grads,
               gated -> {
-                List<Operand<?>> unscaled = new ArrayList<>(grads.size());
-                int next = 0;
-                for (Operand<?> g : grads) {
-                  unscaled.add(g == null ? null : unscale(tf, gated.get(next++), scale));
+                List<Operand<?>> unscaled = new ArrayList<>(gated.size());
+                for (Operand<?> g : gated) {
+                  unscaled.add(g == null ? null : unscale(tf, g, scale));
                 }
                 return inner.applyGradients(tf, unscaled, vars);
               });

@@ -598,50 +598,38 @@ public final class Trainer {
    */
   public void applyGradients(Ops tf, List<? extends Operand<?>> grads, List<Variable> vars) {
     if (!guardThisFit) {
-      optimizer.applyGradients(tf, grads, vars);
-      model.applyConstraints(tf, updatedBy(grads, vars));
+      update(tf, grads, vars);
       return;
-    }
-    List<Operand<?>> present = new ArrayList<>();
-    for (Operand<?> g : grads) {
-      if (g != null) {
-        present.add(g);
-      }
     }
     Operand<TBool> finite;
     try (Recording.Paused paused = Recording.paused(tf)) {
-      finite = Recording.allFinite(tf, present, false);
+      finite = Recording.allFinite(tf, grads, false);
     }
     if (deferral.active() && !tf.scope().env().isEager()) {
       // A step of a group whose runner restores and replays the group when a step is not finite
       // (GuardDeferral): apply, and report whether the guard would have skipped the step.
-      optimizer.applyGradients(tf, grads, vars);
-      model.applyConstraints(tf, updatedBy(grads, vars));
+      update(tf, grads, vars);
       pendingSkipped = tf.dtypes.cast(tf.math.logicalNot(finite), TFloat32.class);
       return;
     }
-    Operand<TBool> applied =
-        Recording.updateIf(
-            tf,
-            finite,
-            present,
-            gated -> {
-              List<Operand<?>> regrouped = new ArrayList<>(grads.size());
-              int next = 0;
-              for (Operand<?> g : grads) {
-                regrouped.add(g == null ? null : gated.get(next++));
-              }
-              Object update = optimizer.applyGradients(tf, regrouped, vars);
-              // Inside the guarded update: a skipped step projects nothing either.
-              model.applyConstraints(tf, updatedBy(grads, vars));
-              return update;
-            });
+    // Inside the guarded update, the constraints too: a skipped step projects nothing either.
+    Operand<TBool> applied = Recording.updateIf(tf, finite, grads, gated -> update(tf, gated, vars));
     if (tf.scope().env().isEager()) {
       boolean ran = Recording.readScalar(applied) != 0;
       pendingSkipped = Recording.scalar(tf, TFloat32.class, ran ? 0 : 1);
     } else {
       pendingSkipped = tf.dtypes.cast(tf.math.logicalNot(applied), TFloat32.class);
     }
+  }
+
+  /**
+   * The optimizer's update of {@code vars}, then the layers' constraints on those it changed;
+   * returns the optimizer's last op.
+   */
+  private Object update(Ops tf, List<? extends Operand<?>> grads, List<Variable> vars) {
+    Object update = optimizer.applyGradients(tf, grads, vars);
+    model.applyConstraints(tf, updatedBy(grads, vars));
+    return update;
   }
 
   /**
