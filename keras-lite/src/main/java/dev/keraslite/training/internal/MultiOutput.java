@@ -141,8 +141,11 @@ public final class MultiOutput {
     return metrics;
   }
 
-  /** Keras's resolution of a metric name for one output: "accuracy" follows its loss. */
-  private static Metric resolve(String name, Loss loss) {
+  /**
+   * Keras's resolution of a metric name for an output (the trainer's single output too):
+   * "accuracy" follows its loss.
+   */
+  static Metric resolve(String name, Loss loss) {
     if (name.equals("accuracy") || name.equals("acc")) {
       if (loss instanceof SparseCategoricalCrossentropy) {
         return new SparseCategoricalAccuracy(name);

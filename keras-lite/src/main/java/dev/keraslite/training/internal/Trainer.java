@@ -14,14 +14,9 @@ import dev.keraslite.data.Dataset;
 import dev.keraslite.layers.Layer;
 import dev.keraslite.losses.Loss;
 import dev.keraslite.losses.SparseCategoricalCrossentropy;
-import dev.keraslite.losses.BinaryCrossentropy;
 import dev.keraslite.losses.CategoricalCrossentropy;
-import dev.keraslite.metrics.BinaryAccuracy;
-import dev.keraslite.metrics.CategoricalAccuracy;
 import dev.keraslite.metrics.Mean;
 import dev.keraslite.metrics.Metric;
-import dev.keraslite.metrics.Metrics;
-import dev.keraslite.metrics.SparseCategoricalAccuracy;
 import dev.keraslite.optimizers.Optimizer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -105,11 +100,7 @@ public final class Trainer {
       StepFunction trainStep,
       StepFunction testStep) {
     this.model = Objects.requireNonNull(model, "model");
-    this.tf = Objects.requireNonNull(tf, "tf");
-    if (!Recording.isEager(tf)) {
-      throw new IllegalArgumentException(
-          "compile: tf must be the Ops of a keras-lite eager context (Eager.create().tf())");
-    }
+    this.tf = requireEager(tf);
     this.optimizer = Objects.requireNonNull(optimizer, "compile: optimizer is required");
     this.loss = Objects.requireNonNull(loss, "compile: loss is required");
     this.lossTracker = new Mean("loss");
@@ -143,11 +134,7 @@ public final class Trainer {
       StepFunction trainStep,
       StepFunction testStep) {
     this.model = Objects.requireNonNull(model, "model");
-    this.tf = Objects.requireNonNull(tf, "tf");
-    if (!Recording.isEager(tf)) {
-      throw new IllegalArgumentException(
-          "compile: tf must be the Ops of a keras-lite eager context (Eager.create().tf())");
-    }
+    this.tf = requireEager(tf);
     this.optimizer = Objects.requireNonNull(optimizer, "compile: optimizer is required");
     this.multi = Objects.requireNonNull(multi, "compile: losses are required");
     this.loss = null;
@@ -156,6 +143,16 @@ public final class Trainer {
     this.trainStep = trainStep;
     this.testStep = testStep;
     this.strategy = MultiWorkerStrategy.current();
+  }
+
+  /** {@code tf}, which must be the Ops of a keras-lite eager context: the model's. */
+  private static Ops requireEager(Ops tf) {
+    Objects.requireNonNull(tf, "tf");
+    if (!Recording.isEager(tf)) {
+      throw new IllegalArgumentException(
+          "compile: tf must be the Ops of a keras-lite eager context (Eager.create().tf())");
+    }
+    return tf;
   }
 
   /** The per-output losses and metrics of a model with several inputs or outputs, or null. */
@@ -191,19 +188,7 @@ public final class Trainer {
       throw new IllegalArgumentException(
           "compile: metrics must be Metric objects or Keras names, got " + m);
     }
-    String name = (String) m;
-    if (name.equals("accuracy") || name.equals("acc")) {
-      if (loss instanceof SparseCategoricalCrossentropy) {
-        return new SparseCategoricalAccuracy(name);
-      }
-      if (loss instanceof CategoricalCrossentropy) {
-        return new CategoricalAccuracy(name);
-      }
-      if (loss instanceof BinaryCrossentropy) {
-        return new BinaryAccuracy(0.5f, name);
-      }
-    }
-    return Metrics.get(name);
+    return MultiOutput.resolve((String) m, loss);
   }
 
   /** The compiled optimizer. */
